@@ -1,0 +1,48 @@
+/** GET /api/stats, /api/stats/cost, /api/filter-options: all answered from rollups. */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store.js';
+
+const costSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    since: { type: 'string', format: 'date-time' },
+    until: { type: 'string', format: 'date-time' },
+    bucket: { type: 'string', enum: ['hour', 'day'], default: 'day' },
+    tz: { type: 'string', minLength: 1, maxLength: 64, default: 'UTC' },
+  },
+} as const;
+
+interface CostQuerystring {
+  since?: string;
+  until?: string;
+  bucket: 'hour' | 'day';
+  tz: string;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerStatsRoutes(server: FastifyInstance, store: Store): void {
+  server.get('/api/stats', async () => store.stats());
+
+  server.get<{ Querystring: CostQuerystring }>(
+    '/api/stats/cost',
+    { schema: { querystring: costSchema } },
+    async (request, reply) => {
+      const q = request.query;
+      if (!isTimeZone(q.tz)) {
+        return reply.code(400).send({ error: 'bad_request', message: `querystring/tz: unknown time zone "${q.tz}"` });
+      }
+      return store.costStats(q);
+    },
+  );
+
+  server.get('/api/filter-options', async () => store.filterOptions());
+}

@@ -1,0 +1,325 @@
+/**
+ * The canonical event: the one shape every receiver produces and every processor and exporter
+ * consumes. Token semantics are the same for every agent (see docs/event-contract.md):
+ *  - tokens_in excludes cached input;
+ *  - cache_read_tokens and cache_write_tokens are separate and disjoint from tokens_in;
+ *  - tokens_out includes reasoning/thinking tokens; reasoning_tokens says how many of them.
+ */
+
+export interface CanonicalEvent {
+  event_id: string;
+  session_id: string;
+  agent_type: string;
+  event_type: string;
+  source: string;
+  tool_name: string | null;
+  status: string | null;
+  model: string | null;
+  project: string | null;
+  branch: string | null;
+  cwd: string | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  /** 'reported' when the agent sent the cost, 'computed' when the cost processor priced it. */
+  cost_source: string | null;
+  duration_ms: number | null;
+  /** When the event happened, as the client says (ISO 8601, UTC). */
+  client_timestamp: string | null;
+  /** When the server received it (ISO 8601, UTC). */
+  created_at: string;
+  parent_session_id: string | null;
+  request_id: string | null;
+  prompt_id: string | null;
+  tool_use_id: string | null;
+  /**
+   * Key under which the same real-world occurrence seen by several sources (OTel, hook, import)
+   * is counted once in totals. Null means the event counts on its own.
+   */
+  correlation_key: string | null;
+  metadata: Record<string, unknown>;
+  payload_truncated: 0 | 1;
+}
+
+export const AGENT_TYPES = ['claude_code', 'codex', 'gemini_cli'] as const;
+
+export const EVENT_TYPES = [
+  'session_start',
+  'session_end',
+  'user_prompt',
+  'tool_use',
+  'tool_decision',
+  'api_request',
+  'api_error',
+  'notification',
+  'subagent_start',
+  'subagent_stop',
+  'stop',
+  'compact',
+  'permission_request',
+] as const;
+
+export const SOURCES = ['native', 'otlp', 'hook', 'import'] as const;
+
+export const STATUSES = ['success', 'error', 'pending', 'cancelled'] as const;
+
+export const LIMITS = {
+  idLength: 256,
+  shortText: 256,
+  pathText: 4096,
+  maxTokens: 1e12,
+  maxCostUsd: 1e7,
+  maxDurationMs: 1e10,
+} as const;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type ValidationResult =
+  | { ok: true; event: CanonicalEvent }
+  | { ok: false; errors: FieldError[] };
+
+export interface ValidationContext {
+  now: () => Date;
+  newId: () => string;
+}
+
+const STRING_FIELDS: ReadonlyArray<[keyof CanonicalEvent, number]> = [
+  ['tool_name', LIMITS.shortText],
+  ['status', 64],
+  ['model', LIMITS.shortText],
+  ['project', LIMITS.pathText],
+  ['branch', LIMITS.shortText],
+  ['cwd', LIMITS.pathText],
+  ['source', 64],
+  ['cost_source', 32],
+  ['parent_session_id', LIMITS.idLength],
+  ['request_id', LIMITS.idLength],
+  ['prompt_id', LIMITS.idLength],
+  ['tool_use_id', LIMITS.idLength],
+  ['correlation_key', LIMITS.pathText],
+];
+
+const TOKEN_FIELDS = [
+  'tokens_in',
+  'tokens_out',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+] as const;
+
+const KNOWN_FIELDS = new Set<string>([
+  'event_id',
+  'session_id',
+  'agent_type',
+  'event_type',
+  'metadata',
+  'payload_truncated',
+  'cost_usd',
+  'duration_ms',
+  'client_timestamp',
+  'timestamp',
+  'created_at',
+  ...STRING_FIELDS.map(([name]) => name),
+  ...TOKEN_FIELDS,
+]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function requiredId(input: Record<string, unknown>, field: string, errors: FieldError[]): string {
+  const value = input[field];
+  if (typeof value !== 'string' || value.trim() === '') {
+    errors.push({ field, message: 'is required and must be a non-empty string' });
+    return '';
+  }
+  if (value.length > LIMITS.idLength) {
+    errors.push({ field, message: `must be at most ${LIMITS.idLength} characters` });
+  }
+  return value;
+}
+
+function optionalString(
+  input: Record<string, unknown>,
+  field: string,
+  max: number,
+  errors: FieldError[],
+): string | null {
+  const value = input[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') {
+    errors.push({ field, message: 'must be a string or null' });
+    return null;
+  }
+  if (value.length > max) {
+    errors.push({ field, message: `must be at most ${max} characters` });
+    return null;
+  }
+  return value === '' ? null : value;
+}
+
+function optionalNumber(
+  input: Record<string, unknown>,
+  field: string,
+  opts: { integer: boolean; max: number },
+  errors: FieldError[],
+): number | null {
+  const value = input[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    errors.push({ field, message: 'must be a finite number or null' });
+    return null;
+  }
+  if (value < 0) {
+    errors.push({ field, message: 'must not be negative' });
+    return null;
+  }
+  if (opts.integer && !Number.isInteger(value)) {
+    errors.push({ field, message: 'must be an integer' });
+    return null;
+  }
+  if (value > opts.max) {
+    errors.push({ field, message: `must be at most ${opts.max}` });
+    return null;
+  }
+  return value;
+}
+
+function optionalTimestamp(
+  input: Record<string, unknown>,
+  field: string,
+  errors: FieldError[],
+): string | null {
+  const value = input[field];
+  if (value === undefined || value === null) return null;
+  const date =
+    typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    errors.push({ field, message: 'must be an ISO 8601 string or epoch milliseconds' });
+    return null;
+  }
+  return date.toISOString();
+}
+
+/**
+ * Checks an untrusted object against the contract and builds a CanonicalEvent. Every field error is
+ * reported at once. Fields this contract does not know are kept in metadata, never dropped.
+ */
+export function validateEvent(input: unknown, ctx: ValidationContext): ValidationResult {
+  if (!isPlainObject(input)) {
+    return { ok: false, errors: [{ field: '(event)', message: 'must be a JSON object' }] };
+  }
+  const errors: FieldError[] = [];
+
+  let eventId: string;
+  if (input.event_id === undefined || input.event_id === null) {
+    eventId = ctx.newId();
+  } else {
+    eventId = requiredId(input, 'event_id', errors);
+  }
+  const sessionId = requiredId(input, 'session_id', errors);
+  const agentType = requiredId(input, 'agent_type', errors);
+  const eventType = requiredId(input, 'event_type', errors);
+
+  const strings: Record<string, string | null> = {};
+  for (const [field, max] of STRING_FIELDS) strings[field] = optionalString(input, field, max, errors);
+
+  const tokens: Record<string, number | null> = {};
+  for (const field of TOKEN_FIELDS) {
+    tokens[field] = optionalNumber(input, field, { integer: true, max: LIMITS.maxTokens }, errors);
+  }
+  const costUsd = optionalNumber(input, 'cost_usd', { integer: false, max: LIMITS.maxCostUsd }, errors);
+  const durationMs = optionalNumber(
+    input,
+    'duration_ms',
+    { integer: false, max: LIMITS.maxDurationMs },
+    errors,
+  );
+  const clientTimestamp =
+    optionalTimestamp(input, 'client_timestamp', errors) ?? optionalTimestamp(input, 'timestamp', errors);
+
+  let metadata: Record<string, unknown> = {};
+  if (input.metadata !== undefined && input.metadata !== null) {
+    if (isPlainObject(input.metadata)) metadata = { ...input.metadata };
+    else errors.push({ field: 'metadata', message: 'must be a JSON object' });
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (!KNOWN_FIELDS.has(key) && !(key in metadata)) metadata[key] = value;
+  }
+
+  if (tokens.reasoning_tokens !== null && tokens.tokens_out !== null && tokens.reasoning_tokens > tokens.tokens_out) {
+    errors.push({
+      field: 'reasoning_tokens',
+      message: 'must not exceed tokens_out (tokens_out includes reasoning tokens)',
+    });
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+
+  return {
+    ok: true,
+    event: {
+      event_id: eventId,
+      session_id: sessionId,
+      agent_type: agentType,
+      event_type: eventType,
+      source: strings.source ?? 'native',
+      tool_name: strings.tool_name,
+      status: strings.status,
+      model: strings.model,
+      project: strings.project ?? projectFromCwd(strings.cwd),
+      branch: strings.branch,
+      cwd: strings.cwd,
+      tokens_in: tokens.tokens_in,
+      tokens_out: tokens.tokens_out,
+      cache_read_tokens: tokens.cache_read_tokens,
+      cache_write_tokens: tokens.cache_write_tokens,
+      reasoning_tokens: tokens.reasoning_tokens,
+      cost_usd: costUsd,
+      cost_source: strings.cost_source ?? (costUsd !== null ? 'reported' : null),
+      duration_ms: durationMs,
+      client_timestamp: clientTimestamp,
+      created_at: ctx.now().toISOString(),
+      parent_session_id: strings.parent_session_id,
+      request_id: strings.request_id,
+      prompt_id: strings.prompt_id,
+      tool_use_id: strings.tool_use_id,
+      correlation_key: strings.correlation_key,
+      metadata,
+      payload_truncated: 0,
+    },
+  };
+}
+
+/** The project name a working directory stands for: its last path segment. */
+export function projectFromCwd(cwd: string | null | undefined): string | null {
+  if (!cwd) return null;
+  const parts = cwd.split(/[\\/]+/).filter(Boolean);
+  return parts.length > 0 ? parts[parts.length - 1] : null;
+}
+
+/** Sum of every token kind an event carries (cached and reasoning counted once). */
+export function totalTokens(event: CanonicalEvent): number {
+  return (
+    (event.tokens_in ?? 0) +
+    (event.tokens_out ?? 0) +
+    (event.cache_read_tokens ?? 0) +
+    (event.cache_write_tokens ?? 0)
+  );
+}
+
+/** The event's own time: what the client said, else when the server received it. */
+export function eventTime(event: CanonicalEvent): string {
+  return event.client_timestamp ?? event.created_at;
+}
+
+/** Whether the event counts as an error for error rates. */
+export function isErrorEvent(event: CanonicalEvent): boolean {
+  return event.status === 'error' || event.event_type === 'api_error';
+}

@@ -1,0 +1,163 @@
+/**
+ * The pipeline: receivers submit batches; batches waiting together are grouped (group commit),
+ * run through the processor chain as one worker task, written by the store in one transaction,
+ * and only then acknowledged and fanned out to the other exporters.
+ */
+import type { CanonicalEvent } from './event.js';
+import type { CommittedBatch, Exporter, Logger } from './component.js';
+import type { MetricPointRecord, SpanRecord, Store, StoredEvent } from './store.js';
+import type { ProcessorPool } from './pool.js';
+
+export interface SubmitBatch {
+  events: CanonicalEvent[];
+  spans?: SpanRecord[];
+  metricPoints?: MetricPointRecord[];
+}
+
+export interface SubmitResult {
+  /** Ids of this batch's events that were newly stored, in submission order. */
+  ids: string[];
+  /** Events skipped because their event_id was already stored or repeated. */
+  duplicates: number;
+  /** The newly stored events themselves. */
+  stored: StoredEvent[];
+  spansStored: number;
+  metricPointsStored: number;
+}
+
+/** Thrown when the queue is full; receivers answer 503 with Retry-After. */
+export class BackpressureError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('ingest queue is full');
+  }
+}
+
+interface Pending {
+  batch: SubmitBatch;
+  resolve(result: SubmitResult): void;
+  reject(error: unknown): void;
+}
+
+export interface PipelineOptions {
+  pool: ProcessorPool;
+  store: Store;
+  exporters: Exporter[];
+  logger: Logger;
+  /** Most events waiting before submit() refuses new batches. */
+  maxQueueEvents: number;
+  /** Most events grouped into one worker task and one transaction. */
+  maxGroupEvents?: number;
+}
+
+export class Pipeline {
+  private readonly queue: Pending[] = [];
+  private queuedEvents = 0;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly maxGroupEvents: number;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.maxGroupEvents = opts.maxGroupEvents ?? 2000;
+  }
+
+  submit(batch: SubmitBatch): Promise<SubmitResult> {
+    const size = batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+    if (size > 0 && this.queuedEvents + size > this.opts.maxQueueEvents && this.queuedEvents > 0) {
+      return Promise.reject(new BackpressureError(1));
+    }
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.queuedEvents += size;
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Resolves once every submitted batch has been committed or failed. */
+  async idle(): Promise<void> {
+    if (!this.draining && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get queueDepth(): number {
+    return this.queuedEvents;
+  }
+
+  private takeGroup(): Pending[] {
+    const group: Pending[] = [];
+    let events = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      const n = next.batch.events.length;
+      if (group.length > 0 && events + n > this.maxGroupEvents) break;
+      group.push(this.queue.shift()!);
+      events += n;
+      this.queuedEvents -= n + (next.batch.spans?.length ?? 0) + (next.batch.metricPoints?.length ?? 0);
+    }
+    return group;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.takeGroup();
+        try {
+          await this.commitGroup(group);
+        } catch (error) {
+          this.opts.logger.error('pipeline batch failed', { error: String(error) });
+          for (const pending of group) pending.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async commitGroup(group: Pending[]): Promise<void> {
+    const events = group.flatMap((p) => p.batch.events);
+    const processed = await this.opts.pool.run(events);
+    const result = this.opts.store.writeBatch({
+      events: processed,
+      spans: group.flatMap((p) => p.batch.spans ?? []),
+      metricPoints: group.flatMap((p) => p.batch.metricPoints ?? []),
+    });
+
+    // Hand each submitter its own share: an id counts for the first batch that sent it.
+    const storedById = new Map(result.inserted.map((e) => [e.event_id, e]));
+    for (const pending of group) {
+      const ids: string[] = [];
+      const stored: StoredEvent[] = [];
+      let duplicates = 0;
+      for (const event of pending.batch.events) {
+        const hit = storedById.get(event.event_id);
+        if (hit) {
+          ids.push(event.event_id);
+          stored.push(hit);
+          storedById.delete(event.event_id);
+        } else {
+          duplicates++;
+        }
+      }
+      pending.resolve({
+        ids,
+        duplicates,
+        stored,
+        spansStored: pending.batch.spans?.length ?? 0,
+        metricPointsStored: pending.batch.metricPoints?.length ?? 0,
+      });
+    }
+
+    const committed: CommittedBatch = { events: result.inserted, sessions: result.sessions };
+    for (const exporter of this.opts.exporters) {
+      if (!exporter.consume) continue;
+      try {
+        exporter.consume(committed);
+      } catch (error) {
+        this.opts.logger.error('exporter failed', { error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The read/write contract of durable storage. exporters/sqlite implements it; the API routes and
+ * the pipeline speak only this interface, so no SQL lives outside the storage layer.
+ */
+import type { CanonicalEvent } from './event.js';
+
+export interface StoredEvent extends CanonicalEvent {
+  /** Monotonic storage sequence: the cursor for paging and the SSE event id. */
+  seq: number;
+}
+
+export type SessionStatus = 'active' | 'idle' | 'ended';
+
+export interface SessionRow {
+  session_id: string;
+  agent_type: string;
+  status: SessionStatus;
+  project: string | null;
+  branch: string | null;
+  cwd: string | null;
+  models: string[];
+  parent_session_id: string | null;
+  first_seen: string;
+  last_seen: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  event_count: number;
+  prompt_count: number;
+  tool_count: number;
+  error_count: number;
+  api_request_count: number;
+  tokens_in: number;
+  tokens_out: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  unpriced_tokens: number;
+  /** Resource facts (service version, host, OS, user) and other per-session metadata. */
+  metadata: Record<string, unknown>;
+}
+
+/** Spans from OTLP traces; stored beside events, linked to a session when one is known. */
+export interface SpanRecord {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  session_id: string | null;
+  agent_type: string | null;
+  name: string;
+  kind: number | null;
+  start_time: string;
+  end_time: string | null;
+  duration_ms: number | null;
+  status_code: number | null;
+  status_message: string | null;
+  attributes: Record<string, unknown>;
+  /** Span events and links, kept as they came. */
+  extra: Record<string, unknown>;
+}
+
+/** One data point of an OTLP metric series; `value` is already a delta (cumulative converted). */
+export interface MetricPointRecord {
+  name: string;
+  agent_type: string | null;
+  session_id: string | null;
+  /** Stable identity of the series: name + sorted attributes + resource. */
+  series_key: string;
+  attributes: Record<string, unknown>;
+  unit: string | null;
+  kind: 'sum' | 'gauge' | 'histogram' | 'exp_histogram' | 'summary';
+  temporality: 'delta' | 'cumulative' | 'unspecified';
+  start_time: string | null;
+  time: string;
+  /** For sums and gauges: the value (sums: the delta this point adds). Histograms: the delta sum. */
+  value: number;
+  /** For histograms: the delta count. */
+  count: number | null;
+}
+
+export interface WriteBatch {
+  events: CanonicalEvent[];
+  spans?: SpanRecord[];
+  metricPoints?: MetricPointRecord[];
+}
+
+export interface WriteResult {
+  /** Events newly stored, with their seq, in insertion order. */
+  inserted: StoredEvent[];
+  /** Sessions whose row changed in this transaction. */
+  sessions: SessionRow[];
+  spansStored: number;
+  metricPointsStored: number;
+}
+
+export interface EventQuery {
+  agent_type?: string;
+  event_type?: string;
+  tool_name?: string;
+  session_id?: string;
+  branch?: string;
+  model?: string;
+  source?: string;
+  project?: string;
+  status?: string;
+  /** ISO timestamps on the event's own time. */
+  since?: string;
+  until?: string;
+  limit: number;
+  /** Return events with seq lower than this (paging backwards from newest). */
+  before_seq?: number;
+  /** Return events with seq higher than this, oldest first (SSE resume). */
+  after_seq?: number;
+}
+
+export interface SessionQuery {
+  status?: SessionStatus;
+  exclude_status?: SessionStatus;
+  agent_type?: string;
+  project?: string;
+  limit: number;
+  /** Sessions whose last_seen is older than this ISO time (paging). */
+  before_last_seen?: string;
+}
+
+export interface CostQuery {
+  since?: string;
+  until?: string;
+  bucket: 'hour' | 'day';
+  /** IANA time zone in which day buckets are cut. */
+  tz: string;
+}
+
+export interface Store {
+  writeBatch(batch: WriteBatch): WriteResult;
+  listEvents(query: EventQuery): StoredEvent[];
+  listSessions(query: SessionQuery): SessionRow[];
+  getSession(sessionId: string): SessionRow | null;
+  /** Sessions whose parent_session_id is this one (subagents), oldest first. */
+  childSessions(sessionId: string): SessionRow[];
+  /** Spans of one session, ordered by start time. */
+  listSpans(sessionId: string, limit: number): SpanRecord[];
+  /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
+  markIdleSessions(olderThan: Date): SessionRow[];
+  stats(): Record<string, unknown>;
+  costStats(query: CostQuery): Record<string, unknown>;
+  filterOptions(): Record<string, string[]>;
+  eventCount(): number;
+  maxSeq(): number;
+  close(): void;
+}

@@ -1,0 +1,121 @@
+/**
+ * Folds a batch of newly stored events into rollup deltas in memory, so each transaction issues one
+ * upsert per distinct (dimension, value[, hour]) instead of one per event.
+ */
+import { isErrorEvent, type CanonicalEvent } from '../../collector/event.js';
+
+export interface Counters {
+  events: number;
+  errors: number;
+  tokens_in: number;
+  tokens_out: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  unpriced_tokens: number;
+  api_requests: number;
+}
+
+export const COUNTER_COLUMNS: ReadonlyArray<keyof Counters> = [
+  'events',
+  'errors',
+  'tokens_in',
+  'tokens_out',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'unpriced_tokens',
+  'api_requests',
+];
+
+/** Dimensions kept in the rollups, with how to read each from an event. */
+export const DIMENSIONS: ReadonlyArray<[string, (e: CanonicalEvent) => string | null]> = [
+  ['all', () => ''],
+  ['agent', (e) => e.agent_type],
+  ['model', (e) => e.model],
+  ['project', (e) => e.project],
+  ['branch', (e) => e.branch],
+  // Tool calls are the completed tool_use events; decisions and pre-tool hooks are not calls.
+  ['tool', (e) => (e.event_type === 'tool_use' ? e.tool_name : null)],
+  ['event_type', (e) => e.event_type],
+  ['source', (e) => e.source],
+];
+
+export function emptyCounters(): Counters {
+  return {
+    events: 0,
+    errors: 0,
+    tokens_in: 0,
+    tokens_out: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    unpriced_tokens: 0,
+    api_requests: 0,
+  };
+}
+
+export function eventTokens(e: CanonicalEvent): number {
+  return (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0);
+}
+
+export function addEvent(c: Counters, e: CanonicalEvent): void {
+  c.events += 1;
+  if (isErrorEvent(e)) c.errors += 1;
+  c.tokens_in += e.tokens_in ?? 0;
+  c.tokens_out += e.tokens_out ?? 0;
+  c.cache_read_tokens += e.cache_read_tokens ?? 0;
+  c.cache_write_tokens += e.cache_write_tokens ?? 0;
+  c.reasoning_tokens += e.reasoning_tokens ?? 0;
+  c.cost_usd += e.cost_usd ?? 0;
+  if (e.cost_usd === null) c.unpriced_tokens += eventTokens(e);
+  if (e.event_type === 'api_request') c.api_requests += 1;
+}
+
+export interface RollupDeltas {
+  totals: Map<string, { dim: string; key: string; c: Counters }>;
+  hourly: Map<string, { hour: number; dim: string; key: string; c: Counters }>;
+  toolDurations: Map<string, { tool: string; bucket: number; count: number }>;
+}
+
+/** Log-spaced duration buckets: each is 25 % wider than the last, so percentiles are within ~12 %. */
+const BUCKET_BASE = Math.log(1.25);
+
+export function durationBucket(ms: number): number {
+  return ms <= 1 ? 0 : Math.ceil(Math.log(ms) / BUCKET_BASE);
+}
+
+/** Upper bound of a bucket, in ms: what a percentile falling in it reports. */
+export function bucketUpperMs(bucket: number): number {
+  return bucket <= 0 ? 1 : Math.exp(bucket * BUCKET_BASE);
+}
+
+export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number }>): RollupDeltas {
+  const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), toolDurations: new Map() };
+  for (const { event, tsMs } of events) {
+    const hour = Math.floor(tsMs / 3_600_000);
+    for (const [dim, read] of DIMENSIONS) {
+      const key = read(event);
+      if (key === null) continue;
+      const tk = `${dim}\u0000${key}`;
+      let total = deltas.totals.get(tk);
+      if (!total) deltas.totals.set(tk, (total = { dim, key, c: emptyCounters() }));
+      addEvent(total.c, event);
+      const hk = `${hour}\u0000${tk}`;
+      let hourly = deltas.hourly.get(hk);
+      if (!hourly) deltas.hourly.set(hk, (hourly = { hour, dim, key, c: emptyCounters() }));
+      addEvent(hourly.c, event);
+    }
+    if (event.tool_name && event.event_type === 'tool_use' && event.duration_ms !== null) {
+      const bucket = durationBucket(event.duration_ms);
+      const dk = `${event.tool_name}\u0000${bucket}`;
+      const d = deltas.toolDurations.get(dk);
+      if (d) d.count += 1;
+      else deltas.toolDurations.set(dk, { tool: event.tool_name, bucket, count: 1 });
+    }
+  }
+  return deltas;
+}

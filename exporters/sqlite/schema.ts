@@ -1,0 +1,212 @@
+/**
+ * Schema and migrations. `seq` (the rowid) is the time-ordered key every hot index hangs off, so
+ * inserts append to the end of the B-trees instead of landing at random pages.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    agent_type TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    tool_name TEXT,
+    status TEXT,
+    model TEXT,
+    project TEXT,
+    branch TEXT,
+    cwd TEXT,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    cache_read_tokens INTEGER,
+    cache_write_tokens INTEGER,
+    reasoning_tokens INTEGER,
+    cost_usd REAL,
+    cost_source TEXT,
+    duration_ms REAL,
+    ts INTEGER NOT NULL,
+    client_timestamp TEXT,
+    created_at TEXT NOT NULL,
+    parent_session_id TEXT,
+    request_id TEXT,
+    prompt_id TEXT,
+    tool_use_id TEXT,
+    correlation_key TEXT,
+    counted INTEGER NOT NULL DEFAULT 1,
+    metadata TEXT NOT NULL,
+    payload_truncated INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX events_event_id ON events(event_id);
+  CREATE INDEX events_session ON events(session_id, seq);
+  CREATE INDEX events_type ON events(event_type, seq);
+  CREATE INDEX events_tool ON events(tool_name, seq) WHERE tool_name IS NOT NULL;
+  CREATE INDEX events_ts ON events(ts);
+
+  CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    agent_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    project TEXT,
+    branch TEXT,
+    cwd TEXT,
+    models TEXT NOT NULL DEFAULT '[]',
+    parent_session_id TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT,
+    event_count INTEGER NOT NULL DEFAULT 0,
+    prompt_count INTEGER NOT NULL DEFAULT 0,
+    tool_count INTEGER NOT NULL DEFAULT 0,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    api_request_count INTEGER NOT NULL DEFAULT 0,
+    tokens_in INTEGER NOT NULL DEFAULT 0,
+    tokens_out INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+    metadata TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX sessions_last_seen ON sessions(last_seen);
+  CREATE INDEX sessions_status ON sessions(status, last_seen);
+  CREATE INDEX sessions_parent ON sessions(parent_session_id) WHERE parent_session_id IS NOT NULL;
+
+  -- Running totals per dimension value (dim = 'all' | agent | model | project | branch | tool |
+  -- event_type | source): stats read O(values), not O(events).
+  CREATE TABLE totals (
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    events INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    tokens_in INTEGER NOT NULL DEFAULT 0,
+    tokens_out INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (dim, key)
+  ) WITHOUT ROWID;
+
+  -- The same counters per hour (epoch hour) for the time-bounded views and timelines.
+  CREATE TABLE hourly (
+    hour INTEGER NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    events INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    tokens_in INTEGER NOT NULL DEFAULT 0,
+    tokens_out INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour, dim, key)
+  ) WITHOUT ROWID;
+
+  -- Tool call durations as a log-spaced histogram, for p50/p95 without reading events.
+  CREATE TABLE tool_durations (
+    tool TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (tool, bucket)
+  ) WITHOUT ROWID;
+
+  -- First event seen for each correlation key: later sightings from other sources are stored
+  -- but not counted again.
+  CREATE TABLE correlations (
+    key TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    source TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- How many sightings each source had folded into an earlier one (the dedupe audit).
+  CREATE TABLE folded (
+    source TEXT PRIMARY KEY,
+    count INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE spans (
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    session_id TEXT,
+    agent_type TEXT,
+    name TEXT NOT NULL,
+    kind INTEGER,
+    start_time TEXT NOT NULL,
+    end_time TEXT,
+    duration_ms REAL,
+    status_code INTEGER,
+    status_message TEXT,
+    attributes TEXT NOT NULL,
+    extra TEXT NOT NULL,
+    PRIMARY KEY (trace_id, span_id)
+  );
+  CREATE INDEX spans_session ON spans(session_id, start_time) WHERE session_id IS NOT NULL;
+
+  CREATE TABLE metric_points (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    agent_type TEXT,
+    session_id TEXT,
+    series_key TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    unit TEXT,
+    kind TEXT NOT NULL,
+    temporality TEXT NOT NULL,
+    start_time TEXT,
+    time TEXT NOT NULL,
+    value REAL NOT NULL,
+    count REAL
+  );
+  CREATE INDEX metric_points_name ON metric_points(name, time);
+
+  -- Running total per metric name (deltas summed) so /api/stats reads no points.
+  CREATE TABLE metric_totals (
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value REAL NOT NULL,
+    count REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (name, key)
+  ) WITHOUT ROWID;
+
+  -- Files already imported, so an unchanged history is skipped and appended lines picked up.
+  CREATE TABLE import_files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ms INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}'
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export function tune(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = OFF');
+  // A large page cache keeps the event_id index hot even when clients send random ids.
+  db.pragma('cache_size = -262144');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('mmap_size = 1073741824');
+}

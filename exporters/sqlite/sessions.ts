@@ -1,0 +1,155 @@
+/**
+ * Session rows: read, merged with a batch's events in memory, written back once per session per
+ * transaction.
+ */
+import type Database from 'better-sqlite3';
+import { isErrorEvent, type CanonicalEvent } from '../../collector/event.js';
+import type { SessionRow, SessionStatus } from '../../collector/store.js';
+import { eventTokens } from './rollups.js';
+
+const COLUMNS = [
+  'session_id',
+  'agent_type',
+  'status',
+  'project',
+  'branch',
+  'cwd',
+  'models',
+  'parent_session_id',
+  'first_seen',
+  'last_seen',
+  'ended_at',
+  'end_reason',
+  'event_count',
+  'prompt_count',
+  'tool_count',
+  'error_count',
+  'api_request_count',
+  'tokens_in',
+  'tokens_out',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'unpriced_tokens',
+  'metadata',
+] as const;
+
+type DbSessionRow = Omit<SessionRow, 'models' | 'metadata'> & { models: string; metadata: string };
+
+export function sessionFromDb(row: DbSessionRow): SessionRow {
+  return { ...row, models: JSON.parse(row.models), metadata: JSON.parse(row.metadata) };
+}
+
+export class SessionWriter {
+  private readonly select: Database.Statement<[string], DbSessionRow>;
+  private readonly upsert: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.select = db.prepare('SELECT * FROM sessions WHERE session_id = ?');
+    const updates = COLUMNS.filter((c) => c !== 'session_id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
+    this.upsert = db.prepare(
+      `INSERT INTO sessions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})
+       ON CONFLICT(session_id) DO UPDATE SET ${updates}`,
+    );
+  }
+
+  /**
+   * Applies the batch's events, grouped by session. `counted` tells whether an event adds to the
+   * counters (false when an earlier source already counted the same occurrence).
+   */
+  apply(
+    events: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }>,
+    idleBefore: string,
+  ): SessionRow[] {
+    const bySession = new Map<string, typeof events>();
+    for (const item of events) {
+      const list = bySession.get(item.event.session_id);
+      if (list) list.push(item);
+      else bySession.set(item.event.session_id, [item]);
+    }
+    const changed: SessionRow[] = [];
+    for (const [sessionId, items] of bySession) {
+      const existing = this.select.get(sessionId);
+      const row = existing ? sessionFromDb(existing) : newSession(items[0].event, items[0].activityIso);
+      for (const item of items) mergeEvent(row, item.event, item.activityIso, item.counted);
+      if (row.status === 'active' && row.last_seen < idleBefore) row.status = 'idle';
+      this.upsert.run({ ...row, models: JSON.stringify(row.models), metadata: JSON.stringify(row.metadata) });
+      changed.push(row);
+    }
+    return changed;
+  }
+}
+
+function newSession(event: CanonicalEvent, activityIso: string): SessionRow {
+  return {
+    session_id: event.session_id,
+    agent_type: event.agent_type,
+    status: 'active',
+    project: null,
+    branch: null,
+    cwd: null,
+    models: [],
+    parent_session_id: null,
+    first_seen: activityIso,
+    last_seen: activityIso,
+    ended_at: null,
+    end_reason: null,
+    event_count: 0,
+    prompt_count: 0,
+    tool_count: 0,
+    error_count: 0,
+    api_request_count: 0,
+    tokens_in: 0,
+    tokens_out: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    unpriced_tokens: 0,
+    metadata: {},
+  };
+}
+
+function nextStatus(current: SessionStatus, eventType: string): SessionStatus {
+  if (eventType === 'session_end') return 'ended';
+  if (eventType === 'session_start') return 'active';
+  return current === 'ended' ? 'ended' : 'active';
+}
+
+function mergeEvent(row: SessionRow, e: CanonicalEvent, activityIso: string, counted: boolean): void {
+  // Late events (an OTel export after SessionEnd) must not revive an ended session.
+  const isLatest = activityIso >= row.last_seen;
+  if (isLatest || e.event_type === 'session_end') row.status = nextStatus(row.status, e.event_type);
+  if (e.event_type === 'session_end') {
+    row.ended_at = activityIso;
+    const reason = e.metadata.reason ?? e.metadata.end_reason;
+    row.end_reason = typeof reason === 'string' ? reason : row.end_reason;
+  }
+  if (activityIso < row.first_seen) row.first_seen = activityIso;
+  if (isLatest) row.last_seen = activityIso;
+  if (e.project && (isLatest || !row.project)) row.project = e.project;
+  if (e.branch && (isLatest || !row.branch)) row.branch = e.branch;
+  if (e.cwd && (isLatest || !row.cwd)) row.cwd = e.cwd;
+  if (e.model && !row.models.includes(e.model)) row.models.push(e.model);
+  if (e.parent_session_id && !row.parent_session_id) row.parent_session_id = e.parent_session_id;
+  const sessionFacts = e.metadata.session;
+  if (sessionFacts && typeof sessionFacts === 'object' && !Array.isArray(sessionFacts)) {
+    Object.assign(row.metadata, sessionFacts);
+  }
+  row.event_count += 1;
+  if (!counted) return;
+  if (e.event_type === 'user_prompt') row.prompt_count += 1;
+  if (e.event_type === 'tool_use') row.tool_count += 1;
+  if (e.event_type === 'api_request') row.api_request_count += 1;
+  if (isErrorEvent(e)) row.error_count += 1;
+  row.tokens_in += e.tokens_in ?? 0;
+  row.tokens_out += e.tokens_out ?? 0;
+  row.cache_read_tokens += e.cache_read_tokens ?? 0;
+  row.cache_write_tokens += e.cache_write_tokens ?? 0;
+  row.reasoning_tokens += e.reasoning_tokens ?? 0;
+  row.cost_usd += e.cost_usd ?? 0;
+  if (e.cost_usd === null) row.unpriced_tokens += eventTokens(e);
+}

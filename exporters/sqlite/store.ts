@@ -1,0 +1,69 @@
+/**
+ * SqliteStore: the Store interface over one better-sqlite3 connection (WAL, so the importer and
+ * readers can share the file with a running server).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { CostQuery, EventQuery, SessionQuery, Store, WriteBatch } from '../../collector/store.js';
+import { migrate, tune } from './schema.js';
+import { Writer, type WriterOptions } from './writer.js';
+import { Queries } from './queries.js';
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly writer: Writer;
+  private readonly queries: Queries;
+
+  constructor(dbPath: string, opts: WriterOptions) {
+    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    this.db = new Database(dbPath);
+    tune(this.db);
+    migrate(this.db);
+    this.writer = new Writer(this.db, opts);
+    this.queries = new Queries(this.db);
+  }
+
+  writeBatch(batch: WriteBatch) {
+    return this.writer.write(batch);
+  }
+  listEvents(query: EventQuery) {
+    return this.queries.listEvents(query);
+  }
+  listSessions(query: SessionQuery) {
+    return this.queries.listSessions(query);
+  }
+  getSession(sessionId: string) {
+    return this.queries.getSession(sessionId);
+  }
+  childSessions(sessionId: string) {
+    return this.queries.childSessions(sessionId);
+  }
+  listSpans(sessionId: string, limit: number) {
+    return this.queries.listSpans(sessionId, limit);
+  }
+  markIdleSessions(olderThan: Date) {
+    return this.queries.markIdleSessions(olderThan);
+  }
+  stats() {
+    return this.queries.stats();
+  }
+  costStats(query: CostQuery) {
+    return this.queries.costStats(query);
+  }
+  filterOptions() {
+    return this.queries.filterOptions();
+  }
+  eventCount() {
+    return this.queries.eventCount();
+  }
+  maxSeq() {
+    return this.queries.maxSeq();
+  }
+  close() {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}

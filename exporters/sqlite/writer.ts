@@ -1,0 +1,160 @@
+/**
+ * The write path: one transaction per batch holding the events, their sessions, the rollups, the
+ * correlation bookkeeping, spans and metric points. Statements are prepared once.
+ */
+import type Database from 'better-sqlite3';
+import type { CanonicalEvent } from '../../collector/event.js';
+import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/store.js';
+import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
+import { SessionWriter } from './sessions.js';
+import { TelemetryWriter } from './telemetry.js';
+
+const EVENT_COLUMNS = [
+  'event_id',
+  'session_id',
+  'agent_type',
+  'event_type',
+  'source',
+  'tool_name',
+  'status',
+  'model',
+  'project',
+  'branch',
+  'cwd',
+  'tokens_in',
+  'tokens_out',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_source',
+  'duration_ms',
+  'ts',
+  'client_timestamp',
+  'created_at',
+  'parent_session_id',
+  'request_id',
+  'prompt_id',
+  'tool_use_id',
+  'correlation_key',
+  'metadata',
+  'payload_truncated',
+] as const;
+
+export interface WriterOptions {
+  now(): Date;
+  /** Sessions whose last activity is older than this many ms are written as idle. */
+  idleAfterMs: number;
+}
+
+function counterUpsert(db: Database.Database, table: string, keyColumns: string[]): Database.Statement {
+  const cols = [...keyColumns, ...COUNTER_COLUMNS];
+  const sets = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+  return db.prepare(
+    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})
+     ON CONFLICT(${keyColumns.join(', ')}) DO UPDATE SET ${sets}`,
+  );
+}
+
+export class Writer {
+  private readonly insertEvent: Database.Statement;
+  private readonly claimCorrelation: Database.Statement;
+  private readonly markUncounted: Database.Statement;
+  private readonly countFolded: Database.Statement;
+  private readonly upsertTotal: Database.Statement;
+  private readonly upsertHourly: Database.Statement;
+  private readonly upsertDuration: Database.Statement;
+  private readonly sessions: SessionWriter;
+  private readonly telemetry: TelemetryWriter;
+  private readonly tx: (batch: WriteBatch) => WriteResult;
+
+  constructor(
+    db: Database.Database,
+    private readonly opts: WriterOptions,
+  ) {
+    this.insertEvent = db.prepare(
+      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')})
+       VALUES (${EVENT_COLUMNS.map((c) => '@' + c).join(', ')})`,
+    );
+    this.claimCorrelation = db.prepare(
+      'INSERT OR IGNORE INTO correlations (key, seq, source) VALUES (?, ?, ?)',
+    );
+    this.markUncounted = db.prepare('UPDATE events SET counted = 0 WHERE seq = ?');
+    this.countFolded = db.prepare(
+      'INSERT INTO folded (source, count) VALUES (?, 1) ON CONFLICT(source) DO UPDATE SET count = count + 1',
+    );
+    this.upsertTotal = counterUpsert(db, 'totals', ['dim', 'key']);
+    this.upsertHourly = counterUpsert(db, 'hourly', ['hour', 'dim', 'key']);
+    this.upsertDuration = db.prepare(
+      `INSERT INTO tool_durations (tool, bucket, count) VALUES (?, ?, ?)
+       ON CONFLICT(tool, bucket) DO UPDATE SET count = count + excluded.count`,
+    );
+    this.sessions = new SessionWriter(db);
+    this.telemetry = new TelemetryWriter(db);
+    this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
+  }
+
+  write(batch: WriteBatch): WriteResult {
+    return this.tx(batch);
+  }
+
+  private writeInTransaction(batch: WriteBatch): WriteResult {
+    const nowMs = this.opts.now().getTime();
+    const inserted: StoredEvent[] = [];
+    const counted: Array<{ event: CanonicalEvent; tsMs: number }> = [];
+    const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
+
+    for (const event of batch.events) {
+      const tsMs = Date.parse(event.client_timestamp ?? event.created_at);
+      const info = this.insertEvent.run(toRow(event, tsMs));
+      if (info.changes === 0) continue; // the unique event_id says: already stored
+      const seq = Number(info.lastInsertRowid);
+      inserted.push({ ...event, seq });
+
+      let isCounted = true;
+      if (event.correlation_key !== null) {
+        const claim = this.claimCorrelation.run(event.correlation_key, seq, event.source);
+        if (claim.changes === 0) {
+          isCounted = false;
+          this.markUncounted.run(seq);
+          this.countFolded.run(event.source);
+        }
+      }
+      if (isCounted) counted.push({ event, tsMs });
+      // Activity never runs ahead of the server clock (clients with a skewed clock).
+      const activityMs = Math.min(tsMs, Date.parse(event.created_at));
+      forSessions.push({ event, activityIso: new Date(activityMs).toISOString(), counted: isCounted });
+    }
+
+    const deltas = foldRollups(counted);
+    for (const { dim, key, c } of deltas.totals.values()) this.upsertTotal.run(counterParams(c, { dim, key }));
+    for (const { hour, dim, key, c } of deltas.hourly.values()) {
+      this.upsertHourly.run(counterParams(c, { hour, dim, key }));
+    }
+    for (const { tool, bucket, count } of deltas.toolDurations.values()) {
+      this.upsertDuration.run(tool, bucket, count);
+    }
+
+    const idleBefore = new Date(nowMs - this.opts.idleAfterMs).toISOString();
+    const sessions = forSessions.length > 0 ? this.sessions.apply(forSessions, idleBefore) : [];
+
+    const spansStored = batch.spans?.length ? this.telemetry.writeSpans(batch.spans) : 0;
+    const metricPointsStored = batch.metricPoints?.length
+      ? this.telemetry.writeMetricPoints(batch.metricPoints)
+      : 0;
+
+    return { inserted, sessions, spansStored, metricPointsStored };
+  }
+}
+
+function counterParams(c: Counters, keys: Record<string, unknown>): Record<string, unknown> {
+  return { ...keys, ...c };
+}
+
+function toRow(event: CanonicalEvent, tsMs: number): Record<string, unknown> {
+  return {
+    ...event,
+    ts: tsMs,
+    metadata: JSON.stringify(event.metadata),
+  };
+}
