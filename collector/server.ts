@@ -41,6 +41,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     disableRequestLogging: true,
     bodyLimit: app.maxBodyKb * 1024,
     forceCloseConnections: true,
+    // An unknown query parameter is an error, not silently dropped (a typo must not unfilter).
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,0 +1,289 @@
+/**
+ * Issue 2 acceptance: the real server on an ephemeral port with a temp SQLite file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import { startTestServer, MAIN, makeTempDir, type TestServer } from './helpers/server.js';
+
+function ev(overrides: Record<string, unknown> = {}) {
+  return { session_id: 'sess-1', agent_type: 'claude_code', event_type: 'tool_use', ...overrides };
+}
+
+async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('native ingest and query API', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { AGENTSTATS_MAX_PAYLOAD_KB: '2', AGENTSTATS_MAX_BODY_KB: '64' } });
+  });
+  afterAll(async () => server.cleanup());
+
+  it('answers a batch with a duplicate and two invalid events, storing exactly the valid ones', async () => {
+    const res = await server.post('/api/events/batch', {
+      events: [
+        ev({ event_id: 'b-1', tool_name: 'Bash', status: 'success', duration_ms: 40 }),
+        ev({ event_id: 'b-1', tool_name: 'Bash' }), // repeated in the batch
+        { session_id: 'sess-1', event_type: 'tool_use', tokens_in: 'many' }, // no agent_type, bad tokens
+        ev({ event_id: 'b-2', event_type: 'user_prompt' }),
+        ev({ event_id: 'b-3', session_id: '', duration_ms: -5 }), // empty session, negative duration
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.received).toBe(5);
+    expect(res.body.ids).toEqual(['b-1', 'b-2']);
+    expect(res.body.duplicates).toBe(1);
+    expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 4]);
+    const fields2 = res.body.rejected[0].errors.map((e: { field: string }) => e.field).sort();
+    expect(fields2).toEqual(['agent_type', 'tokens_in']);
+    const fields4 = res.body.rejected[1].errors.map((e: { field: string }) => e.field).sort();
+    expect(fields4).toEqual(['duration_ms', 'session_id']);
+
+    // Sent again: every event already stored.
+    const again = await server.post('/api/events/batch', { events: [ev({ event_id: 'b-1' }), ev({ event_id: 'b-2' })] });
+    expect(again.body).toMatchObject({ received: 2, ids: [], duplicates: 2, rejected: [] });
+
+    const stored = await server.get('/api/events?session_id=sess-1');
+    expect(stored.body.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(['b-1', 'b-2']);
+  });
+
+  it('stores a single event and generates an id when none is given', async () => {
+    const res = await server.post('/api/events', ev({ session_id: 'single', event_type: 'notification' }));
+    expect(res.status).toBe(201);
+    expect(res.body.duplicate).toBe(false);
+    expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+    const dup = await server.post('/api/events', ev({ event_id: res.body.id, session_id: 'single' }));
+    expect(dup.status).toBe(200);
+    expect(dup.body.duplicate).toBe(true);
+    const bad = await server.post('/api/events', { session_id: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['agent_type', 'event_type']);
+  });
+
+  it('truncates oversized metadata to valid JSON and flags it', async () => {
+    const big = 'x'.repeat(20_000);
+    const res = await server.post('/api/events', ev({ event_id: 'big-1', session_id: 'big', metadata: { output: big, keep: 'me' } }));
+    expect(res.status).toBe(201);
+    const got = await server.get('/api/events?session_id=big');
+    const event = got.body.events[0];
+    expect(event.payload_truncated).toBe(1);
+    expect(JSON.stringify(event.metadata).length).toBeLessThanOrEqual(2 * 1024);
+    expect(event.metadata.keep).toBe('me');
+    expect(typeof event.metadata.output).toBe('string');
+    expect(event.metadata.output.length).toBeLessThan(big.length);
+
+    const small = await server.post('/api/events', ev({ event_id: 'small-1', session_id: 'big', metadata: { a: 1 } }));
+    expect(small.status).toBe(201);
+    const got2 = await server.get('/api/events?session_id=big&limit=1');
+    expect(got2.body.events[0]).toMatchObject({ event_id: 'small-1', payload_truncated: 0, metadata: { a: 1 } });
+  });
+
+  it('narrows /api/events with every filter, and pages with the cursor', async () => {
+    const base = { session_id: 'filt', agent_type: 'codex', event_type: 'api_request', source: 'native' };
+    const events = [
+      { ...base, event_id: 'f-1', model: 'gpt-5', branch: 'main', client_timestamp: '2026-01-01T10:00:00Z' },
+      { ...base, event_id: 'f-2', model: 'gpt-5-mini', branch: 'dev', client_timestamp: '2026-01-02T10:00:00Z' },
+      { ...base, event_id: 'f-3', event_type: 'tool_use', tool_name: 'exec_command', client_timestamp: '2026-01-03T10:00:00Z' },
+      { ...base, event_id: 'f-4', agent_type: 'gemini_cli', source: 'otlp', client_timestamp: '2026-01-04T10:00:00Z' },
+      { ...base, event_id: 'f-5', session_id: 'filt-2', client_timestamp: '2026-01-05T10:00:00Z' },
+    ];
+    await server.post('/api/events/batch', { events });
+    const ids = async (query: string) =>
+      (await server.get(`/api/events?${query}`)).body.events.map((e: { event_id: string }) => e.event_id).filter((id: string) => id.startsWith('f-')).sort();
+    expect(await ids('agent_type=gemini_cli')).toEqual(['f-4']);
+    expect(await ids('event_type=tool_use&session_id=filt')).toEqual(['f-3']);
+    expect(await ids('tool_name=exec_command')).toEqual(['f-3']);
+    expect(await ids('session_id=filt-2')).toEqual(['f-5']);
+    expect(await ids('branch=dev')).toEqual(['f-2']);
+    expect(await ids('model=gpt-5')).toEqual(['f-1']);
+    expect(await ids('source=otlp')).toEqual(['f-4']);
+    expect(await ids('since=2026-01-03T00:00:00Z&until=2026-01-05T00:00:00Z')).toEqual(['f-3', 'f-4']);
+
+    const page1 = await server.get('/api/events?session_id=filt&limit=2');
+    expect(page1.body.events.map((e: { event_id: string }) => e.event_id)).toEqual(['f-4', 'f-3']);
+    const page2 = await server.get(`/api/events?session_id=filt&limit=2&cursor=${page1.body.next_cursor}`);
+    expect(page2.body.events.map((e: { event_id: string }) => e.event_id)).toEqual(['f-2', 'f-1']);
+
+    const bad = await server.get('/api/events?limit=0');
+    expect(bad.status).toBe(400);
+    const unknown = await server.get('/api/events?colour=blue');
+    expect(unknown.status).toBe(400);
+  });
+
+  it('keeps stats, cost and filter options from the rollups', async () => {
+    await server.post('/api/events/batch', {
+      events: [
+        ev({ event_id: 's-1', session_id: 'stats', event_type: 'api_request', model: 'claude-sonnet-4-5', tokens_in: 100, tokens_out: 50, cache_read_tokens: 1000, cache_write_tokens: 10, cost_usd: 0.25, project: 'alpha', client_timestamp: '2026-03-01T23:30:00Z' }),
+        ev({ event_id: 's-2', session_id: 'stats', event_type: 'api_request', model: 'claude-sonnet-4-5', tokens_in: 1, tokens_out: 2, cost_usd: 0.75, project: 'alpha', client_timestamp: '2026-03-02T00:30:00Z' }),
+        ev({ event_id: 's-3', session_id: 'stats', event_type: 'api_error', model: 'claude-sonnet-4-5', client_timestamp: '2026-03-02T00:40:00Z' }),
+      ],
+    });
+    const stats = (await server.get('/api/stats')).body;
+    const sonnet = stats.model_breakdown.find((m: { model: string }) => m.model === 'claude-sonnet-4-5');
+    expect(sonnet).toMatchObject({ tokens_in: 101, tokens_out: 52, cache_read_tokens: 1000, cache_write_tokens: 10, cost_usd: 1, api_requests: 2 });
+    expect(stats.total_cost_usd).toBeGreaterThanOrEqual(1);
+    expect(stats.events_by_type.api_error).toBeGreaterThanOrEqual(1);
+
+    const cost = (await server.get('/api/stats/cost?since=2026-03-01T00:00:00Z&until=2026-03-03T00:00:00Z&bucket=day&tz=UTC')).body;
+    expect(cost.totals.cost_usd).toBe(1);
+    expect(cost.timeline.map((b: { bucket: string; cost_usd: number }) => [b.bucket, b.cost_usd])).toEqual([
+      ['2026-03-01', 0.25],
+      ['2026-03-02', 0.75],
+    ]);
+    // In Tokyo (UTC+9) both requests fall on 2 March.
+    const tokyo = (await server.get('/api/stats/cost?since=2026-03-01T00:00:00Z&until=2026-03-03T00:00:00Z&bucket=day&tz=Asia/Tokyo')).body;
+    expect(tokyo.timeline.map((b: { bucket: string; cost_usd: number }) => [b.bucket, b.cost_usd])).toEqual([['2026-03-02', 1]]);
+    expect((await server.get('/api/stats/cost?tz=Mars/Olympus')).status).toBe(400);
+
+    const options = (await server.get('/api/filter-options')).body;
+    expect(options.models).toContain('claude-sonnet-4-5');
+    expect(options.projects).toContain('alpha');
+  });
+
+  it('refuses bad bodies with JSON errors and keeps serving', async () => {
+    const badJson = await server.post('/api/events/batch', '{"events": [');
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error).toBeTruthy();
+    const wrongType = await server.post('/api/events', 'hello', { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.error).toBeTruthy();
+    const notArray = await server.post('/api/events/batch', { events: 'nope' });
+    expect(notArray.status).toBe(400);
+    const tooBig = await server.post('/api/events/batch', { events: [ev({ metadata: { blob: 'y'.repeat(100_000) } })] });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error).toBeTruthy();
+    expect((await server.get('/api/health')).body.status).toBe('ok');
+  });
+
+  it('refuses foreign Host headers and cross-site writes', async () => {
+    // fetch() may not set Host, so this one goes through node:http.
+    const status = await new Promise<number>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: server.port, path: '/api/health', headers: { host: 'evil.example' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(403);
+    const rebinding = await fetch(`${server.url}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify(ev()),
+    });
+    expect(rebinding.status).toBe(403);
+    const sameOrigin = await fetch(`${server.url}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify(ev({ session_id: 'same-origin' })),
+    });
+    expect(sameOrigin.status).toBe(201);
+    const localhost = await fetch(`http://localhost:${server.port}/api/health`).catch(() => null);
+    if (localhost) expect(localhost.status).toBe(200);
+  });
+
+  it('returns 404 for an unknown session and detail for a known one', async () => {
+    expect((await server.get('/api/sessions/nope')).status).toBe(404);
+    const detail = (await server.get('/api/sessions/sess-1')).body;
+    expect(detail.session.session_id).toBe('sess-1');
+    expect(detail.events.length).toBeGreaterThan(0);
+    expect(Array.isArray(detail.children)).toBe(true);
+  });
+});
+
+describe('session lifecycle and durability', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { AGENTSTATS_SESSION_TIMEOUT: '0.005', AGENTSTATS_SWEEP_INTERVAL_MS: '50' },
+    });
+  });
+  afterAll(async () => server.cleanup());
+
+  it('moves sessions active → idle → active → ended', async () => {
+    await server.post('/api/events', ev({ session_id: 'life', event_type: 'session_start', cwd: '/home/u/myproj' }));
+    let session = (await server.get('/api/sessions/life')).body.session;
+    expect(session.status).toBe('active');
+    expect(session.project).toBe('myproj');
+
+    session = await waitFor(async () => (await server.get('/api/sessions/life')).body.session, (s) => s.status === 'idle');
+    expect(session.status).toBe('idle');
+    const idleList = (await server.get('/api/sessions?status=idle')).body.sessions.map((s: { session_id: string }) => s.session_id);
+    expect(idleList).toContain('life');
+
+    await server.post('/api/events', ev({ session_id: 'life', event_type: 'user_prompt' }));
+    session = (await server.get('/api/sessions/life')).body.session;
+    expect(session.status).toBe('active');
+
+    await server.post('/api/events', ev({ session_id: 'life', event_type: 'session_end', metadata: { reason: 'exit' } }));
+    session = (await server.get('/api/sessions/life')).body.session;
+    expect(session.status).toBe('ended');
+    expect(session.end_reason).toBe('exit');
+    expect(session.event_count).toBe(3);
+    const notEnded = (await server.get('/api/sessions?exclude_status=ended')).body.sessions.map((s: { session_id: string }) => s.session_id);
+    expect(notEnded).not.toContain('life');
+  });
+
+  it('keeps every event, session and total across a restart', async () => {
+    const events = Array.from({ length: 50 }, (_, i) =>
+      ev({ event_id: `r-${i}`, session_id: `restart-${i % 5}`, event_type: 'api_request', model: 'gpt-5', tokens_in: 10, tokens_out: 1, cost_usd: 0.01 }),
+    );
+    const res = await server.post('/api/events/batch', { events });
+    expect(res.body.ids).toHaveLength(50);
+    const before = (await server.get('/api/stats')).body;
+    server = await server.restart();
+    const after = (await server.get('/api/stats')).body;
+    expect(after.total_events).toBe(before.total_events);
+    expect(after.total_cost_usd).toBe(before.total_cost_usd);
+    expect(after.total_sessions).toBe(before.total_sessions);
+    const again = await server.post('/api/events/batch', { events });
+    expect(again.body.duplicates).toBe(50);
+  });
+});
+
+describe('configuration and security at start-up', () => {
+  it('stops on a bad value, naming the variable', () => {
+    const dir = makeTempDir();
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, AGENTSTATS_DB_PATH: `${dir}/a.db`, AGENTSTATS_PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('AGENTSTATS_PORT');
+  });
+
+  it('refuses a non-loopback bind without a token', () => {
+    const dir = makeTempDir();
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, AGENTSTATS_DB_PATH: `${dir}/a.db`, AGENTSTATS_HOST: '0.0.0.0', AGENTSTATS_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('AGENTSTATS_TOKEN');
+  });
+
+  it('requires the bearer token on every API call when one is set', async () => {
+    const token = 'test-token-0123456789abcdef';
+    const server = await startTestServer({ env: { AGENTSTATS_TOKEN: token } });
+    try {
+      expect((await server.get('/api/health')).status).toBe(401);
+      const ok = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      const wrong = await fetch(`${server.url}/api/health`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const post = await server.post('/api/events', ev(), { authorization: `Bearer ${token}` });
+      expect(post.status).toBe(201);
+    } finally {
+      await server.cleanup();
+    }
+  });
+});
