@@ -24,16 +24,20 @@ export interface ProcessorPool {
 }
 
 export function createProcessorPool(app: AppConfig, processors: ProcessorSpec[]): ProcessorPool {
-  const workerUrl = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  // Workers load compiled JavaScript: the pool runs from dist/ (npm start, npm run dev, tests).
+  const workerUrl = new URL('./worker.js', import.meta.url);
   const init: WorkerInit = { app, processors };
   const piscina = new Piscina({
     filename: workerUrl.href,
     minThreads: app.workers,
     maxThreads: app.workers,
-    // Source runs (npm run dev, tests on .ts) need the TypeScript loader inside the worker too.
-    execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
     workerData: init,
     idleTimeout: Infinity,
+  });
+  // A worker that dies is replaced by piscina; its task fails and the batch is answered with an
+  // error. Without a listener the 'error' event would take the whole server down.
+  piscina.on('error', (error: unknown) => {
+    process.stderr.write(`agentstats: processor worker failed: ${String(error)}\n`);
   });
   return {
     async run(events) {

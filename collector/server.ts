@@ -3,7 +3,7 @@
  * themselves into it; nothing here knows about any component.
  */
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isLoopbackHost, type AppConfig } from './config.js';
 
 export interface ServerOptions {
@@ -38,7 +38,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const server = Fastify({
     logger: app.logLevel === 'silent' ? false : { level: app.logLevel },
     // Request lines are not logged: hook and OTLP posts arrive many times a second.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: app.maxBodyKb * 1024,
     forceCloseConnections: true,
     // An unknown query parameter is an error, not silently dropped (a typo must not unfilter).
