@@ -59,7 +59,11 @@ export interface SpanRecord {
   extra: Record<string, unknown>;
 }
 
-/** One data point of an OTLP metric series; `value` is already a delta (cumulative converted). */
+/**
+ * One data point of an OTLP metric series, as sent. Delta points are stored as they are; for
+ * cumulative series the store keeps the last value per series and turns each point into the delta
+ * it adds (resets included), so totals never add running totals.
+ */
 export interface MetricPointRecord {
   name: string;
   agent_type: string | null;
@@ -72,10 +76,16 @@ export interface MetricPointRecord {
   temporality: 'delta' | 'cumulative' | 'unspecified';
   start_time: string | null;
   time: string;
-  /** For sums and gauges: the value (sums: the delta this point adds). Histograms: the delta sum. */
+  /** Sums and gauges: the value as sent. Histograms: the sum as sent. */
   value: number;
-  /** For histograms: the delta count. */
+  /** Histograms: the count as sent. */
   count: number | null;
+  /**
+   * Whether a sum only grows (OTLP isMonotonic). For cumulative series the receiver passes the
+   * running total as sent and the store converts it to the delta above; a monotonic series that
+   * goes down has been reset.
+   */
+  monotonic?: boolean;
 }
 
 export interface WriteBatch {
@@ -131,6 +141,27 @@ export interface CostQuery {
   tz: string;
 }
 
+/** One history file the importer has read: how far, and the parser state to resume with. */
+export interface ImportFileRecord {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  /** Bytes consumed (always at a line boundary). */
+  offset: number;
+  /** Parser state (last usage snapshot, calls awaiting their result, …), JSON-serialisable. */
+  state: Record<string, unknown>;
+}
+
+export interface BlockQuery {
+  /** Only this agent's usage (blocks are per subscription, so usually one agent); all when absent. */
+  agent_type?: string;
+  since?: string;
+  until?: string;
+  /** Most recent blocks returned. */
+  limit: number;
+  now: Date;
+}
+
 export interface Store {
   writeBatch(batch: WriteBatch): WriteResult;
   listEvents(query: EventQuery): StoredEvent[];
@@ -147,5 +178,11 @@ export interface Store {
   filterOptions(): Record<string, string[]>;
   eventCount(): number;
   maxSeq(): number;
+  /** Import bookkeeping (history files): every file read so far. */
+  listImportFiles?(): ImportFileRecord[];
+  /** Saves (inserts or replaces) import bookkeeping rows in one transaction. */
+  saveImportFiles?(records: ImportFileRecord[]): void;
+  /** 5-hour billing blocks with burn rate and projection, from the hourly rollup. */
+  billingBlocks?(query: BlockQuery): Record<string, unknown>;
   close(): void;
 }

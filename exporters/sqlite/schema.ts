@@ -188,6 +188,28 @@ const MIGRATIONS: string[] = [
     state TEXT NOT NULL DEFAULT '{}'
   ) WITHOUT ROWID;
   `,
+  // OTLP metrics: the last value of every cumulative series, so its points become deltas across
+  // restarts without counting a running total twice; and one row per (series, time window), so a
+  // point re-sent by a retrying exporter is stored and counted once.
+  `
+  CREATE TABLE metric_series (
+    series_key TEXT PRIMARY KEY,
+    start_time TEXT,
+    time TEXT NOT NULL,
+    value REAL NOT NULL,
+    count REAL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX metric_points_window ON metric_points(series_key, time, COALESCE(start_time, ''));
+  `,
+  // The cost timeline reads the 'all' rows of every hour in range. Keyed (hour, dim, key), the
+  // hourly table makes that a walk over every dimension's rows (~90 per hour); this small covering
+  // partial index holds just the 'all' rows, so a year's timeline reads 8,760 entries
+  // (docs/benchmarks.md: /api/stats/cost at 5M events).
+  `
+  CREATE INDEX hourly_all_timeline ON hourly(hour, events, errors, tokens_in, tokens_out, cache_read_tokens,
+    cache_write_tokens, reasoning_tokens, cost_usd, unpriced_tokens, api_requests)
+    WHERE dim = 'all' AND key = '';
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
@@ -209,4 +231,7 @@ export function tune(db: Database.Database): void {
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
   db.pragma('mmap_size = 1073741824');
+  // Checkpoint every ~40 MB of WAL instead of 4 MB: hot pages (rollups, sessions, index tails)
+  // are copied back once per checkpoint instead of ten times (docs/benchmarks.md).
+  db.pragma('wal_autocheckpoint = 10000');
 }

@@ -1,0 +1,114 @@
+/**
+ * OTLP/gRPC transport: the three Export methods on one grpc-js server. Messages are passed through
+ * as raw bytes and decoded by the same protobuf codecs as OTLP/HTTP; grpc-js itself handles
+ * `grpc-encoding: gzip` (Gemini CLI compresses) and enforces the message size limit after
+ * decompression.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { BackpressureError } from '../../collector/pipeline.js';
+import type { Logger } from '../../collector/component.js';
+import { decodeProtobufRequest, encodeProtobufResponse, type Signal } from './proto.js';
+import type { OtlpSignals } from './signals.js';
+
+export interface GrpcOptions {
+  host: string;
+  port: number;
+  maxMessageBytes: number;
+  /** When set, calls must carry `authorization: Bearer <token>` metadata. */
+  token: string | null;
+  logger: Logger;
+}
+
+export interface GrpcServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const SERVICES: Array<[Signal, string]> = [
+  ['logs', '/opentelemetry.proto.collector.logs.v1.LogsService/Export'],
+  ['metrics', '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export'],
+  ['traces', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'],
+];
+
+const passThrough = (b: Buffer) => b;
+
+export async function startGrpc(signals: OtlpSignals, opts: GrpcOptions): Promise<GrpcServer> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': opts.maxMessageBytes,
+  });
+  for (const [signal, path] of SERVICES) {
+    const definition: grpc.ServiceDefinition = {
+      Export: {
+        path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: passThrough,
+        requestDeserialize: passThrough,
+        responseSerialize: passThrough,
+        responseDeserialize: passThrough,
+      },
+    };
+    const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+      void exportCall(signal, call, signals, opts).then(
+        (response) => callback(null, response),
+        (error: Partial<grpc.StatusObject>) => callback(error),
+      );
+    };
+    server.addService(definition, { Export: handler });
+  }
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+async function exportCall(
+  signal: Signal,
+  call: grpc.ServerUnaryCall<Buffer, Buffer>,
+  signals: OtlpSignals,
+  opts: GrpcOptions,
+): Promise<Buffer> {
+  if (opts.token && !authorized(call.metadata, opts.token)) {
+    throw { code: grpc.status.UNAUTHENTICATED, details: 'send authorization: Bearer <AGENTSTATS_TOKEN>' };
+  }
+  let request: Record<string, unknown>;
+  try {
+    request = decodeProtobufRequest(signal, call.request);
+  } catch (error) {
+    throw { code: grpc.status.INVALID_ARGUMENT, details: `undecodable request: ${(error as Error).message}` };
+  }
+  try {
+    const response = await signals.export(signal, request, 'base64');
+    return encodeProtobufResponse(signal, response);
+  } catch (error) {
+    // OTLP/gRPC: UNAVAILABLE is retryable, which is what a full queue wants.
+    if (error instanceof BackpressureError) throw { code: grpc.status.UNAVAILABLE, details: error.message };
+    opts.logger.error('otlp grpc export failed', { error: String(error) });
+    throw { code: grpc.status.INTERNAL, details: 'the batch could not be stored' };
+  }
+}
+
+function authorized(metadata: grpc.Metadata, token: string): boolean {
+  const given = metadata.get('authorization')[0];
+  if (typeof given !== 'string' || !given.startsWith('Bearer ')) return false;
+  const a = Buffer.from(given.slice(7));
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

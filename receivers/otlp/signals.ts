@@ -1,0 +1,61 @@
+/**
+ * One place that turns a decoded Export*ServiceRequest into stored data and the OTLP answer, for
+ * both transports (HTTP and gRPC): map, submit to the pipeline, wait for the commit, and report
+ * unusable records as partialSuccess.
+ */
+import type { ReceiverContext } from '../../collector/component.js';
+import { mapLogsRequest, type SignalResult } from './logs.js';
+import { mapMetricsRequest } from './metrics.js';
+import { mapTracesRequest } from './traces.js';
+import { TraceSessions } from './trace-sessions.js';
+import type { Signal } from './proto.js';
+
+/** Export*ServiceResponse in OTLP/JSON form. */
+export type ExportResponse = Record<string, unknown>;
+
+const REJECTED_FIELD: Record<Signal, string> = {
+  logs: 'rejectedLogRecords',
+  metrics: 'rejectedDataPoints',
+  traces: 'rejectedSpans',
+};
+
+const NOUN: Record<Signal, string> = { logs: 'log records', metrics: 'data points', traces: 'spans' };
+
+export class OtlpSignals {
+  private readonly traceSessions = new TraceSessions();
+
+  constructor(private readonly ctx: ReceiverContext) {}
+
+  /** Stores what is usable; resolves after the commit. Pipeline errors (backpressure) propagate. */
+  async export(signal: Signal, request: Record<string, unknown>, idEncoding: 'hex' | 'base64'): Promise<ExportResponse> {
+    const { pipeline, app } = this.ctx;
+    const common = { storePrompts: app.storePrompts, idEncoding, traceSessions: this.traceSessions };
+    let result: SignalResult<unknown>;
+    if (signal === 'logs') {
+      const validation = { now: () => this.ctx.clock.now(), newId: this.ctx.newId };
+      const logs = mapLogsRequest(request, { ...common, validation });
+      if (logs.items.length > 0) await pipeline.submit({ events: logs.items });
+      result = logs;
+    } else if (signal === 'metrics') {
+      const metrics = mapMetricsRequest(request);
+      if (metrics.items.length > 0) await pipeline.submit({ events: [], metricPoints: metrics.items });
+      result = metrics;
+    } else {
+      const traces = mapTracesRequest(request, common);
+      if (traces.items.length > 0) await pipeline.submit({ events: [], spans: traces.items });
+      result = traces;
+    }
+    return responseFor(signal, result);
+  }
+}
+
+function responseFor(signal: Signal, result: SignalResult<unknown>): ExportResponse {
+  if (result.rejected === 0) return {};
+  const more = result.rejected > result.messages.length ? ` (first ${result.messages.length} shown)` : '';
+  return {
+    partialSuccess: {
+      [REJECTED_FIELD[signal]]: String(result.rejected),
+      errorMessage: `${result.rejected} ${NOUN[signal]} rejected${more}: ${result.messages.join('; ')}`,
+    },
+  };
+}

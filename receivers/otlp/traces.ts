@@ -1,0 +1,96 @@
+/**
+ * OTLP traces → span records linked to a session: by a session attribute on the span or its
+ * resource, else by another span of the same trace in the request, else by a log record seen
+ * earlier with the same trace id (Codex puts trace ids on its log records). The store links the
+ * remaining ones when a later span of the same trace names its session.
+ */
+import type { SpanRecord } from '../../collector/store.js';
+import { agentOf } from './mappers/index.js';
+import { redactContent, type MapContext } from './mappers/common.js';
+import { note, type SignalResult } from './logs.js';
+import type { TraceSessions } from './trace-sessions.js';
+import { asArray, asObject, attrMap, field, hexId, nanosToIso, nanosToMs, num, pick, str } from './values.js';
+
+const SESSION_KEYS = ['session.id', 'conversation.id', 'gen_ai.conversation.id', 'thread.id', 'thread_id'] as const;
+
+export interface TraceOptions extends MapContext {
+  idEncoding: 'hex' | 'base64';
+  traceSessions: TraceSessions;
+}
+
+export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOptions): SignalResult<SpanRecord> {
+  const result: SignalResult<SpanRecord> = { items: [], rejected: 0, messages: [] };
+  const id = (v: unknown) => hexId(v, opts.idEncoding);
+  asArray(field(request, 'resourceSpans')).forEach((rs, ri) => {
+    const resourceSpans = asObject(rs);
+    const resource = attrMap(asObject(resourceSpans.resource).attributes);
+    const service = str(resource['service.name']);
+    asArray(field(resourceSpans, 'scopeSpans')).forEach((ss, si) => {
+      const scopeSpans = asObject(ss);
+      const scope = str(asObject(scopeSpans.scope).name);
+      asArray(scopeSpans.spans).forEach((s, pi) => {
+        const span = asObject(s);
+        const where = `span ${ri}.${si}.${pi}`;
+        const traceId = id(field(span, 'traceId'));
+        const spanId = id(field(span, 'spanId'));
+        const startMs = nanosToMs(field(span, 'startTimeUnixNano'));
+        if (!traceId || traceId.length !== 32) return note(result, where, 'traceId must be 16 non-zero bytes');
+        if (!spanId || spanId.length !== 16) return note(result, where, 'spanId must be 8 non-zero bytes');
+        if (startMs === null) return note(result, where, 'no startTimeUnixNano');
+        const endMs = nanosToMs(field(span, 'endTimeUnixNano'));
+        const attributes = redactContent(attrMap(span.attributes), opts);
+        const name = str(span.name) ?? '(unnamed)';
+        const status = asObject(span.status);
+        result.items.push({
+          trace_id: traceId,
+          span_id: spanId,
+          parent_span_id: id(field(span, 'parentSpanId')),
+          session_id: pick(SESSION_KEYS, attributes, resource),
+          agent_type: agentOf(name, resource),
+          name,
+          kind: num(span.kind),
+          start_time: new Date(startMs).toISOString(),
+          end_time: endMs === null ? null : new Date(endMs).toISOString(),
+          duration_ms: endMs === null ? null : Math.max(0, endMs - startMs),
+          status_code: num(status.code),
+          status_message: str(status.message),
+          attributes,
+          extra: extraOf(span, scope, service, opts),
+        });
+      });
+    });
+  });
+  linkSessions(result.items, opts.traceSessions);
+  return result;
+}
+
+/** Span events and links as they came (content redacted), plus where the span came from. */
+function extraOf(span: Record<string, unknown>, scope: string | null, service: string | null, opts: TraceOptions) {
+  const extra: Record<string, unknown> = {};
+  if (service) extra.service = service;
+  if (scope) extra.scope = scope;
+  const events = asArray(span.events).map((e) => {
+    const ev = asObject(e);
+    return {
+      name: str(ev.name),
+      time: nanosToIso(field(ev, 'timeUnixNano')),
+      attributes: redactContent(attrMap(ev.attributes), opts),
+    };
+  });
+  if (events.length) extra.events = events;
+  const links = asArray(span.links).map((l) => {
+    const link = asObject(l);
+    return {
+      trace_id: hexId(field(link, 'traceId'), opts.idEncoding),
+      span_id: hexId(field(link, 'spanId'), opts.idEncoding),
+      attributes: attrMap(link.attributes),
+    };
+  });
+  if (links.length) extra.links = links;
+  return extra;
+}
+
+function linkSessions(spans: SpanRecord[], traceSessions: TraceSessions): void {
+  for (const span of spans) traceSessions.remember(span.trace_id, span.session_id);
+  for (const span of spans) span.session_id ??= traceSessions.get(span.trace_id);
+}
