@@ -1,0 +1,170 @@
+/**
+ * What each installer installs: the settings file, the hook events AgentStats observes, the
+ * handler it registers for each, and the telemetry settings of --with-otel. Only observer events
+ * are registered — never one whose hook changes what the agent does (Claude Code's
+ * WorktreeCreate replaces git worktree creation; its MessageDisplay and Gemini's per-chunk
+ * AfterModel are too chatty to spawn a process for).
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Claude Code: `http` handlers are allowed for every event but SessionStart (command only). */
+const CLAUDE_EVENTS = [
+  'SessionStart',
+  'SessionEnd',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PermissionRequest',
+  'Notification',
+  'Stop',
+  'StopFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
+];
+
+/** Codex hooks.json keys (unknown keys are ignored by Codex versions that lack an event). */
+const CODEX_EVENTS = [
+  'SessionStart',
+  'SessionEnd',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PermissionRequest',
+  'Stop',
+  'StopFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
+];
+
+/**
+ * Gemini CLI: BeforeModel, AfterModel (once per streamed chunk), BeforeToolSelection and
+ * PreCompress (before every model call) are left out on purpose: a process per chunk would slow
+ * the agent, and the receiver only counts them anyway.
+ */
+const GEMINI_EVENTS = ['SessionStart', 'SessionEnd', 'BeforeAgent', 'AfterAgent', 'BeforeTool', 'AfterTool', 'Notification'];
+
+export function homeDir(env = process.env) {
+  return env.HOME || env.USERPROFILE || homedir();
+}
+
+/** POSIX shell quoting, only where needed (the command is run by the agent through a shell). */
+export function shellQuote(word) {
+  return /^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line that runs the hook command for one agent. */
+export function hookCommand(ctx, agent) {
+  const parts = [shellQuote(ctx.nodePath), shellQuote(ctx.hookScript), agent];
+  if (ctx.urlGiven) parts.push('--url', shellQuote(ctx.url));
+  return parts.join(' ');
+}
+
+export const AGENTS = {
+  'claude-code': {
+    label: 'Claude Code',
+    supportsProject: true,
+    supportsTransport: true,
+    settingsFile(ctx) {
+      if (ctx.projectDir) return join(resolve(ctx.projectDir), '.claude', 'settings.json');
+      return join(ctx.env.CLAUDE_CONFIG_DIR || join(ctx.home, '.claude'), 'settings.json');
+    },
+    hooksPath: ['hooks'],
+    events: CLAUDE_EVENTS,
+    handler(ctx, event) {
+      if (ctx.transport === 'http' && event !== 'SessionStart') {
+        const handler = { type: 'http', url: `${ctx.url}/api/hooks/claude-code`, timeout: 2 };
+        if (ctx.tokenSet) {
+          handler.headers = { Authorization: 'Bearer $AGENTSTATS_TOKEN' };
+          handler.allowedEnvVars = ['AGENTSTATS_TOKEN'];
+        }
+        return handler;
+      }
+      return { type: 'command', command: hookCommand(ctx, 'claude-code'), timeout: 5 };
+    },
+    /** --with-otel: the `env` block Claude Code applies to its own process. */
+    otel(ctx) {
+      return {
+        kind: 'json',
+        container: ['env'],
+        values: {
+          CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+          OTEL_LOGS_EXPORTER: 'otlp',
+          OTEL_METRICS_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_EXPORTER_OTLP_ENDPOINT: ctx.url,
+          OTEL_METRIC_EXPORT_INTERVAL: '10000',
+        },
+      };
+    },
+  },
+
+  codex: {
+    label: 'Codex CLI',
+    supportsProject: false,
+    supportsTransport: false,
+    settingsFile(ctx) {
+      return join(codexHome(ctx), 'hooks.json');
+    },
+    hooksPath: ['hooks'],
+    events: CODEX_EVENTS,
+    handler(ctx) {
+      return { type: 'command', command: hookCommand(ctx, 'codex'), timeout: 5 };
+    },
+    /** --with-otel: an [otel] table in config.toml; Codex uses each endpoint verbatim. */
+    otel(ctx) {
+      return { kind: 'toml', file: join(codexHome(ctx), 'config.toml'), body: codexOtelToml(ctx.url) };
+    },
+  },
+
+  'gemini-cli': {
+    label: 'Gemini CLI',
+    supportsProject: true,
+    supportsTransport: false,
+    settingsFile(ctx) {
+      if (ctx.projectDir) return join(resolve(ctx.projectDir), '.gemini', 'settings.json');
+      return join(ctx.home, '.gemini', 'settings.json');
+    },
+    hooksPath: ['hooks'],
+    events: GEMINI_EVENTS,
+    handler(ctx) {
+      return {
+        name: 'agentstats',
+        type: 'command',
+        command: hookCommand(ctx, 'gemini-cli'),
+        timeout: 5000,
+        description: 'AgentStats: forwards this event to the local dashboard (never blocks)',
+      };
+    },
+    /** --with-otel: the settings `telemetry` block; Gemini appends /v1/logs etc. to the endpoint. */
+    otel(ctx) {
+      return {
+        kind: 'json',
+        container: ['telemetry'],
+        values: { enabled: true, target: 'local', otlpEndpoint: ctx.url, otlpProtocol: 'http' },
+      };
+    },
+  },
+};
+
+export function codexHome(ctx) {
+  return ctx.env.CODEX_HOME || join(ctx.home, '.codex');
+}
+
+/** The exact [otel] table for Codex (also printed in hooks/codex/README.md). */
+export function codexOtelToml(url) {
+  return [
+    '[otel]',
+    'environment = "local"',
+    '# Prompt text is sent only when true; AgentStats stores its length unless AGENTSTATS_STORE_PROMPTS=1.',
+    'log_user_prompt = false',
+    `exporter = { otlp-http = { endpoint = "${url}/v1/logs", protocol = "json" } }`,
+    `metrics_exporter = { otlp-http = { endpoint = "${url}/v1/metrics", protocol = "json" } }`,
+    '# Traces are large (about 700 spans, 1.2 MB per turn); enable them if you want spans per session:',
+    `# trace_exporter = { otlp-http = { endpoint = "${url}/v1/traces", protocol = "json" } }`,
+    '',
+  ].join('\n');
+}

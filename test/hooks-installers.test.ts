@@ -1,0 +1,232 @@
+/**
+ * The three installers, run as a user runs them (bash hooks/<agent>/install.sh) against a
+ * temporary HOME that already holds settings with unrelated hooks and settings: both present after
+ * install, a second install changes no byte, uninstall gives back the original.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, ROOT } from './helpers/server.js';
+
+const AGENT_FILES = {
+  'claude-code': '.claude/settings.json',
+  codex: '.codex/hooks.json',
+  'gemini-cli': '.gemini/settings.json',
+} as const;
+type Agent = keyof typeof AGENT_FILES;
+
+function install(agent: Agent, home: string, args: string[] = [], env: Record<string, string> = {}) {
+  const result = spawnSync('bash', [path.join(ROOT, 'hooks', agent, 'install.sh'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: home, ...env },
+    encoding: 'utf8',
+    cwd: home,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function userSettings(agent: Agent): Record<string, unknown> {
+  const userHook = { type: 'command', command: '~/bin/my-guard.sh', timeout: 3 };
+  const base = {
+    hooks: {
+      PreToolUse: [{ matcher: 'Bash', hooks: [userHook] }],
+      [agent === 'gemini-cli' ? 'AfterAgent' : 'Stop']: [{ hooks: [{ type: 'command', command: 'say done' }] }],
+      Notification: [],
+    },
+  };
+  if (agent === 'codex') return base; // Codex's hooks.json holds only "hooks".
+  return { model: 'opus', theme: 'dark', permissions: { allow: ['Bash(ls:*)'] }, env: { MY_VAR: 'x' }, ...base };
+}
+
+function setup(agent: Agent, original: Record<string, unknown> | null = userSettings(agent)) {
+  const home = makeTempDir('agentstats-install-');
+  const file = path.join(home, AGENT_FILES[agent]);
+  mkdirSync(path.dirname(file), { recursive: true });
+  if (original) writeFileSync(file, JSON.stringify(original, null, 4) + '\n');
+  return { home, file };
+}
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const ourHandlers = (groups: Array<{ hooks: Array<Record<string, unknown>> }>) =>
+  groups.flatMap((g) => g.hooks).filter((h) => String(h.command ?? h.url).match(/agentstats-hook\.cjs|\/api\/hooks\//));
+
+describe.each(Object.keys(AGENT_FILES) as Agent[])('%s installer', (agent) => {
+  it('adds its hooks beside the user\'s, changes nothing the second time, and uninstalls to the original', () => {
+    const original = userSettings(agent);
+    const { home, file } = setup(agent, original);
+
+    const first = install(agent, home);
+    expect(first.status, first.stderr).toBe(0);
+    const installed = read(file);
+    // Every unrelated setting and hook is still there, untouched.
+    for (const [key, value] of Object.entries(original)) if (key !== 'hooks') expect(installed[key]).toEqual(value);
+    expect(installed.hooks.PreToolUse[0]).toEqual((original.hooks as any).PreToolUse[0]);
+    const events = Object.keys(installed.hooks).filter((e) => ourHandlers(installed.hooks[e]).length === 1);
+    expect(events).toContain('SessionStart');
+    expect(events).toContain('SessionEnd');
+    expect(events.length).toBeGreaterThanOrEqual(7);
+    expect(readdirSync(path.dirname(file)).some((n) => n.includes('agentstats-backup'))).toBe(true);
+
+    const bytes = readFileSync(file, 'utf8');
+    const backups = readdirSync(path.dirname(file)).length;
+    const second = install(agent, home);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('already up to date');
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(readdirSync(path.dirname(file)).length).toBe(backups);
+
+    const removed = install(agent, home, ['--uninstall']);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(read(file)).toEqual(original);
+  });
+
+  it('honours AGENTSTATS_URL and never registers behaviour-changing events', () => {
+    const { home, file } = setup(agent);
+    expect(install(agent, home, [], { AGENTSTATS_URL: 'http://127.0.0.1:4999/' }).status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('127.0.0.1:4999');
+    expect(text).not.toContain('127.0.0.1:3141');
+    const hooks = read(file).hooks;
+    for (const forbidden of ['WorktreeCreate', 'MessageDisplay', 'AfterModel', 'BeforeModel', 'BeforeToolSelection']) {
+      expect(hooks[forbidden]).toBeUndefined();
+    }
+  });
+
+  it('creates the file when there is none, and removes it again on uninstall', () => {
+    const { home, file } = setup(agent, null);
+    expect(install(agent, home).status).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    expect(install(agent, home, ['--uninstall']).status).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuses a settings file that is not valid JSON and leaves it as it was', () => {
+    const { home, file } = setup(agent, null);
+    writeFileSync(file, '{ "hooks": { oops');
+    const result = install(agent, home);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('not valid JSON');
+    expect(readFileSync(file, 'utf8')).toBe('{ "hooks": { oops');
+  });
+});
+
+describe('Claude Code installer options', () => {
+  it('uses native HTTP hooks except for SessionStart, or the command everywhere with --transport command', () => {
+    const { home, file } = setup('claude-code');
+    install('claude-code', home);
+    const http = read(file).hooks;
+    expect(ourHandlers(http.SessionStart)[0]).toMatchObject({ type: 'command' });
+    expect(ourHandlers(http.PostToolUse)[0]).toEqual({ type: 'http', url: 'http://127.0.0.1:3141/api/hooks/claude-code', timeout: 2 });
+
+    install('claude-code', home, ['--transport', 'command']);
+    const command = read(file).hooks;
+    for (const event of Object.keys(command)) {
+      for (const handler of ourHandlers(command[event])) expect(handler.type).toBe('command');
+    }
+    expect(ourHandlers(command.PostToolUse)[0].command).toMatch(/agentstats-hook\.cjs claude-code$/);
+  });
+
+  it('replaces an earlier AgentStats handler (other URL, older script name) instead of adding a second', () => {
+    const original = userSettings('claude-code');
+    const old = { type: 'command', command: '/usr/bin/node /opt/agentstats/hooks/bin/agentstats-hook.mjs claude-code --url http://127.0.0.1:9999' };
+    const withOld = { ...original, hooks: { ...(original.hooks as object), Stop: [{ hooks: [{ type: 'command', command: 'say done' }, old] }] } };
+    const { home, file } = setup('claude-code', withOld);
+    expect(install('claude-code', home).status).toBe(0);
+    const stop = read(file).hooks.Stop;
+    expect(stop[0]).toEqual({ hooks: [{ type: 'command', command: 'say done' }] });
+    expect(ourHandlers(stop)).toEqual([{ type: 'http', url: 'http://127.0.0.1:3141/api/hooks/claude-code', timeout: 2 }]);
+    expect(JSON.stringify(read(file))).not.toContain('9999');
+  });
+
+  it('writes the env block with --with-otel and restores a value the user had on uninstall', () => {
+    const original = { ...userSettings('claude-code'), env: { MY_VAR: 'x', OTEL_METRIC_EXPORT_INTERVAL: '30000' } };
+    const { home, file } = setup('claude-code', original);
+    expect(install('claude-code', home, ['--with-otel']).status).toBe(0);
+    expect(read(file).env).toEqual({
+      MY_VAR: 'x',
+      OTEL_METRIC_EXPORT_INTERVAL: '10000',
+      CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+      OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:3141',
+    });
+    const bytes = readFileSync(file, 'utf8');
+    install('claude-code', home, ['--with-otel']);
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    install('claude-code', home, ['--uninstall']);
+    expect(read(file)).toEqual(original);
+  });
+
+  it('installs into a project\'s .claude/settings.json with --project', () => {
+    const { home } = setup('claude-code');
+    const project = path.join(home, 'work', 'acme');
+    mkdirSync(project, { recursive: true });
+    expect(install('claude-code', home, ['--project', project]).status).toBe(0);
+    const projectFile = path.join(project, '.claude', 'settings.json');
+    expect(Object.keys(read(projectFile).hooks)).toContain('PreToolUse');
+    expect(read(path.join(home, '.claude', 'settings.json'))).toEqual(userSettings('claude-code'));
+    install('claude-code', home, ['--project', project, '--uninstall']);
+    expect(existsSync(projectFile)).toBe(false);
+  });
+});
+
+describe('Codex installer --with-otel', () => {
+  const userToml = '# my codex config\nmodel = "gpt-5.1-codex"\n\n[projects."/home/dev/api"]\ntrust_level = "trusted"\n';
+
+  it('adds a marked [otel] block with verbatim /v1 endpoints and removes it byte-exactly', () => {
+    const { home } = setup('codex');
+    const toml = path.join(home, '.codex', 'config.toml');
+    writeFileSync(toml, userToml);
+    expect(install('codex', home, ['--with-otel'], { AGENTSTATS_URL: 'http://127.0.0.1:3141' }).status).toBe(0);
+    const text = readFileSync(toml, 'utf8');
+    expect(text.startsWith(userToml)).toBe(true);
+    expect(text).toContain('[otel]');
+    expect(text).toContain('exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/logs", protocol = "json" } }');
+    expect(text).toContain('metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/metrics", protocol = "json" } }');
+    install('codex', home, ['--with-otel'], { AGENTSTATS_URL: 'http://127.0.0.1:3141' });
+    expect(readFileSync(toml, 'utf8')).toBe(text);
+    // hooks/codex/README.md shows exactly what is written.
+    const block = text.slice(text.indexOf('[otel]'), text.indexOf('# <<< agentstats otel'));
+    expect(readFileSync(path.join(ROOT, 'hooks', 'codex', 'README.md'), 'utf8')).toContain(block);
+    expect(install('codex', home, ['--uninstall']).status).toBe(0);
+    expect(readFileSync(toml, 'utf8')).toBe(userToml);
+  });
+
+  it('leaves a user\'s own [otel] table alone and says so', () => {
+    const { home } = setup('codex');
+    const toml = path.join(home, '.codex', 'config.toml');
+    const own = userToml + '\n[otel]\nexporter = "none"\n';
+    writeFileSync(toml, own);
+    const result = install('codex', home, ['--with-otel']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('already has its own [otel]');
+    expect(readFileSync(toml, 'utf8')).toBe(own);
+  });
+
+  it('honours CODEX_HOME', () => {
+    const { home } = setup('codex', null);
+    const codexHome = path.join(home, 'elsewhere');
+    expect(install('codex', home, [], { CODEX_HOME: codexHome }).status).toBe(0);
+    expect(Object.keys(read(path.join(codexHome, 'hooks.json')))).toEqual(['hooks']);
+  });
+});
+
+describe('Gemini CLI installer --with-otel', () => {
+  it('writes and removes the telemetry block, keeping the user\'s other telemetry keys', () => {
+    const original = { ...userSettings('gemini-cli'), telemetry: { logPrompts: false } };
+    const { home, file } = setup('gemini-cli', original);
+    expect(install('gemini-cli', home, ['--with-otel']).status).toBe(0);
+    expect(read(file).telemetry).toEqual({
+      logPrompts: false,
+      enabled: true,
+      target: 'local',
+      otlpEndpoint: 'http://127.0.0.1:3141',
+      otlpProtocol: 'http',
+    });
+    const handler = ourHandlers(read(file).hooks.BeforeTool)[0];
+    expect(handler).toMatchObject({ name: 'agentstats', type: 'command', timeout: 5000 });
+    install('gemini-cli', home, ['--uninstall']);
+    expect(read(file)).toEqual(original);
+  });
+});
