@@ -10,6 +10,7 @@ import { buildServer } from './server.js';
 import { Pipeline } from './pipeline.js';
 import { createProcessorPool } from './pool.js';
 import { registerApi } from './api/index.js';
+import { loadPricingInfo, registerPricingRoutes } from './api/pricing.js';
 import { builtinExporters, builtinProcessors, builtinReceivers } from './builtins.js';
 import type { Exporter, Lifecycle, Logger, RuntimeContext } from './component.js';
 import type { Store } from './store.js';
@@ -25,6 +26,12 @@ export interface RunningServer {
 }
 
 export async function startServer(app: AppConfig): Promise<RunningServer> {
+  // The cost processor's table file: main.ts may name components; the API module only reads its
+  // JSON header. Read first, so a broken AGENTSTATS_PRICING_PATH stops start-up with its path.
+  const pricing = loadPricingInfo(
+    fileURLToPath(new URL('../processors/cost/prices.json', import.meta.url)),
+    app.pricingPath,
+  );
   const server = buildServer({
     app,
     allowedHosts: (process.env.AGENTSTATS_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
@@ -59,6 +66,7 @@ export async function startServer(app: AppConfig): Promise<RunningServer> {
   );
   const pipeline = new Pipeline({ pool, store: theStore, exporters, logger, maxQueueEvents: app.maxQueueEvents });
 
+  registerPricingRoutes(server, pricing);
   registerApi(server, theStore, {
     store: theStore,
     startedAt: new Date(),

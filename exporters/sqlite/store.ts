@@ -5,15 +5,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { CostQuery, EventQuery, SessionQuery, Store, WriteBatch } from '../../collector/store.js';
+import type {
+  BlockQuery,
+  CostQuery,
+  EventQuery,
+  ImportFileRecord,
+  SessionQuery,
+  Store,
+  WriteBatch,
+} from '../../collector/store.js';
 import { migrate, tune } from './schema.js';
 import { Writer, type WriterOptions } from './writer.js';
 import { Queries } from './queries.js';
+import { ImportFiles } from './imports.js';
+import { BillingBlocks } from './blocks.js';
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly writer: Writer;
   private readonly queries: Queries;
+  private readonly imports: ImportFiles;
+  private readonly blocks: BillingBlocks;
 
   constructor(dbPath: string, opts: WriterOptions) {
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
@@ -22,6 +34,8 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.writer = new Writer(this.db, opts);
     this.queries = new Queries(this.db);
+    this.imports = new ImportFiles(this.db);
+    this.blocks = new BillingBlocks(this.db);
   }
 
   writeBatch(batch: WriteBatch) {
@@ -59,6 +73,15 @@ export class SqliteStore implements Store {
   }
   maxSeq() {
     return this.queries.maxSeq();
+  }
+  listImportFiles() {
+    return this.imports.list();
+  }
+  saveImportFiles(records: ImportFileRecord[]) {
+    this.imports.save(records);
+  }
+  billingBlocks(query: BlockQuery) {
+    return this.blocks.query(query);
   }
   close() {
     if (this.db.open) {

@@ -1,20 +1,62 @@
 /**
- * Cost processor: prices events that carry tokens but no cost. For now a pass-through slot: the
- * pricing table arrives with the cost issue, and until then an unpriced event keeps cost_usd = null
- * (shown as unpriced, never as $0).
+ * Cost processor (runs inside the piscina workers). Each worker loads the bundled price table and
+ * the AGENTSTATS_PRICING_PATH override once, then per event:
+ *  - a cost the source reported (Claude Code's api_request cost_usd) is kept: cost_source 'reported';
+ *  - tokens without a cost are priced from the table: cost_source 'computed',
+ *    metadata.priced_as = the table key used;
+ *  - tokens of a model the table does not know stay cost_usd = null with metadata.unpriced = true,
+ *    so totals show them as unpriced tokens, never as $0.
+ * Events without any token count pass through untouched.
  */
 import type { ProcessorFactory } from '../../collector/component.js';
 import type { CanonicalEvent } from '../../collector/event.js';
+import { computeCost } from './price.js';
+import { loadPriceTable, PriceLookup } from './table.js';
 
-const factory: ProcessorFactory<Record<string, never>> = {
+export interface CostProcessorConfig {
+  /** Overrides AGENTSTATS_PRICING_PATH when set. */
+  pricingPath?: string | null;
+}
+
+function hasTokens(e: CanonicalEvent): boolean {
+  return (
+    e.tokens_in !== null ||
+    e.tokens_out !== null ||
+    e.cache_read_tokens !== null ||
+    e.cache_write_tokens !== null
+  );
+}
+
+export function priceEvents(events: CanonicalEvent[], lookup: PriceLookup): CanonicalEvent[] {
+  for (const event of events) {
+    if (event.cost_usd !== null) {
+      event.cost_source ??= 'reported';
+      continue;
+    }
+    if (!hasTokens(event)) continue;
+    const match = event.model ? lookup.find(event.model) : null;
+    if (!match) {
+      event.cost_source = null;
+      event.metadata = { ...event.metadata, unpriced: true };
+      continue;
+    }
+    event.cost_usd = computeCost(event, match.price, match.key);
+    event.cost_source = 'computed';
+    const { unpriced: _drop, ...rest } = event.metadata;
+    event.metadata = match.key === event.model ? rest : { ...rest, priced_as: match.key };
+  }
+  return events;
+}
+
+const factory: ProcessorFactory<CostProcessorConfig> = {
   kind: 'processor',
   type: 'cost',
   defaultConfig: () => ({}),
-  create() {
+  create(config, ctx) {
+    const table = loadPriceTable(config.pricingPath ?? ctx.app.pricingPath);
+    const lookup = new PriceLookup(table);
     return {
-      process(events: CanonicalEvent[]) {
-        return events;
-      },
+      process: (events: CanonicalEvent[]) => priceEvents(events, lookup),
     };
   },
 };

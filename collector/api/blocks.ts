@@ -1,0 +1,34 @@
+/** GET /api/stats/blocks: 5-hour billing blocks with burn rate and projected block total. */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store.js';
+
+const blocksSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    agent_type: { type: 'string', minLength: 1, maxLength: 64 },
+    since: { type: 'string', format: 'date-time' },
+    until: { type: 'string', format: 'date-time' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+  },
+} as const;
+
+interface BlocksQuerystring {
+  agent_type?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+}
+
+export function registerBlocksRoutes(server: FastifyInstance, store: Store, now: () => Date = () => new Date()): void {
+  server.get<{ Querystring: BlocksQuerystring }>(
+    '/api/stats/blocks',
+    { schema: { querystring: blocksSchema } },
+    async (request, reply) => {
+      if (!store.billingBlocks) {
+        return reply.code(501).send({ error: 'not_implemented', message: 'this store keeps no billing blocks' });
+      }
+      return store.billingBlocks({ ...request.query, now: now() });
+    },
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * The "show your work" parts of /api/stats/cost: how many events each source had counted and how
+ * many of its sightings were folded into an earlier source's (the dedupe audit), and which models
+ * have tokens no price was found for.
+ */
+
+type Row = Record<string, unknown>;
+
+export interface SourceAudit {
+  source: string;
+  /** Events of this source that count in totals (in the requested time range). */
+  counted: number;
+  /** Sightings of this source folded into an earlier one with the same correlation key (all time). */
+  folded: number;
+  seen: number;
+}
+
+export function dedupeAudit(sourceRows: Row[], folded: Record<string, number>): SourceAudit[] {
+  const bySource = new Map<string, SourceAudit>();
+  for (const row of sourceRows) {
+    const source = String(row.key);
+    bySource.set(source, { source, counted: Number(row.events ?? 0), folded: 0, seen: 0 });
+  }
+  for (const [source, count] of Object.entries(folded)) {
+    const audit = bySource.get(source) ?? { source, counted: 0, folded: 0, seen: 0 };
+    audit.folded = count;
+    bySource.set(source, audit);
+  }
+  const list = [...bySource.values()];
+  for (const a of list) a.seen = a.counted + a.folded;
+  return list.sort((a, b) => b.seen - a.seen || a.source.localeCompare(b.source));
+}
+
+/** Models with unpriced tokens (unknown to the price table): shown, never silently $0. */
+export function unpricedModels(modelRows: Row[]): Array<{ model: string; unpriced_tokens: number }> {
+  return modelRows
+    .filter((row) => Number(row.unpriced_tokens ?? 0) > 0)
+    .map((row) => ({ model: String(row.key), unpriced_tokens: Number(row.unpriced_tokens) }))
+    .sort((a, b) => b.unpriced_tokens - a.unpriced_tokens);
+}

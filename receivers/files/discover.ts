@@ -1,0 +1,113 @@
+/**
+ * Where the history files are, and which of them to read in what order.
+ *   Claude Code: $CLAUDE_CONFIG_DIR/projects (comma-separated list allowed), ~/.claude/projects,
+ *                ~/.config/claude/projects — scanned recursively (subagent files live in
+ *                <session>/subagents/).
+ *   Codex:       ${CODEX_HOME:-~/.codex}/sessions and archived_sessions.
+ */
+import { existsSync, realpathSync, type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ClaudeFileContext } from './claude.js';
+import type { FileKind } from './parse-worker.js';
+
+export interface FoundFile {
+  path: string;
+  kind: FileKind;
+  size: number;
+  mtimeMs: number;
+  stem: string;
+  subagent: ClaudeFileContext['subagent'];
+}
+
+type Env = Record<string, string | undefined>;
+
+function home(env: Env): string {
+  return env.HOME ?? env.USERPROFILE ?? '.';
+}
+
+export function defaultRoots(kind: FileKind, env: Env = process.env): string[] {
+  if (kind === 'claude-code') {
+    const fromEnv = (env.CLAUDE_CONFIG_DIR ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => path.join(d, 'projects'));
+    return [...fromEnv, path.join(home(env), '.claude', 'projects'), path.join(home(env), '.config', 'claude', 'projects')];
+  }
+  const codexHome = env.CODEX_HOME?.trim() || path.join(home(env), '.codex');
+  return [path.join(codexHome, 'sessions'), path.join(codexHome, 'archived_sessions')];
+}
+
+/** Subagent transcripts: <session-id>/subagents/…/agent-<id>.jsonl, or the older agent-<id>.jsonl. */
+export function claudeSubagent(filePath: string): ClaudeFileContext['subagent'] {
+  const stem = path.basename(filePath, '.jsonl');
+  const parts = filePath.split(/[\\/]+/);
+  const at = parts.lastIndexOf('subagents');
+  const agentId = stem.startsWith('agent-') ? stem.slice('agent-'.length) : stem;
+  if (at > 0) return { parentSessionId: parts[at - 1] || null, agentId };
+  if (stem.startsWith('agent-')) return { parentSessionId: null, agentId };
+  return null;
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return; // vanished or unreadable: nothing to import there
+  }
+  const subdirs: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) subdirs.push(full);
+    else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(full);
+  }
+  await Promise.all(subdirs.map((d) => walk(d, out)));
+}
+
+/** Every .jsonl under the roots that exist, with size and mtime, in import order. */
+export async function discover(kind: FileKind, roots: string[]): Promise<FoundFile[]> {
+  const seen = new Set<string>();
+  const paths: string[] = [];
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    const real = realpathSync(root);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    await walk(root, paths);
+  }
+  const files: FoundFile[] = [];
+  const BATCH = 256;
+  for (let i = 0; i < paths.length; i += BATCH) {
+    const stats = await Promise.all(paths.slice(i, i + BATCH).map((p) => stat(p).catch(() => null)));
+    stats.forEach((st, j) => {
+      if (!st) return;
+      const p = paths[i + j];
+      files.push({
+        path: p,
+        kind,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        stem: path.basename(p, '.jsonl'),
+        subagent: kind === 'claude-code' ? claudeSubagent(p) : null,
+      });
+    });
+  }
+  return sortForImport(files);
+}
+
+/**
+ * Main transcripts before subagent files, so a message replayed in a side-question log is recorded
+ * in its own session; Codex rollouts by name (their names start with the start time), so a parent
+ * is imported before the forks that copy its history.
+ */
+export function sortForImport(files: FoundFile[]): FoundFile[] {
+  return files.sort((a, b) => {
+    const sa = a.subagent ? 1 : 0;
+    const sb = b.subagent ? 1 : 0;
+    if (sa !== sb) return sa - sb;
+    const byName = path.basename(a.path).localeCompare(path.basename(b.path));
+    return byName !== 0 ? byName : a.path.localeCompare(b.path);
+  });
+}

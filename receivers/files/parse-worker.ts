@@ -1,0 +1,116 @@
+/**
+ * Piscina worker: parses one byte range of one history file into canonical events. Pure: it reads
+ * the file and returns events plus the parser state to resume with; the main thread submits them.
+ * Lines are scanned as bytes and only those that can matter are JSON-parsed (a transcript is mostly
+ * progress entries, file snapshots and tool output).
+ */
+import type { CanonicalEvent } from '../../collector/event.js';
+import { ClaudeParser, type ClaudeFileContext, type ClaudeState } from './claude.js';
+import { CodexParser, type CodexState } from './codex.js';
+import { EventSink, type ParseCounters } from './emit.js';
+import { contains, scanLines } from './lines.js';
+
+export type FileKind = 'claude-code' | 'codex';
+
+export interface ParseTask {
+  path: string;
+  kind: FileKind;
+  start: number;
+  end: number;
+  state: Record<string, unknown> | null;
+  nowMs: number;
+  mtimeMs: number;
+  sinceMs: number | null;
+  maxBytes: number;
+  /** A response still being written is held until the file has been quiet this long. */
+  settleResponsesMs: number;
+  /** A tool call without a result is recorded as cancelled once the file has been quiet this long. */
+  settleCallsMs: number;
+  stem: string;
+  subagent: ClaudeFileContext['subagent'];
+}
+
+export interface ParseResult {
+  events: CanonicalEvent[];
+  offset: number;
+  complete: boolean;
+  state: Record<string, unknown>;
+  counters: ParseCounters;
+}
+
+const CLAUDE_ASSISTANT = Buffer.from('"type":"assistant"');
+const CLAUDE_ASSISTANT_ROLE = Buffer.from('"role":"assistant"');
+const CLAUDE_TOOL_RESULT = Buffer.from('"tool_result"');
+const CODEX_NEEDLES = ['"session_meta"', '"turn_context"', '"token_count"', '_call', '"exec_command_end"'].map((s) =>
+  Buffer.from(s),
+);
+
+/** Claude Code writes compact JSON: a line that can matter names its type or holds a tool result. */
+function claudeWants(buf: Buffer, from: number, to: number): boolean {
+  return (
+    contains(buf, from, to, CLAUDE_ASSISTANT) ||
+    contains(buf, from, to, CLAUDE_ASSISTANT_ROLE) ||
+    contains(buf, from, to, CLAUDE_TOOL_RESULT)
+  );
+}
+
+function codexWants(buf: Buffer, from: number, to: number, offset: number): boolean {
+  if (offset === 0) return true; // the first line may be a bare (legacy) meta object
+  return CODEX_NEEDLES.some((n) => contains(buf, from, to, n));
+}
+
+export default function parse(task: ParseTask): ParseResult {
+  const sink = new EventSink(new Date(task.nowMs), task.sinceMs);
+  const counters = sink.counters;
+  const claude =
+    task.kind === 'claude-code'
+      ? new ClaudeParser({ stem: task.stem, subagent: task.subagent }, task.state as ClaudeState | null, sink)
+      : null;
+  const codex = task.kind === 'codex' ? new CodexParser(task.stem, task.state as CodexState | null, sink) : null;
+  const quietMs = task.nowMs - task.mtimeMs;
+
+  const scan = scanLines(
+    task.path,
+    {
+      start: task.start,
+      end: task.end,
+      maxBytes: task.maxBytes,
+      acceptUnterminatedTail: quietMs >= task.settleResponsesMs,
+    },
+    (buf, from, to, offset) => {
+      while (from < to && (buf[from] === 32 || buf[from] === 9)) from++;
+      if (from >= to) return;
+      counters.lines++;
+      if (buf[from] !== 123 /* { */ || buf[to - 1] !== 125 /* } */) {
+        counters.malformed++;
+        return;
+      }
+      const wanted = claude ? claudeWants(buf, from, to) : codexWants(buf, from, to, offset);
+      if (!wanted) return;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(buf.toString('utf8', from, to));
+      } catch {
+        counters.malformed++;
+        return;
+      }
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        counters.malformed++;
+        return;
+      }
+      if (claude) claude.line(entry as Record<string, unknown>, offset);
+      else codex!.line(entry as Record<string, unknown>, offset);
+    },
+  );
+
+  const flushResponses = scan.complete && quietMs >= task.settleResponsesMs;
+  const flushCalls = scan.complete && quietMs >= task.settleCallsMs;
+  const state = claude ? claude.finish(flushResponses, flushCalls) : codex!.finish(flushCalls);
+  return {
+    events: sink.events,
+    offset: scan.offset,
+    complete: scan.complete,
+    state: state as unknown as Record<string, unknown>,
+    counters,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The import run: finds the files, skips the ones already read and unchanged, parses the rest on
+ * the parse pool (several files at once, one task per file or per large slice of one), submits the
+ * events to the pipeline in file order, and records how far each file was read once its events
+ * are committed. Files are submitted in order (parents before forks, main transcripts before
+ * subagent logs) while the following files are already being parsed.
+ */
+import type { ImportFileRecord, Store } from '../../collector/store.js';
+import type { SubmitBatch, SubmitResult } from '../../collector/pipeline.js';
+import type { CanonicalEvent } from '../../collector/event.js';
+import { discover, type FoundFile } from './discover.js';
+import { emptyCounters, type ParseCounters } from './emit.js';
+import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
+
+export interface ImportOptions {
+  sources: Array<{ kind: FileKind; roots: string[] }>;
+  sinceMs: number | null;
+  /** Files parsed ahead of the one being submitted. */
+  window: number;
+  /** Bytes per parse task (a larger file is read in several consecutive tasks). */
+  maxTaskBytes: number;
+  settleResponsesMs: number;
+  settleCallsMs: number;
+  /** False for filtered runs (--since): they neither read nor write the per-file bookkeeping. */
+  useState: boolean;
+  now(): number;
+  onProgress?(p: Progress): void;
+  onWarning?(message: string): void;
+}
+
+export interface ImportDeps {
+  store: Pick<Store, 'listImportFiles' | 'saveImportFiles'>;
+  pipeline: { submit(batch: SubmitBatch): Promise<SubmitResult>; readonly queueDepth: number };
+  maxQueueEvents: number;
+  parse(task: ParseTask): Promise<ParseResult>;
+}
+
+export interface Progress {
+  filesTotal: number;
+  filesDone: number;
+  bytesTotal: number;
+  bytesDone: number;
+  events: number;
+  elapsedMs: number;
+}
+
+export interface ImportSummary extends ParseCounters {
+  files_found: number;
+  files_unchanged: number;
+  files_read: number;
+  files_failed: number;
+  /** Files whose last response or tool call is still open (read again next run). */
+  files_pending: number;
+  bytes_read: number;
+  events: number;
+  stored: number;
+  duplicates: number;
+  elapsed_ms: number;
+  by_source: Record<string, { files: number; events: number; stored: number }>;
+}
+
+interface Job extends FoundFile {
+  start: number;
+  state: Record<string, unknown> | null;
+}
+
+const SLICE = 1000;
+
+function hasPending(state: Record<string, unknown> | null): boolean {
+  if (!state) return false;
+  return ['open', 'tools', 'calls'].some((k) => {
+    const v = state[k];
+    return v !== null && typeof v === 'object' && Object.keys(v).length > 0;
+  });
+}
+
+/** Submits in order and keeps the pipeline's queue under half its limit (no 503s for ourselves). */
+class Submitter {
+  private readonly inFlight: Array<Promise<SubmitResult>> = [];
+  constructor(private readonly deps: ImportDeps) {}
+
+  async submit(events: CanonicalEvent[]): Promise<Array<Promise<SubmitResult>>> {
+    const mine: Array<Promise<SubmitResult>> = [];
+    for (let i = 0; i < events.length; i += SLICE) {
+      const slice = events.slice(i, i + SLICE);
+      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + slice.length > this.deps.maxQueueEvents / 2) {
+        await this.inFlight.shift()!.catch(() => undefined);
+      }
+      const p = this.deps.pipeline.submit({ events: slice });
+      p.catch(() => undefined); // awaited by the file's owner; this only silences the copy kept here
+      this.inFlight.push(p);
+      if (this.inFlight.length > 64) this.inFlight.shift();
+      mine.push(p);
+    }
+    return mine;
+  }
+}
+
+export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<ImportSummary> {
+  const started = opts.now();
+  const summary: ImportSummary = {
+    ...emptyCounters(),
+    files_found: 0,
+    files_unchanged: 0,
+    files_read: 0,
+    files_failed: 0,
+    files_pending: 0,
+    bytes_read: 0,
+    events: 0,
+    stored: 0,
+    duplicates: 0,
+    elapsed_ms: 0,
+    by_source: {},
+  };
+
+  const known = new Map<string, ImportFileRecord>();
+  if (opts.useState) for (const r of deps.store.listImportFiles?.() ?? []) known.set(r.path, r);
+
+  const jobs: Job[] = [];
+  for (const source of opts.sources) {
+    summary.by_source[source.kind] = { files: 0, events: 0, stored: 0 };
+    for (const file of await discover(source.kind, source.roots)) {
+      summary.files_found++;
+      summary.by_source[source.kind].files++;
+      if (opts.sinceMs !== null && file.mtimeMs < opts.sinceMs) {
+        summary.files_unchanged++; // nothing written since --since
+        continue;
+      }
+      const prev = known.get(file.path);
+      const mtime = Math.round(file.mtimeMs);
+      if (prev && prev.size === file.size && prev.mtime_ms === mtime && prev.offset === file.size && !hasPending(prev.state)) {
+        summary.files_unchanged++;
+        continue;
+      }
+      const resume = prev !== undefined && file.size >= prev.offset;
+      jobs.push({ ...file, start: resume ? prev.offset : 0, state: resume ? prev.state : null });
+    }
+  }
+
+  const progress: Progress = {
+    filesTotal: jobs.length,
+    filesDone: 0,
+    bytesTotal: jobs.reduce((n, j) => n + (j.size - j.start), 0),
+    bytesDone: 0,
+    events: 0,
+    elapsedMs: 0,
+  };
+  const report = () => opts.onProgress?.({ ...progress, elapsedMs: opts.now() - started });
+
+  const submitter = new Submitter(deps);
+  const toSave: ImportFileRecord[] = [];
+  const flushState = (force: boolean) => {
+    if (!opts.useState || toSave.length === 0 || (!force && toSave.length < 500)) return;
+    deps.store.saveImportFiles?.(toSave.splice(0));
+  };
+
+  const processFile = async (job: Job, prevTurn: Promise<void>, releaseTurn: () => void): Promise<void> => {
+    let offset = job.start;
+    let state = job.state;
+    let haveTurn = false;
+    const commits: Array<Promise<SubmitResult>> = [];
+    try {
+      for (;;) {
+        const result = await deps.parse({
+          path: job.path,
+          kind: job.kind,
+          start: offset,
+          end: job.size,
+          state,
+          nowMs: opts.now(),
+          mtimeMs: job.mtimeMs,
+          sinceMs: opts.sinceMs,
+          maxBytes: opts.maxTaskBytes,
+          settleResponsesMs: opts.settleResponsesMs,
+          settleCallsMs: opts.settleCallsMs,
+          stem: job.stem,
+          subagent: job.subagent,
+        });
+        if (!haveTurn) {
+          await prevTurn;
+          haveTurn = true;
+        }
+        commits.push(...(await submitter.submit(result.events)));
+        for (const key of Object.keys(result.counters) as Array<keyof ParseCounters>) {
+          summary[key] += result.counters[key];
+        }
+        summary.events += result.events.length;
+        summary.by_source[job.kind].events += result.events.length;
+        progress.events += result.events.length;
+        progress.bytesDone += result.offset - offset;
+        summary.bytes_read += result.offset - offset;
+        offset = result.offset;
+        state = result.state;
+        report();
+        if (result.complete) break;
+      }
+    } catch (error) {
+      summary.files_failed++;
+      opts.onWarning?.(`${job.path}: ${error instanceof Error ? error.message : String(error)}`);
+      releaseTurn();
+      return;
+    }
+    releaseTurn();
+    const results = await Promise.all(commits);
+    for (const r of results) {
+      summary.stored += r.ids.length;
+      summary.duplicates += r.duplicates;
+      summary.by_source[job.kind].stored += r.ids.length;
+    }
+    summary.files_read++;
+    if (hasPending(state) || offset < job.size) summary.files_pending++;
+    progress.filesDone++;
+    report();
+    toSave.push({ path: job.path, size: job.size, mtime_ms: Math.round(job.mtimeMs), offset, state: state ?? {} });
+    flushState(false);
+  };
+
+  // A window of files in flight; each submits only after the one before it has submitted.
+  let turn: Promise<void> = Promise.resolve();
+  const running = new Set<Promise<void>>();
+  for (const job of jobs) {
+    while (running.size >= opts.window) await Promise.race(running);
+    const prevTurn = turn;
+    let releaseTurn!: () => void;
+    turn = new Promise<void>((resolve) => (releaseTurn = resolve));
+    const p = processFile(job, prevTurn, releaseTurn).finally(() => running.delete(p));
+    running.add(p);
+  }
+  await Promise.all(running);
+  flushState(true);
+  report();
+  summary.elapsed_ms = opts.now() - started;
+  return summary;
+}
