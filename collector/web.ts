@@ -17,8 +17,9 @@ export async function registerWebUi(server: FastifyInstance, app: AppConfig): Pr
     return;
   }
   await server.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
-  // Deep links (/sessions/abc) load the app, which reads its view from the URL.
-  server.setNotFoundHandler((request, reply) => {
+  // Deep links (/sessions/abc) load the app, which reads its view from the URL. A catch-all GET
+  // route, not a not-found handler: server.ts already owns the root not-found handler.
+  server.get('/*', (request, reply) => {
     const url = request.url.split('?')[0];
     if (request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/v1/') && !path.extname(url)) {
       return reply.sendFile('index.html');

@@ -108,7 +108,8 @@ function handle(
     stop,
     async restart() {
       await stop();
-      return startTestServer({ env: s.env, dir: s.dir, port: s.port });
+      // s.env holds AGENTSTATS_PORT=0 from the first start: pin the port that was bound.
+      return startTestServer({ env: { ...s.env, AGENTSTATS_PORT: String(s.port) }, dir: s.dir, port: s.port });
     },
     async cleanup() {
       await stop();

@@ -1,0 +1,186 @@
+/**
+ * The dashboard end to end in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core;
+ * nothing is downloaded): empty state, the live feed without reload, `npm run seed`, every view,
+ * a session page, the cost chart, the dark theme, and a reconnect after a server restart.
+ * Screenshots of each view go to test-artifacts/.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startTestServer, type TestServer } from './helpers/server.js';
+
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const run = promisify(execFile);
+
+const ev = (fields: Record<string, unknown>) => ({
+  session_id: 'ui-live',
+  agent_type: 'claude_code',
+  event_type: 'tool_use',
+  status: 'success',
+  duration_ms: 42,
+  project: 'ui-project',
+  ...fields,
+});
+
+describe('dashboard in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  const post = async (events: unknown[]) => {
+    const res = await server.post('/api/events/batch', { events });
+    expect(res.status).toBe(200);
+    return res.body.ids as string[];
+  };
+  const seqOf = async (eventId: string) => {
+    const { body } = await server.get(`/api/events?limit=50`);
+    return body.events.find((e: { event_id: string }) => e.event_id === eventId).seq as number;
+  };
+  /** Text of a component, its shadow root included (innerText of a host does not reach into it). */
+  const textOf = (selector: string) => page.locator(selector).evaluate((el) => (el.shadowRoot ?? el).textContent ?? '');
+  const feedRow = (seq: number) => page.locator(`as-live-feed a.row[data-seq="${seq}"]`);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startTestServer({ env: { AGENTSTATS_STATS_INTERVAL: '500', AGENTSTATS_SSE_HEARTBEAT_MS: '1000' } });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.cleanup();
+  });
+
+  it('shows a new user how to connect each agent', async () => {
+    await page.goto(server.url + '/');
+    const empty = page.locator('as-empty-state');
+    await expect.poll(() => empty.isVisible(), { timeout: 10000 }).toBe(true);
+    const text = await textOf('as-empty-state');
+    expect(text).toContain('No events yet');
+    for (const needle of ['CLAUDE_CODE_ENABLE_TELEMETRY=1', `OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}`, 'hooks/claude-code/install.sh', '[otel]', `${server.url}/v1/logs`, 'hooks/codex/install.sh', '"otlpEndpoint"', 'hooks/gemini-cli/install.sh', 'npm run seed']) {
+      expect(text).toContain(needle);
+    }
+    await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state')).toBe('live');
+    await shot('empty-state');
+  });
+
+  it('shows posted events in the live feed within a second, without reload', async () => {
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    const [id] = await post([ev({ tool_name: 'Bash', event_id: 'ui-first' })]);
+    const acked = Date.now();
+    await feedRow(await seqOf(id)).waitFor({ timeout: 1000 });
+    expect(Date.now() - acked).toBeLessThan(1000);
+    const row = await feedRow(await seqOf(id)).innerText();
+    expect(row).toContain('Claude Code');
+    expect(row).toContain('Bash');
+    expect(navigations).toEqual([]);
+  });
+
+  it('fills up with `npm run seed` and shows the overview cards and timeline', async () => {
+    const { stdout } = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/seed.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, AGENTSTATS_URL: server.url },
+    });
+    expect(stdout).toMatch(/seed: sent \d+ events in \d+ sessions/);
+    const cards = page.locator('as-overview .cards');
+    await expect.poll(async () => (await cards.innerText()).match(/ACTIVE SESSIONS\s+(\d+)/i)?.[1], { timeout: 5000 }).not.toBe('0');
+    await expect.poll(() => page.locator('as-overview as-chart').getAttribute('data-points'), { timeout: 8000 }).not.toBe('0');
+    const feedCount = await page.locator('as-live-feed a.row').count();
+    expect(feedCount).toBeGreaterThan(10);
+    await page.waitForTimeout(300);
+    await shot('overview');
+  });
+
+  it('lists sessions with filters in the URL, opens a session page, and the back button returns', async () => {
+    await page.keyboard.press('2'); // keyboard shortcut to Sessions
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/sessions');
+    const rows = page.locator('as-sessions a.row');
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBeGreaterThan(5);
+    await shot('sessions');
+
+    await page.locator('as-sessions select[aria-label="Status"]').selectOption('active');
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('active');
+    await expect.poll(async () => (await rows.allInnerTexts()).every((t) => t.includes('active'))).toBe(true);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe(null);
+
+    // The seeded Claude Code session on "agentstats" that started a subagent.
+    const parent = page.locator('as-sessions a.row', { hasText: 'agentstats' }).filter({ hasNotText: '↳' }).first();
+    await parent.click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/sessions\/[0-9a-f-]{36}$/);
+    const head = page.locator('as-session-page .head');
+    await expect(head.innerText()).resolves.toContain('agentstats');
+    const timeline = page.locator('as-session-page .t-timeline a.row, as-session-page .t-timeline .row');
+    await expect.poll(() => timeline.count(), { timeout: 5000 }).toBeGreaterThan(5);
+    await shot('session');
+
+    await page.locator('as-session-page [role="tab"]', { hasText: 'Subagents' }).click();
+    await expect.poll(() => textOf('as-session-tree'), { timeout: 5000 }).toContain('code-reviewer');
+    await page.locator('as-session-page [role="tab"]', { hasText: 'Tool calls' }).click();
+    await expect.poll(() => page.locator('as-session-page .t-tools .row').count()).toBeGreaterThan(0);
+
+    // Tabs replace the history entry, so one step back leaves the session page.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/sessions');
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+  });
+
+  it('shows tool calls, error rates and latency', async () => {
+    await page.locator('as-app nav a', { hasText: 'Tools' }).click();
+    const rows = page.locator('as-tools .row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+    expect(await textOf('as-tools')).toMatch(/Bash|exec_command/);
+    await shot('tools');
+  });
+
+  it('draws the cost chart', async () => {
+    await page.goto(server.url + '/cost?range=24h&bucket=hour');
+    const chart = page.locator('as-cost as-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 8000 }).not.toBe('0');
+    // Bars are drawn in the accent colour: count clearly blue pixels on the uPlot canvas.
+    const blue = await chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i + 2] > data[i] + 80 && data[i + 2] > data[i + 1] + 40) n++;
+      return n;
+    });
+    expect(blue).toBeGreaterThan(200);
+    expect(await textOf('as-cost')).toContain('5-hour blocks');
+    await shot('cost');
+  });
+
+  it('switches to the dark theme with the toggle', async () => {
+    await page.goto(server.url + '/');
+    await page.locator('as-app button[aria-label="Switch to dark theme"]').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(120);
+    await page.waitForTimeout(300);
+    await shot('overview-dark');
+    await page.locator('as-app button[aria-label="Switch to light theme"]').click();
+  });
+
+  it('reconnects after a server restart and resumes the feed', async () => {
+    await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state')).toBe('live');
+    server = await server.restart();
+    // Posted right after the restart, very likely before the page is back: the resume brings it.
+    const [id] = await post([ev({ tool_name: 'AfterRestart' })]);
+    await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state'), { timeout: 15000 }).toBe('live');
+    await feedRow(await seqOf(id)).waitFor({ timeout: 10000 });
+    const [later] = await post([ev({ tool_name: 'AfterReconnect' })]);
+    await feedRow(await seqOf(later)).waitFor({ timeout: 2000 });
+    expect(pageErrors).toEqual([]);
+  }, 40000);
+});

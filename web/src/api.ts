@@ -1,0 +1,206 @@
+/**
+ * The one module that talks to the server: JSON over HTTP and the SSE stream. Everything else
+ * reads state from the store, which this module feeds.
+ */
+import type { CostStats, FilterOptions, Hello, SessionDetail, SessionRow, Stats, StoredEvent } from './types.js';
+
+const TOKEN_KEY = 'agentstats.token';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function token(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function saveToken(value: string): void {
+  localStorage.setItem(TOKEN_KEY, value.trim());
+}
+
+type Params = Record<string, string | number | undefined | null>;
+
+function url(path: string, params: Params = {}): string {
+  const u = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
+  return u.pathname + u.search;
+}
+
+async function getJson<T>(path: string, params?: Params): Promise<T> {
+  const t = token();
+  const res = await fetch(url(path, params), { headers: t ? { authorization: `Bearer ${t}` } : {} });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const body = (await res.json()) as { message?: string };
+      if (body.message) message = body.message;
+    } catch {
+      /* not JSON */
+    }
+    throw new HttpError(res.status, message);
+  }
+  return (await res.json()) as T;
+}
+
+export const api = {
+  stats: () => getJson<Stats>('/api/stats'),
+  filterOptions: () => getJson<FilterOptions>('/api/filter-options'),
+  events: (p: Params) => getJson<{ events: StoredEvent[]; next_cursor: string | null }>('/api/events', p),
+  sessions: (p: Params) => getJson<{ sessions: SessionRow[]; next_cursor: string | null }>('/api/sessions', p),
+  session: (id: string, events: number) => getJson<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, { events }),
+  cost: (p: { since?: string; until?: string; bucket: 'hour' | 'day'; tz: string }) =>
+    getJson<CostStats>('/api/stats/cost', p),
+  /** The 5-hour blocks route is optional: null when this server does not have it. */
+  blocks: async (p: Params): Promise<unknown | null> => {
+    try {
+      return await getJson<unknown>('/api/stats/blocks', p);
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 404 || error.status === 501)) return null;
+      throw error;
+    }
+  },
+};
+
+export interface StreamHandlers {
+  hello(h: Hello): void;
+  events(events: StoredEvent[]): void;
+  session(s: SessionRow): void;
+  stats(s: Stats): void;
+  /** The server could not resume from our cursor: reload state. */
+  reset(seq: number): void;
+  state(s: 'connecting' | 'live' | 'offline' | 'unauthorized'): void;
+}
+
+/**
+ * The SSE stream with automatic reconnect. The browser retries a dropped connection by itself and
+ * sends Last-Event-ID; when it gives up (server answered 503/401, or a stale connection) we open a
+ * new one with ?last_event_id= so no event is missed. Events are handed over in small batches per
+ * task, not one callback per message.
+ */
+export class StreamClient {
+  private es: EventSource | null = null;
+  private lastSeq: number | null = null;
+  private backoffMs = 500;
+  private retryTimer = 0;
+  private watchdog = 0;
+  private lastMessageAt = 0;
+  private staleAfterMs = 30_000;
+  private batch: StoredEvent[] = [];
+  private batchQueued = false;
+
+  constructor(private readonly h: StreamHandlers) {}
+
+  /** Opens the stream; `fromSeq` is the newest event the page already has. */
+  connect(fromSeq: number | null): void {
+    this.lastSeq = fromSeq;
+    this.open();
+    this.watchdog = window.setInterval(() => this.checkStale(), 2000);
+  }
+
+  close(): void {
+    clearInterval(this.watchdog);
+    clearTimeout(this.retryTimer);
+    this.es?.close();
+    this.es = null;
+  }
+
+  private open(): void {
+    this.es?.close();
+    this.h.state('connecting');
+    const t = token();
+    const es = new EventSource(url('/api/stream', { last_event_id: this.lastSeq, access_token: t }));
+    this.es = es;
+    this.lastMessageAt = Date.now();
+    const seen = () => (this.lastMessageAt = Date.now());
+
+    es.onopen = () => {
+      seen();
+      this.backoffMs = 500;
+      this.h.state('live');
+    };
+    es.addEventListener('hello', (m) => {
+      seen();
+      const hello = JSON.parse(m.data) as Hello;
+      this.staleAfterMs = Math.max(3 * hello.stats_interval_ms, 3 * hello.heartbeat_ms, 10_000);
+      this.h.hello(hello);
+    });
+    es.addEventListener('event', (m) => {
+      seen();
+      const event = JSON.parse(m.data) as StoredEvent;
+      this.lastSeq = event.seq;
+      this.batch.push(event);
+      if (!this.batchQueued) {
+        this.batchQueued = true;
+        setTimeout(() => this.flushEvents(), 0);
+      }
+    });
+    es.addEventListener('session_update', (m) => {
+      seen();
+      this.flushEvents();
+      this.h.session(JSON.parse(m.data) as SessionRow);
+    });
+    es.addEventListener('stats', (m) => {
+      seen();
+      this.h.stats(JSON.parse(m.data) as Stats);
+    });
+    es.addEventListener('reset', (m) => {
+      seen();
+      const { seq } = JSON.parse(m.data) as { seq: number };
+      this.batch = [];
+      this.lastSeq = seq;
+      this.h.reset(seq);
+    });
+    es.onerror = () => {
+      if (es !== this.es) return;
+      this.flushEvents();
+      if (es.readyState === EventSource.CLOSED) this.retryLater();
+      else this.h.state('connecting'); // the browser is retrying with Last-Event-ID
+    };
+  }
+
+  private flushEvents(): void {
+    this.batchQueued = false;
+    if (this.batch.length === 0) return;
+    const events = this.batch;
+    this.batch = [];
+    this.h.events(events);
+  }
+
+  private retryLater(): void {
+    this.es?.close();
+    this.es = null;
+    this.h.state('offline');
+    clearTimeout(this.retryTimer);
+    // Tell an auth failure from a full server or a dead one: one cheap request.
+    void fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {} })
+      .then((r) => {
+        if (r.status === 401) this.h.state('unauthorized');
+      })
+      .catch(() => {});
+    this.retryTimer = window.setTimeout(() => this.open(), this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+  }
+
+  /** Nothing (not even stats) for too long: the connection is dead without an error. */
+  private checkStale(): void {
+    if (this.es && this.es.readyState === EventSource.OPEN && Date.now() - this.lastMessageAt > this.staleAfterMs) {
+      this.retryLater();
+    }
+  }
+
+  /** Reconnect now (the user pressed "retry"). */
+  retryNow(): void {
+    this.backoffMs = 500;
+    clearTimeout(this.retryTimer);
+    this.open();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * 5-hour usage blocks. The server's /api/stats/blocks is the source when it exists; its fields are
+ * read tolerantly. Without it, blocks are estimated from hourly rollups (hour precision), and
+ * marked as estimates in the UI.
+ */
+import type { Block, Counters } from './types.js';
+
+const BLOCK_MS = 5 * 3_600_000;
+
+type Raw = Record<string, unknown>;
+
+function pick(o: Raw, keys: string[]): unknown {
+  for (const k of keys) {
+    const path = k.split('.');
+    let v: unknown = o;
+    for (const p of path) v = v && typeof v === 'object' ? (v as Raw)[p] : undefined;
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+function numberOr(v: unknown, fallback: number | null): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function isoOf(v: unknown): string | null {
+  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(v).toISOString();
+  if (typeof v === 'number') return new Date(v).toISOString();
+  return null;
+}
+
+/** Reads whatever /api/stats/blocks returned into Blocks, newest first. */
+export function normalizeBlocks(raw: unknown, now = Date.now()): Block[] {
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? (raw as Raw).blocks : null;
+  if (!Array.isArray(list)) return [];
+  const out: Block[] = [];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const b = item as Raw;
+    if (pick(b, ['is_gap', 'isGap']) === true) continue;
+    const start = isoOf(pick(b, ['start', 'start_time', 'startTime', 'block_start']));
+    if (!start) continue;
+    const end = isoOf(pick(b, ['end', 'end_time', 'endTime', 'block_end'])) ?? new Date(Date.parse(start) + BLOCK_MS).toISOString();
+    const activeRaw = pick(b, ['is_active', 'active', 'isActive']);
+    const active = typeof activeRaw === 'boolean' ? activeRaw : Date.parse(start) <= now && now < Date.parse(end);
+    out.push({
+      start,
+      end,
+      cost_usd: numberOr(pick(b, ['cost_usd', 'costUSD', 'cost', 'total_cost_usd']), 0)!,
+      tokens: numberOr(pick(b, ['total_tokens', 'tokens', 'totalTokens']), 0)!,
+      unpriced_tokens: numberOr(pick(b, ['unpriced_tokens']), 0)!,
+      active,
+      burn_usd_per_hour: numberOr(
+        pick(b, ['burn_rate_usd_per_hour', 'burn_usd_per_hour', 'burn_rate.cost_usd_per_hour', 'burn_rate.cost_per_hour', 'burn_rate.usd_per_hour', 'burnRate.costPerHour', 'burn_rate']),
+        null,
+      ),
+      projected_usd: numberOr(
+        pick(b, ['projection.cost_usd', 'projected_cost_usd', 'projected_usd', 'projected_total_usd', 'projection.total_cost_usd', 'projection.totalCost']),
+        null,
+      ),
+      estimated: false,
+    });
+  }
+  out.sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
+  return out;
+}
+
+/**
+ * Blocks from an hourly timeline (oldest first): a block opens at the first active hour and lasts
+ * five hours; the next activity after it opens the next block.
+ */
+export function blocksFromTimeline(timeline: Array<Counters & { start: string }>, now = Date.now()): Block[] {
+  const blocks: Block[] = [];
+  let cur: Block | null = null;
+  for (const row of timeline) {
+    if (!row.events) continue;
+    const t = Date.parse(row.start);
+    if (!cur || t >= Date.parse(cur.end)) {
+      cur = {
+        start: new Date(t).toISOString(),
+        end: new Date(t + BLOCK_MS).toISOString(),
+        cost_usd: 0,
+        tokens: 0,
+        unpriced_tokens: 0,
+        active: false,
+        burn_usd_per_hour: null,
+        projected_usd: null,
+        estimated: true,
+      };
+      blocks.push(cur);
+    }
+    cur.cost_usd += row.cost_usd;
+    cur.tokens += row.total_tokens;
+    cur.unpriced_tokens += row.unpriced_tokens;
+  }
+  for (const b of blocks) {
+    const start = Date.parse(b.start);
+    const end = Date.parse(b.end);
+    b.active = start <= now && now < end;
+    const elapsedH = Math.max((Math.min(now, end) - start) / 3_600_000, 1 / 60);
+    b.burn_usd_per_hour = b.cost_usd / elapsedH;
+    if (b.active) b.projected_usd = b.burn_usd_per_hour * 5;
+  }
+  return blocks.reverse();
+}

@@ -1,0 +1,139 @@
+/** The live feed: newest events first, capped at AGENTSTATS_MAX_FEED, with pause/resume and filters. */
+import { LitElement, css, html, unsafeCSS } from 'lit';
+import { setParams, hrefFor } from '../router.js';
+import { store, StoreController } from '../store.js';
+import { shared } from '../styles.js';
+import { agentColor, agentLabel, clock, eventSummary, eventTime, eventTokens, isError, ms, shortId, tokens, usd } from '../format.js';
+import type { StoredEvent } from '../types.js';
+import './virtual-list.js';
+
+const COLS = '62px 104px 112px minmax(120px,1fr) 64px 64px 64px 76px';
+
+export class LiveFeed extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .table {
+        --cols: ${unsafeCSS(COLS)};
+      }
+      as-vlist {
+        max-height: 440px;
+      }
+      .type {
+        color: var(--muted);
+      }
+      .new {
+        color: var(--accent);
+        font-weight: 600;
+      }
+      .row.fresh {
+        animation: flash 1.2s ease-out;
+      }
+      @keyframes flash {
+        from {
+          background: var(--accent-soft);
+        }
+      }
+    `,
+  ];
+
+  private ctl = new StoreController(this);
+  private lastFilterKey = '';
+  private cache: { feed: StoredEvent[]; key: string; rows: StoredEvent[] } | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('as-focus-filter', this.focusFilter);
+  }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('as-focus-filter', this.focusFilter);
+  }
+  private focusFilter = () => (this.renderRoot.querySelector('input') as HTMLInputElement | null)?.focus();
+
+  private rows(): StoredEvent[] {
+    const p = store.state.route.params;
+    const q = (p.q ?? '').toLowerCase();
+    const agent = p.agent ?? '';
+    const type = p.type ?? '';
+    const key = `${q}|${agent}|${type}`;
+    const feed = store.state.feed;
+    if (this.cache && this.cache.feed === feed && this.cache.key === key) return this.cache.rows;
+    const rows =
+      !q && !agent && !type
+        ? feed
+        : feed.filter(
+            (e) =>
+              (!agent || e.agent_type === agent) &&
+              (!type || e.event_type === type) &&
+              (!q ||
+                [e.event_type, e.tool_name, e.model, e.session_id, e.project, e.branch, e.agent_type, e.status]
+                  .some((v) => v && v.toLowerCase().includes(q))),
+          );
+    this.cache = { feed, key, rows };
+    if (key !== this.lastFilterKey) {
+      this.lastFilterKey = key;
+      this.renderRoot.querySelector('as-vlist')?.scrollToTop();
+    }
+    return rows;
+  }
+
+  private renderRow = (e: StoredEvent) => {
+    const fresh = Date.now() - Date.parse(e.created_at) < 1500;
+    return html`<a class="row ${isError(e) ? 'error' : ''} ${fresh ? 'fresh' : ''}" role="link" href=${hrefFor('session', e.session_id)} data-seq=${e.seq} title=${e.event_id}>
+      <span class="num muted">${clock(eventTime(e))}</span>
+      <span class="badge ellipsis" style="--c:${agentColor(e.agent_type)}">${agentLabel(e.agent_type)}</span>
+      <span class="type ellipsis">${e.event_type}</span>
+      <span class="ellipsis ${isError(e) ? 'err' : ''}">${eventSummary(e)}</span>
+      <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span>
+      <span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
+      <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span>
+      <span class="mono muted ellipsis">${shortId(e.session_id)}</span>
+    </a>`;
+  };
+
+  protected override render() {
+    const s = store.state;
+    const p = s.route.params;
+    const opts = s.filterOptions;
+    const rows = this.rows();
+    const setFilter = (k: string) => (e: Event) => setParams({ [k]: (e.target as HTMLSelectElement).value || undefined });
+    return html`
+      <div class="toolbar">
+        <h2 style="margin:0">Live feed <span class="hint">${rows.length} of ${s.feed.length} · keeps ${store.maxFeed}</span></h2>
+        ${s.paused && s.held.length ? html`<span class="new" role="status">${s.held.length} new</span>` : null}
+        <span class="spacer"></span>
+        <input
+          type="search"
+          placeholder="Filter: tool, model, session…"
+          aria-label="Filter the feed"
+          .value=${p.q ?? ''}
+          @input=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || undefined }, { replace: true })}
+        />
+        <select aria-label="Agent" @change=${setFilter('agent')}>
+          <option value="">All agents</option>
+          ${(opts?.agent_types ?? []).map((a) => html`<option value=${a} ?selected=${p.agent === a}>${agentLabel(a)}</option>`)}
+        </select>
+        <select aria-label="Event type" @change=${setFilter('type')}>
+          <option value="">All types</option>
+          ${(opts?.event_types ?? []).map((t) => html`<option value=${t} ?selected=${p.type === t}>${t}</option>`)}
+        </select>
+        <button @click=${() => store.setPaused(!s.paused)} aria-pressed=${s.paused ? 'true' : 'false'} title="Pause or resume (p)">
+          ${s.paused ? '▶ Resume' : '❚❚ Pause'}
+        </button>
+        <button @click=${() => store.clearFeed()} title="Clear the feed (the events stay stored)">Clear</button>
+      </div>
+      <div class="table" role="table" aria-label="Live feed">
+        <div class="thead" role="row">
+          <span>Time</span><span>Agent</span><span>Type</span><span>Detail</span>
+          <span class="num">Tokens</span><span class="num">Cost</span><span class="num">Duration</span><span>Session</span>
+        </div>
+        ${rows.length
+          ? html`<as-vlist .items=${rows} row-height="28" .renderRow=${this.renderRow}></as-vlist>`
+          : html`<div class="empty">${s.feed.length ? 'No event matches the filter.' : 'Waiting for events…'}</div>`}
+      </div>
+    `;
+  }
+}
+
+customElements.define('as-live-feed', LiveFeed);

@@ -1,0 +1,174 @@
+/** Overview: the numbers that matter now, the last 24 hours, what is running, and the live feed. */
+import { LitElement, css, html } from 'lit';
+import { store, StoreController } from '../store.js';
+import { shared } from '../styles.js';
+import { agentColor, agentLabel, ago, duration, num, pct, shortId, tokens, usd } from '../format.js';
+import { hrefFor } from '../router.js';
+import { fillTimeline } from '../timeline.js';
+import type { ChartSeries } from './chart.js';
+import './chart.js';
+import './live-feed.js';
+import './empty-state.js';
+
+const SERIES: ChartSeries[] = [
+  { label: 'Events', color: '--accent', kind: 'bars', scale: 'y', format: (v) => tokens(v) },
+  { label: 'Cost', color: '--claude', kind: 'line', scale: 'y2', format: (v) => usd(v) },
+];
+
+export class OverviewView extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .cards {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(150px, 1fr));
+        gap: 10px;
+        margin-bottom: 12px;
+      }
+      .card {
+        padding: 10px 12px;
+      }
+      .label {
+        font-size: 11px;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--muted);
+      }
+      .value {
+        font-size: 22px;
+        font-weight: 650;
+        font-variant-numeric: tabular-nums;
+        line-height: 1.3;
+      }
+      .sub {
+        font-size: 12px;
+        color: var(--faint);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .value.err {
+        color: var(--err);
+      }
+      .mid {
+        display: grid;
+        grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr);
+        gap: 12px;
+        margin-bottom: 12px;
+      }
+      @media (max-width: 900px) {
+        .mid {
+          grid-template-columns: 1fr;
+        }
+      }
+      .active {
+        max-height: 230px;
+        overflow-y: auto;
+      }
+      .sess {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        gap: 2px 8px;
+        padding: 5px 4px;
+        border-bottom: 1px solid var(--border);
+        color: var(--text);
+      }
+      .sess:hover {
+        background: var(--surface-2);
+        text-decoration: none;
+      }
+    `,
+  ];
+
+  private ctl = new StoreController(this);
+  private chartFor: unknown = null;
+  private chartData: [number[], number[], number[]] = [[], [], []];
+
+  private card(label: string, value: string, sub: string, opts: { err?: boolean; title?: string } = {}) {
+    return html`<div class="panel card" title=${opts.title ?? ''}>
+      <div class="label">${label}</div>
+      <div class="value ${opts.err ? 'err' : ''}">${value}</div>
+      <div class="sub">${sub}</div>
+    </div>`;
+  }
+
+  private renderCards() {
+    const s = store.state;
+    const st = s.stats;
+    const today = s.today;
+    const block = s.blocks?.find((b) => b.active) ?? null;
+    const last = s.timeline24h.length ? s.timeline24h[s.timeline24h.length - 1] : null;
+    const lastHour = last && Date.now() - Date.parse(last.start) < 3_600_000 ? last : null;
+    const unpricedToday = today?.unpriced_tokens ?? 0;
+    return html`<section class="cards" aria-label="Summary">
+      ${this.card('Active sessions', num(st?.active_sessions), `${num(st?.idle_sessions)} idle · ${num(st?.total_sessions)} total`)}
+      ${this.card('Events', tokens(st?.total_events), `${num(lastHour?.events ?? 0)} this hour`)}
+      ${this.card('Tokens', tokens(st?.total_tokens), today ? `${tokens(today.total_tokens)} today` : '–')}
+      ${this.card(
+        'Cost today',
+        usd(today?.cost_usd ?? 0),
+        unpricedToday ? `+ ${tokens(unpricedToday)} tokens unpriced` : `${usd(st?.total_cost_usd)} all time`,
+        { title: 'Priced usage since local midnight. Unpriced tokens have no known price and are not in the total.' },
+      )}
+      ${this.card(
+        'This block',
+        block ? usd(block.cost_usd) : '–',
+        block
+          ? `${usd(block.burn_usd_per_hour)}/h · ${duration(Date.parse(block.end) - Date.now())} left${block.projected_usd !== null ? ` · → ${usd(block.projected_usd)}` : ''}`
+          : 'no active 5-hour block',
+        { title: block?.estimated ? '5-hour block estimated from hourly totals' : '5-hour usage block' },
+      )}
+      ${this.card('Error rate', pct(st?.error_rate), `${num(st?.error_count)} errors`, { err: (st?.error_rate ?? 0) > 0.05 })}
+    </section>`;
+  }
+
+  private renderTimeline() {
+    const t = store.state.timeline24h;
+    // Same timeline, same array: the chart only redraws when the data really changed.
+    if (this.chartFor !== t) {
+      this.chartFor = t;
+      const f = fillTimeline(t, 'hour', Date.now() - 23 * 3_600_000);
+      this.chartData = [f.x, f.rows.map((r) => r?.events ?? 0), f.rows.map((r) => r?.cost_usd ?? 0)];
+    }
+    const data = this.chartData;
+    return html`<section class="panel" aria-label="Last 24 hours">
+      <h2>Last 24 hours <span class="hint">events per hour and cost</span></h2>
+      <as-chart .data=${data} .series=${SERIES} height="190"></as-chart>
+    </section>`;
+  }
+
+  private renderActive() {
+    const rows = store.state.active;
+    return html`<section class="panel" aria-label="Active sessions">
+      <h2>Active now <span class="hint">${rows.length}</span></h2>
+      <div class="active">
+        ${rows.length === 0
+          ? html`<div class="empty">No session is active.</div>`
+          : rows.map(
+              (r) => html`<a class="sess" href=${hrefFor('session', r.session_id)}>
+                <span class="badge ellipsis" style="--c:${agentColor(r.agent_type)}">${agentLabel(r.agent_type)} · ${r.project ?? shortId(r.session_id)}</span>
+                <span class="num">${usd(r.cost_usd)}</span>
+                <span class="hint ellipsis">${r.branch ?? ''} ${r.models[0] ?? ''}</span>
+                <span class="hint num">${num(r.event_count)} ev · ${ago(r.last_seen)}</span>
+              </a>`,
+            )}
+      </div>
+    </section>`;
+  }
+
+  protected override render() {
+    const s = store.state;
+    const empty = s.feed.length === 0 && s.stats !== null && s.stats.total_events === 0;
+    if (empty) {
+      return html`${this.renderCards()}<as-empty-state></as-empty-state>
+        <section class="panel" style="margin-top:12px"><as-live-feed></as-live-feed></section>`;
+    }
+    return html`
+      ${this.renderCards()}
+      <div class="mid">${this.renderTimeline()} ${this.renderActive()}</div>
+      <section class="panel"><as-live-feed></as-live-feed></section>
+    `;
+  }
+}
+
+customElements.define('as-overview', OverviewView);

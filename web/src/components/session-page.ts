@@ -1,0 +1,271 @@
+/** One session: its summary, then timeline, tool calls, prompts, API calls, subagents and spans. */
+import { LitElement, css, html, unsafeCSS, type TemplateResult } from 'lit';
+import { store, StoreController } from '../store.js';
+import { shared } from '../styles.js';
+import { agentColor, agentLabel, clock, duration, errorText, eventSummary, eventTime, eventTokens, isError, ms, num, tokens, usd, when } from '../format.js';
+import { hrefFor, setParams } from '../router.js';
+import type { SessionDetail, StoredEvent } from '../types.js';
+import { sessionMs, sessionTokens, statusPill } from './sessions-view.js';
+import './virtual-list.js';
+import './session-tree.js';
+
+type Tab = 'timeline' | 'tools' | 'prompts' | 'api' | 'subagents' | 'spans';
+
+interface Derived {
+  events: StoredEvent[];
+  tools: StoredEvent[];
+  prompts: StoredEvent[];
+  api: StoredEvent[];
+  byTool: Array<{ tool: string; calls: number; errors: number; total: number; max: number }>;
+}
+
+function derive(events: StoredEvent[]): Derived {
+  const tools = events.filter((e) => e.event_type === 'tool_use');
+  const byTool = new Map<string, { tool: string; calls: number; errors: number; total: number; max: number }>();
+  for (const e of tools) {
+    const name = e.tool_name ?? '(unknown)';
+    const t = byTool.get(name) ?? { tool: name, calls: 0, errors: 0, total: 0, max: 0 };
+    t.calls++;
+    if (isError(e)) t.errors++;
+    t.total += e.duration_ms ?? 0;
+    t.max = Math.max(t.max, e.duration_ms ?? 0);
+    byTool.set(name, t);
+  }
+  return {
+    events,
+    tools,
+    prompts: events.filter((e) => e.event_type === 'user_prompt'),
+    api: events.filter((e) => e.event_type === 'api_request' || e.event_type === 'api_error'),
+    byTool: [...byTool.values()].sort((a, b) => b.calls - a.calls),
+  };
+}
+
+const COLS: Record<string, string> = {
+  timeline: '62px 58px 118px minmax(120px,1fr) 64px 64px 64px 56px',
+  tools: '62px minmax(100px,160px) 64px 150px minmax(120px,1fr)',
+  prompts: '62px 80px minmax(200px,1fr)',
+  api: '62px minmax(120px,1fr) 66px 66px 66px 66px 70px 70px 62px',
+};
+
+export class SessionPage extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .head {
+        margin-bottom: 12px;
+      }
+      .title {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 10px;
+        font-size: 16px;
+        font-weight: 650;
+        margin: 4px 0 2px;
+      }
+      .facts {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(132px, 1fr));
+        gap: 8px 14px;
+        margin-top: 10px;
+      }
+      .facts div span {
+        display: block;
+      }
+      .facts .wide {
+        grid-column: span 2;
+      }
+      .k {
+        white-space: nowrap;
+        font-size: 11px;
+        color: var(--muted);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+      }
+      .v {
+        font-variant-numeric: tabular-nums;
+        font-weight: 600;
+      }
+      [role='tablist'] {
+        display: flex;
+        gap: 2px;
+        border-bottom: 1px solid var(--border);
+        margin-bottom: 10px;
+      }
+      [role='tab'] {
+        all: unset;
+        cursor: pointer;
+        padding: 6px 10px;
+        color: var(--muted);
+        border-bottom: 2px solid transparent;
+        font-weight: 500;
+      }
+      [role='tab'][aria-selected='true'] {
+        color: var(--text);
+        border-bottom-color: var(--accent);
+      }
+      [role='tab']:focus-visible {
+        outline: 2px solid var(--accent);
+      }
+      .count {
+        color: var(--faint);
+        margin-left: 4px;
+      }
+      as-vlist {
+        max-height: max(280px, calc(100vh - 330px));
+      }
+      .durbar {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .durbar .bar {
+        flex: none;
+      }
+      .summary {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        margin-bottom: 8px;
+      }
+      .prompt {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+    `,
+    unsafeCSS(Object.entries(COLS).map(([k, v]) => `.t-${k}{--cols:${v}}`).join('')),
+  ];
+
+  private ctl = new StoreController(this);
+  private memo: Derived | null = null;
+
+  private derived(d: SessionDetail): Derived {
+    if (!this.memo || this.memo.events !== d.events) this.memo = derive(d.events);
+    return this.memo;
+  }
+
+  private renderHead(d: SessionDetail) {
+    const s = d.session;
+    const fact = (k: string, v: unknown, title = '', wide = false) => html`<div title=${title} class=${wide ? 'wide' : ''}><span class="k">${k}</span><span class="v">${v}</span></div>`;
+    return html`<section class="panel head">
+      <a href=${hrefFor('sessions')}>← Sessions</a>
+      <div class="title">
+        <span class="badge" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span>
+        <span>${s.project ?? 'Session'}</span>
+        ${s.branch ? html`<span class="pill">${s.branch}</span>` : null}
+        ${statusPill(s.status)}
+        ${s.end_reason ? html`<span class="hint">(${s.end_reason})</span>` : null}
+      </div>
+      <div class="mono muted">${s.session_id}${s.cwd ? html` · ${s.cwd}` : null}</div>
+      ${s.parent_session_id
+        ? html`<div>Subagent of <a class="mono" href=${hrefFor('session', s.parent_session_id)}>${s.parent_session_id}</a></div>`
+        : null}
+      <div class="facts">
+        ${fact('Started', when(s.first_seen))} ${fact('Last activity', when(s.last_seen))}
+        ${fact('Duration', duration(sessionMs(s)))} ${fact('Events', num(s.event_count))}
+        ${fact('Prompts', num(s.prompt_count))} ${fact('Tool calls', num(s.tool_count))}
+        ${fact('Errors', html`<span class=${s.error_count ? 'err' : ''}>${num(s.error_count)}</span>`)} ${fact('API calls', num(s.api_request_count))}
+        ${fact('Tokens', tokens(sessionTokens(s)), 'input + output + cache read + cache write')}
+        ${fact('Input / output', `${tokens(s.tokens_in)} / ${tokens(s.tokens_out)}`, `reasoning: ${num(s.reasoning_tokens)}`)}
+        ${fact('Cache read / write', `${tokens(s.cache_read_tokens)} / ${tokens(s.cache_write_tokens)}`)}
+        ${fact('Cost', html`${usd(s.cost_usd)}${s.unpriced_tokens ? html` <span class="hint">+ ${tokens(s.unpriced_tokens)} unpriced</span>` : null}`)}
+        ${fact('Models', s.models.join(', ') || '–', '', true)}
+      </div>
+    </section>`;
+  }
+
+  private renderTabs(d: SessionDetail, x: Derived, tab: Tab) {
+    const tabs: Array<[Tab, string, number]> = [
+      ['timeline', 'Timeline', x.events.length],
+      ['tools', 'Tool calls', x.tools.length],
+      ['prompts', 'Prompts', x.prompts.length],
+      ['api', 'API calls', x.api.length],
+      ['subagents', 'Subagents', d.children.length],
+      ['spans', 'Spans', d.spans.length],
+    ];
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      const i = tabs.findIndex(([t]) => t === tab);
+      const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length][0];
+      setParams({ tab: next === 'timeline' ? undefined : next }, { replace: true });
+      this.updateComplete.then(() => (this.renderRoot.querySelector('[aria-selected="true"]') as HTMLElement | null)?.focus());
+    };
+    return html`<div role="tablist" aria-label="Session details" @keydown=${onKey}>
+      ${tabs.map(
+        ([t, label, n]) => html`<button role="tab" aria-selected=${t === tab ? 'true' : 'false'} tabindex=${t === tab ? 0 : -1}
+          @click=${() => setParams({ tab: t === 'timeline' ? undefined : t }, { replace: true })}>${label}<span class="count">${num(n)}</span></button>`,
+      )}
+    </div>`;
+  }
+
+  private table(kind: string, head: TemplateResult, rows: StoredEvent[], row: (e: StoredEvent) => TemplateResult, emptyText: string) {
+    return html`<div class="table t-${kind}" role="table">
+      <div class="thead" role="row">${head}</div>
+      ${rows.length ? html`<as-vlist .items=${rows} row-height="28" .renderRow=${row}></as-vlist>` : html`<div class="empty">${emptyText}</div>`}
+    </div>`;
+  }
+
+  private renderTab(d: SessionDetail, x: Derived, tab: Tab) {
+    const start = Date.parse(d.session.first_seen);
+    const offset = (e: StoredEvent) => `+${duration(Math.max(0, Date.parse(eventTime(e)) - start))}`;
+    switch (tab) {
+      case 'tools': {
+        const max = Math.max(1, ...x.tools.map((e) => e.duration_ms ?? 0));
+        return html`<div class="summary">
+            ${x.byTool.map((t) => html`<span class="pill ${t.errors ? 'error' : ''}" title="avg ${ms(t.total / t.calls)}, max ${ms(t.max)}">${t.tool} · ${t.calls}${t.errors ? ` · ${t.errors} failed` : ''}</span>`)}
+          </div>
+          ${this.table('tools', html`<span>Time</span><span>Tool</span><span>Status</span><span>Duration</span><span>Error</span>`, x.tools,
+            (e) => html`<div class="row ${isError(e) ? 'error' : ''}">
+              <span class="num muted">${clock(eventTime(e))}</span><span class="ellipsis">${e.tool_name ?? '–'}</span>
+              <span class=${isError(e) ? 'err' : 'ok'}>${e.status ?? '–'}</span>
+              <span class="durbar"><span class="bar" style="width:${Math.max(2, ((e.duration_ms ?? 0) / max) * 80)}px"></span><span class="num">${ms(e.duration_ms)}</span></span>
+              <span class="ellipsis err" title=${errorText(e)}>${errorText(e)}</span>
+            </div>`, 'No tool calls in this session.')}`;
+      }
+      case 'prompts': {
+        const stored = store.state.hello?.store_prompts;
+        return this.table('prompts', html`<span>Time</span><span class="num">Length</span><span>Prompt</span>`, x.prompts, (e) => {
+          const text = typeof e.metadata.prompt === 'string' ? e.metadata.prompt : typeof e.metadata.prompt_text === 'string' ? e.metadata.prompt_text : null;
+          const len = e.metadata.prompt_length ?? text?.length;
+          return html`<div class="row"><span class="num muted">${clock(eventTime(e))}</span><span class="num">${len !== undefined ? `${len} ch` : '–'}</span>
+            <span class="prompt ${text ? '' : 'hint'}" title=${text ?? ''}>${text ?? (stored ? 'no text sent' : 'text not stored (AGENTSTATS_STORE_PROMPTS=1 keeps it)')}</span></div>`;
+        }, 'No prompts in this session.');
+      }
+      case 'api':
+        return this.table('api', html`<span>Time</span><span>Model</span><span class="num">In</span><span class="num">Out</span><span class="num">Cache R</span><span class="num">Cache W</span><span class="num">Cost</span><span class="num">Duration</span><span>Status</span>`, x.api,
+          (e) => html`<div class="row ${isError(e) ? 'error' : ''}"><span class="num muted">${clock(eventTime(e))}</span><span class="ellipsis">${e.model ?? '–'}</span>
+            <span class="num">${tokens(e.tokens_in)}</span><span class="num" title=${e.reasoning_tokens ? `${num(e.reasoning_tokens)} reasoning` : ''}>${tokens(e.tokens_out)}</span>
+            <span class="num">${tokens(e.cache_read_tokens)}</span><span class="num">${tokens(e.cache_write_tokens)}</span>
+            <span class="num" title=${e.cost_source ?? ''}>${e.cost_usd === null ? html`<span class="hint">unpriced</span>` : usd(e.cost_usd)}</span>
+            <span class="num">${ms(e.duration_ms)}</span><span class=${isError(e) ? 'err ellipsis' : 'muted ellipsis'} title=${errorText(e)}>${isError(e) ? errorText(e) || 'error' : e.status ?? 'ok'}</span></div>`,
+          'No API calls in this session.');
+      case 'subagents':
+        return html`<as-session-tree .tree=${store.state.detail.tree}></as-session-tree>`;
+      case 'spans':
+        return html`<as-span-waterfall .spans=${d.spans}></as-span-waterfall>`;
+      default:
+        return this.table('timeline', html`<span>Time</span><span>Offset</span><span>Type</span><span>Detail</span><span class="num">Tokens</span><span class="num">Cost</span><span class="num">Duration</span><span>Source</span>`, x.events,
+          (e) => html`<div class="row ${isError(e) ? 'error' : ''}" title=${e.event_id}><span class="num muted">${clock(eventTime(e))}</span><span class="num hint">${offset(e)}</span>
+            <span class="ellipsis muted">${e.event_type}</span><span class="ellipsis ${isError(e) ? 'err' : ''}">${eventSummary(e)}</span>
+            <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span><span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
+            <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span><span class="hint">${e.source}</span></div>`,
+          'No events stored for this session.');
+    }
+  }
+
+  protected override render() {
+    const d = store.state.detail;
+    if (d.error) return html`<div class="panel empty">Could not load this session: ${d.error}. <a href=${hrefFor('sessions')}>All sessions</a></div>`;
+    if (!d.data) return html`<div class="panel empty">Loading session…</div>`;
+    const x = this.derived(d.data);
+    const p = store.state.route.params;
+    const tab = (['tools', 'prompts', 'api', 'subagents', 'spans'].includes(p.tab) ? p.tab : 'timeline') as Tab;
+    return html`${this.renderHead(d.data)}
+      <section class="panel">${this.renderTabs(d.data, x, tab)} ${this.renderTab(d.data, x, tab)}
+        ${x.events.length >= 2000 ? html`<p class="hint">Showing the newest 2,000 events.</p>` : null}
+      </section>`;
+  }
+}
+
+customElements.define('as-session-page', SessionPage);

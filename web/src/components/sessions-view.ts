@@ -1,0 +1,158 @@
+/** Sessions: every session, filterable and sortable, live-updated, paged from the server. */
+import { LitElement, css, html, unsafeCSS } from 'lit';
+import { store, StoreController } from '../store.js';
+import { shared } from '../styles.js';
+import { agentColor, agentLabel, duration, num, shortId, tokens, usd, when } from '../format.js';
+import { hrefFor, setParams } from '../router.js';
+import type { SessionRow } from '../types.js';
+import './virtual-list.js';
+
+const COLS = '64px 104px minmax(110px,1.3fr) minmax(80px,1fr) minmax(110px,1fr) 104px 72px 60px 66px 70px';
+
+type SortKey = 'last_seen' | 'first_seen' | 'duration' | 'events' | 'tokens' | 'cost';
+
+const SORTS: Record<SortKey, (s: SessionRow) => number> = {
+  last_seen: (s) => Date.parse(s.last_seen),
+  first_seen: (s) => Date.parse(s.first_seen),
+  duration: (s) => sessionMs(s),
+  events: (s) => s.event_count,
+  tokens: (s) => sessionTokens(s),
+  cost: (s) => s.cost_usd,
+};
+
+export function sessionMs(s: SessionRow): number {
+  return Date.parse(s.ended_at ?? s.last_seen) - Date.parse(s.first_seen);
+}
+
+export function sessionTokens(s: SessionRow): number {
+  return s.tokens_in + s.tokens_out + s.cache_read_tokens + s.cache_write_tokens;
+}
+
+export function statusPill(status: string) {
+  return html`<span class="pill ${status === 'active' ? 'active' : ''}">${status}</span>`;
+}
+
+export class SessionsView extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .table {
+        --cols: ${unsafeCSS(COLS)};
+      }
+      as-vlist {
+        max-height: max(300px, calc(100vh - 190px));
+      }
+      .sub {
+        color: var(--faint);
+        margin-right: 3px;
+      }
+      .more {
+        padding: 8px;
+        text-align: center;
+      }
+    `,
+  ];
+
+  private ctl = new StoreController(this);
+  private cache: { rows: SessionRow[]; key: string; out: SessionRow[] } | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('as-focus-filter', this.focusFilter);
+  }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('as-focus-filter', this.focusFilter);
+  }
+  private focusFilter = () => (this.renderRoot.querySelector('input') as HTMLInputElement | null)?.focus();
+
+  /** Branch, model and text are filtered here; status, agent and project by the server. */
+  private visible(rows: SessionRow[]): SessionRow[] {
+    const p = store.state.route.params;
+    const key = [p.branch, p.model, p.q, p.sort, p.dir].join('|');
+    if (this.cache && this.cache.rows === rows && this.cache.key === key) return this.cache.out;
+    const q = (p.q ?? '').toLowerCase();
+    let out = rows.filter(
+      (s) =>
+        (!p.branch || s.branch === p.branch) &&
+        (!p.model || s.models.includes(p.model)) &&
+        (!q || [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v && v.toLowerCase().includes(q))),
+    );
+    const sort = SORTS[p.sort as SortKey];
+    if (sort) {
+      const dir = p.dir === 'asc' ? 1 : -1;
+      out = out.slice().sort((a, b) => (sort(a) - sort(b)) * dir);
+    }
+    this.cache = { rows, key, out };
+    return out;
+  }
+
+  private sortHeader(key: SortKey, label: string, numeric = true) {
+    const p = store.state.route.params;
+    const active = p.sort === key || (!p.sort && key === 'last_seen');
+    const dir = active ? (p.dir === 'asc' ? 'asc' : 'desc') : null;
+    const next = active && dir === 'desc' ? 'asc' : 'desc';
+    return html`<span class=${numeric ? 'num' : ''} aria-sort=${dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
+      <button @click=${() => setParams({ sort: key, dir: next })}>${label}${dir ? (dir === 'asc' ? ' ↑' : ' ↓') : ''}</button>
+    </span>`;
+  }
+
+  private renderRow = (s: SessionRow) => html`<a class="row" href=${hrefFor('session', s.session_id)} title=${s.session_id}>
+    <span>${statusPill(s.status)}</span>
+    <span class="badge ellipsis" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span>
+    <span class="ellipsis">${s.parent_session_id ? html`<span class="sub" title="subagent">↳</span>` : null}${s.project ?? html`<span class="mono muted">${shortId(s.session_id)}</span>`}</span>
+    <span class="ellipsis muted">${s.branch ?? ''}</span>
+    <span class="ellipsis muted">${s.models.join(', ')}</span>
+    <span class="num muted">${when(s.first_seen)}</span>
+    <span class="num">${duration(sessionMs(s))}</span>
+    <span class="num">${num(s.event_count)}</span>
+    <span class="num">${tokens(sessionTokens(s))}</span>
+    <span class="num" title=${s.unpriced_tokens ? `${num(s.unpriced_tokens)} tokens unpriced` : ''}>${usd(s.cost_usd)}${s.unpriced_tokens ? '*' : ''}</span>
+  </a>`;
+
+  private select(param: string, label: string, values: string[], show: (v: string) => string = (v) => v) {
+    const current = store.state.route.params[param] ?? '';
+    return html`<select aria-label=${label} @change=${(e: Event) => setParams({ [param]: (e.target as HTMLSelectElement).value || undefined })}>
+      <option value="">${label}: all</option>
+      ${values.map((v) => html`<option value=${v} ?selected=${current === v}>${show(v)}</option>`)}
+    </select>`;
+  }
+
+  protected override render() {
+    const s = store.state;
+    const list = s.sessions;
+    const o = s.filterOptions;
+    const rows = this.visible(list.data?.rows ?? []);
+    const p = s.route.params;
+    return html`
+      <div class="toolbar">
+        <h2 style="margin:0">Sessions <span class="hint">${rows.length}${list.data?.next ? '+' : ''} shown</span></h2>
+        <span class="spacer"></span>
+        <input type="search" placeholder="Search id, project, branch, model…" aria-label="Search sessions" .value=${p.q ?? ''}
+          @input=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || undefined }, { replace: true })} />
+        ${this.select('status', 'Status', ['active', 'idle', 'ended'])}
+        ${this.select('agent_type', 'Agent', o?.agent_types ?? [], agentLabel)}
+        ${this.select('project', 'Project', o?.projects ?? [])}
+        ${this.select('branch', 'Branch', o?.branches ?? [])}
+        ${this.select('model', 'Model', o?.models ?? [])}
+      </div>
+      <div class="table" role="table" aria-label="Sessions">
+        <div class="thead" role="row">
+          <span>Status</span><span>Agent</span><span>Project</span><span>Branch</span><span>Model</span>
+          ${this.sortHeader('first_seen', 'Started')} ${this.sortHeader('duration', 'Duration')} ${this.sortHeader('events', 'Events')}
+          ${this.sortHeader('tokens', 'Tokens')} ${this.sortHeader('cost', 'Cost')}
+        </div>
+        ${list.error ? html`<div class="empty err">Could not load sessions: ${list.error}</div>` : null}
+        ${rows.length
+          ? html`<as-vlist .items=${rows} row-height="30" .renderRow=${this.renderRow}></as-vlist>`
+          : html`<div class="empty">${list.loading ? 'Loading…' : 'No session matches these filters.'}</div>`}
+        ${list.data?.next
+          ? html`<div class="more"><button @click=${() => store.loadSessions(false, true)} ?disabled=${list.loading}>Load older sessions</button></div>`
+          : null}
+      </div>
+      <p class="hint">* part of the session's tokens have no known price; the cost shown covers the priced part.</p>
+    `;
+  }
+}
+
+customElements.define('as-sessions', SessionsView);

@@ -1,0 +1,379 @@
+/**
+ * The one owner of server state. The API/SSE client feeds it; components read it and call its
+ * actions, never fetching on their own. Changes are announced once per animation frame, so a burst
+ * of thousands of events costs one render.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { api, HttpError, StreamClient } from './api.js';
+import { blocksFromTimeline, normalizeBlocks } from './blocks.js';
+import { startOfToday, timeZone } from './format.js';
+import { parseRoute, type Route } from './router.js';
+import { findInTree, replaceInTree, type TreeNode } from './tree.js';
+
+export type { TreeNode };
+import type {
+  Block,
+  ConnectionState,
+  CostStats,
+  Counters,
+  FilterOptions,
+  Hello,
+  SessionDetail,
+  SessionRow,
+  Stats,
+  StoredEvent,
+} from './types.js';
+
+interface Loadable<T> {
+  key: string;
+  data: T | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface State {
+  connection: ConnectionState;
+  hello: Hello | null;
+  stats: Stats | null;
+  /** Newest first, at most hello.max_feed. */
+  feed: StoredEvent[];
+  /** Events that arrived while the feed was paused. */
+  held: StoredEvent[];
+  paused: boolean;
+  filterOptions: FilterOptions | null;
+  active: SessionRow[];
+  today: Counters | null;
+  timeline24h: CostStats['timeline'];
+  blocks: Block[] | null;
+  route: Route;
+  sessions: Loadable<{ rows: SessionRow[]; next: string | null }>;
+  detail: Loadable<SessionDetail> & { tree: TreeNode | null };
+  cost: Loadable<CostStats> & { blocks: Block[] | null };
+}
+
+const MAX_SESSION_EVENTS = 2000;
+const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
+
+const empty = <T,>(): Loadable<T> => ({ key: '', data: null, loading: false, error: null });
+
+function message(error: unknown): string {
+  return error instanceof HttpError ? error.message : error instanceof Error ? error.message : String(error);
+}
+
+export class AppStore {
+  state: State = {
+    connection: 'connecting',
+    hello: null,
+    stats: null,
+    feed: [],
+    held: [],
+    paused: false,
+    filterOptions: null,
+    active: [],
+    today: null,
+    timeline24h: [],
+    blocks: null,
+    route: parseRoute(),
+    sessions: empty(),
+    detail: { ...empty(), tree: null },
+    cost: { ...empty(), blocks: null },
+  };
+
+  private listeners = new Set<() => void>();
+  private frameQueued = false;
+  private stream: StreamClient | null = null;
+  private helloCount = 0;
+  private lastRefresh = 0;
+  private lastOptions = 0;
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    if (this.frameQueued) return;
+    this.frameQueued = true;
+    const run = () => {
+      this.frameQueued = false;
+      for (const fn of this.listeners) fn();
+    };
+    // Background tabs get no animation frames; a timer keeps their state current anyway.
+    if (document.hidden) setTimeout(run, 250);
+    else requestAnimationFrame(run);
+  }
+
+  get maxFeed(): number {
+    return this.state.hello?.max_feed ?? 500;
+  }
+
+  // ------------------------------------------------------------------ start-up and the stream
+
+  async start(): Promise<void> {
+    let fromSeq: number | null = null;
+    try {
+      const [{ events }, stats] = await Promise.all([api.events({ limit: 200 }), api.stats()]);
+      fromSeq = events[0]?.seq ?? 0;
+      this.set({ feed: events, stats });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) this.set({ connection: 'unauthorized' });
+    }
+    void this.loadOptions();
+    this.stream = new StreamClient({
+      hello: (h) => this.onHello(h),
+      events: (e) => this.onEvents(e),
+      session: (s) => this.onSession(s),
+      stats: (s) => this.onStats(s),
+      reset: () => void this.reload(),
+      state: (connection) => this.set({ connection }),
+    });
+    this.stream.connect(fromSeq);
+    this.setRoute(this.state.route, true);
+  }
+
+  retry(): void {
+    if (this.stream) this.stream.retryNow();
+    else void this.start();
+  }
+
+  private onHello(hello: Hello): void {
+    this.helloCount++;
+    const feed = this.state.feed.slice(0, hello.max_feed);
+    this.set({ hello, feed });
+    // After a reconnect, views reload: session rows may have changed while we were away.
+    if (this.helloCount > 1) this.setRoute(this.state.route, true);
+  }
+
+  private onEvents(events: StoredEvent[]): void {
+    const newest = events.slice().reverse();
+    const max = this.maxFeed;
+    const patch: Partial<State> = {};
+    if (this.state.paused) patch.held = [...newest, ...this.state.held].slice(0, max);
+    else patch.feed = [...newest, ...this.state.feed].slice(0, max);
+
+    const d = this.state.detail;
+    if (d.data) {
+      const mine = newest.filter((e) => e.session_id === d.data!.session.session_id);
+      if (mine.length) {
+        patch.detail = { ...d, data: { ...d.data, events: [...mine, ...d.data.events].slice(0, MAX_SESSION_EVENTS) } };
+      }
+    }
+    const opts = this.state.filterOptions;
+    if (opts && events.some((e) => !opts.agent_types.includes(e.agent_type) || !opts.event_types.includes(e.event_type))) {
+      void this.loadOptions(2000);
+    }
+    this.set(patch);
+  }
+
+  private onSession(s: SessionRow): void {
+    const patch: Partial<State> = {};
+    const others = this.state.active.filter((r) => r.session_id !== s.session_id);
+    patch.active = s.status === 'active' ? [s, ...others] : others;
+
+    const list = this.state.sessions;
+    if (list.data) {
+      const rows = list.data.rows;
+      const at = rows.findIndex((r) => r.session_id === s.session_id);
+      if (at >= 0 || this.sessionMatches(s)) {
+        const next = rows.filter((r) => r.session_id !== s.session_id);
+        if (this.sessionMatches(s)) next.push(s);
+        next.sort((a, b) => (a.last_seen < b.last_seen ? 1 : -1));
+        patch.sessions = { ...list, data: { ...list.data, rows: next } };
+      }
+    }
+    const d = this.state.detail;
+    if (d.data) {
+      if (d.data.session.session_id === s.session_id) {
+        patch.detail = { ...d, data: { ...d.data, session: s }, tree: replaceInTree(d.tree, s) };
+      } else if (s.parent_session_id === d.data.session.session_id || findInTree(d.tree, s.session_id)) {
+        const children = d.data.children.filter((c) => c.session_id !== s.session_id);
+        if (s.parent_session_id === d.data.session.session_id) children.push(s);
+        patch.detail = { ...d, data: { ...d.data, children }, tree: replaceInTree(d.tree, s, true) };
+      }
+    }
+    this.set(patch);
+  }
+
+  private onStats(stats: Stats): void {
+    this.set({ stats });
+    const now = Date.now();
+    const view = this.state.route.view;
+    if ((view === 'overview' || view === 'cost') && now - this.lastRefresh > 4000) {
+      this.lastRefresh = now;
+      if (view === 'overview') void this.loadOverview();
+      else void this.loadCost(true);
+    }
+    if (now - this.lastOptions > 30_000) void this.loadOptions();
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000) });
+      this.set({ feed: events, held: [] });
+    } catch {
+      /* the stream will retry */
+    }
+    this.setRoute(this.state.route, true);
+  }
+
+  private async loadOptions(delayMs = 0): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastOptions < delayMs) return;
+    this.lastOptions = now;
+    try {
+      this.set({ filterOptions: await api.filterOptions() });
+    } catch {
+      /* shown as empty filters */
+    }
+  }
+
+  // ------------------------------------------------------------------ feed actions
+
+  setPaused(paused: boolean): void {
+    if (paused) this.set({ paused: true });
+    else this.set({ paused: false, feed: [...this.state.held, ...this.state.feed].slice(0, this.maxFeed), held: [] });
+  }
+
+  clearFeed(): void {
+    this.set({ feed: [], held: [] });
+  }
+
+  // ------------------------------------------------------------------ views
+
+  setRoute(route: Route, force = false): void {
+    this.set({ route });
+    if (route.view === 'overview') void this.loadOverview();
+    if (route.view === 'sessions') void this.loadSessions(force);
+    if (route.view === 'session' && route.id) void this.loadSession(route.id, force);
+    if (route.view === 'cost') void this.loadCost(force);
+  }
+
+  async loadOverview(): Promise<void> {
+    try {
+      const tz = timeZone;
+      const since = new Date(Date.now() - 24 * 3_600_000);
+      since.setMinutes(0, 0, 0);
+      const [day, today, active, rawBlocks] = await Promise.all([
+        api.cost({ since: since.toISOString(), bucket: 'hour', tz }),
+        api.cost({ since: startOfToday(), bucket: 'day', tz }),
+        api.sessions({ status: 'active', limit: 50 }),
+        api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10 }),
+      ]);
+      const blocks = rawBlocks === null ? blocksFromTimeline(day.timeline) : normalizeBlocks(rawBlocks);
+      this.set({ timeline24h: day.timeline, today: today.totals, active: active.sessions, blocks });
+    } catch {
+      /* cards keep their last values; the connection pill tells the story */
+    }
+  }
+
+  private sessionQuery(): Record<string, string> {
+    const p = this.state.route.params;
+    const q: Record<string, string> = {};
+    for (const k of ['status', 'agent_type', 'project']) if (p[k]) q[k] = p[k];
+    return q;
+  }
+
+  private sessionMatches(s: SessionRow): boolean {
+    const q = this.sessionQuery();
+    return (!q.status || s.status === q.status) && (!q.agent_type || s.agent_type === q.agent_type) && (!q.project || s.project === q.project);
+  }
+
+  async loadSessions(force = false, more = false): Promise<void> {
+    const q = this.sessionQuery();
+    const key = JSON.stringify(q);
+    const cur = this.state.sessions;
+    if (!force && !more && cur.key === key && (cur.data || cur.loading)) return;
+    const cursor = more ? cur.data?.next : undefined;
+    if (more && !cursor) return;
+    this.set({ sessions: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
+    try {
+      const page = await api.sessions({ ...q, limit: 200, cursor });
+      if (this.state.sessions.key !== key) return;
+      const rows = more && cur.data ? [...cur.data.rows, ...page.sessions] : page.sessions;
+      this.set({ sessions: { key, loading: false, error: null, data: { rows, next: page.next_cursor } } });
+    } catch (error) {
+      this.set({ sessions: { ...this.state.sessions, loading: false, error: message(error) } });
+    }
+  }
+
+  async loadSession(id: string, force = false): Promise<void> {
+    const cur = this.state.detail;
+    if (!force && cur.key === id && (cur.data || cur.loading)) return;
+    this.set({ detail: { key: id, loading: true, error: null, data: cur.key === id ? cur.data : null, tree: cur.key === id ? cur.tree : null } });
+    try {
+      const data = await api.session(id, MAX_SESSION_EVENTS);
+      if (this.state.detail.key !== id) return;
+      const tree: TreeNode = { session: data.session, children: data.children.map((c) => ({ session: c, children: [] })) };
+      this.set({ detail: { key: id, loading: false, error: null, data, tree } });
+      await this.growTree(id, tree);
+    } catch (error) {
+      if (this.state.detail.key === id) this.set({ detail: { ...this.state.detail, loading: false, error: message(error) } });
+    }
+  }
+
+  /** Subagents of subagents: fetched level by level, at most 4 deep and 200 nodes. */
+  private async growTree(id: string, root: TreeNode): Promise<void> {
+    let level = root.children;
+    let count = level.length;
+    for (let depth = 1; depth < 4 && level.length > 0 && count < 200; depth++) {
+      const details = await Promise.all(level.map((n) => api.session(n.session.session_id, 0).catch(() => null)));
+      const next: TreeNode[] = [];
+      details.forEach((d, i) => {
+        if (!d) return;
+        level[i].children = d.children.map((c) => ({ session: c, children: [] }));
+        next.push(...level[i].children);
+      });
+      count += next.length;
+      level = next;
+      if (this.state.detail.key !== id) return;
+      this.set({ detail: { ...this.state.detail, tree: { ...root } } });
+    }
+  }
+
+  async loadCost(force = false): Promise<void> {
+    const p = this.state.route.params;
+    const range = p.range && (p.range in RANGES || p.range === 'all') ? p.range : '7d';
+    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : range === '24h' ? 'hour' : 'day';
+    const key = `${range}|${bucket}`;
+    const cur = this.state.cost;
+    if (!force && cur.key === key && (cur.data || cur.loading)) return;
+    this.set({ cost: { ...cur, key, loading: true, error: null } });
+    const days = RANGES[range];
+    let since: string | undefined;
+    if (days) {
+      const d = new Date(Date.now() - days * 86_400_000);
+      if (bucket === 'day') d.setHours(0, 0, 0, 0);
+      else d.setMinutes(0, 0, 0);
+      since = d.toISOString();
+    }
+    try {
+      const blockSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
+      const [data, rawBlocks, hourly] = await Promise.all([
+        api.cost({ since, bucket, tz: timeZone }),
+        api.blocks({ since: blockSince, limit: 100 }),
+        api.cost({ since: blockSince, bucket: 'hour', tz: timeZone }),
+      ]);
+      const blocks = rawBlocks === null ? blocksFromTimeline(hourly.timeline) : normalizeBlocks(rawBlocks);
+      if (this.state.cost.key === key) this.set({ cost: { key, loading: false, error: null, data, blocks } });
+    } catch (error) {
+      this.set({ cost: { ...this.state.cost, loading: false, error: message(error) } });
+    }
+  }
+}
+
+export const store = new AppStore();
+
+/** Re-renders a Lit element whenever the store changes. */
+export class StoreController implements ReactiveController {
+  private off: (() => void) | null = null;
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  hostConnected(): void {
+    this.off = store.subscribe(() => this.host.requestUpdate());
+  }
+  hostDisconnected(): void {
+    this.off?.();
+  }
+}
