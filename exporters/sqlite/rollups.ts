@@ -95,18 +95,29 @@ export function bucketUpperMs(bucket: number): number {
 
 export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number }>): RollupDeltas {
   const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), toolDurations: new Map() };
+  // Looked up by the values themselves, so key strings are built once per row, not per event.
+  const totalsByDim = new Map<string, Map<string, { dim: string; key: string; c: Counters }>>();
+  const hourlyByHour = new Map<number, Map<object, { hour: number; dim: string; key: string; c: Counters }>>();
   for (const { event, tsMs } of events) {
     const hour = Math.floor(tsMs / 3_600_000);
+    let inHour = hourlyByHour.get(hour);
+    if (!inHour) hourlyByHour.set(hour, (inHour = new Map()));
     for (const [dim, read] of DIMENSIONS) {
       const key = read(event);
       if (key === null) continue;
-      const tk = `${dim}\u0000${key}`;
-      let total = deltas.totals.get(tk);
-      if (!total) deltas.totals.set(tk, (total = { dim, key, c: emptyCounters() }));
+      let byKey = totalsByDim.get(dim);
+      if (!byKey) totalsByDim.set(dim, (byKey = new Map()));
+      let total = byKey.get(key);
+      if (!total) {
+        byKey.set(key, (total = { dim, key, c: emptyCounters() }));
+        deltas.totals.set(`${dim}\u0000${key}`, total);
+      }
       addEvent(total.c, event);
-      const hk = `${hour}\u0000${tk}`;
-      let hourly = deltas.hourly.get(hk);
-      if (!hourly) deltas.hourly.set(hk, (hourly = { hour, dim, key, c: emptyCounters() }));
+      let hourly = inHour.get(total);
+      if (!hourly) {
+        inHour.set(total, (hourly = { hour, dim, key, c: emptyCounters() }));
+        deltas.hourly.set(`${hour}\u0000${dim}\u0000${key}`, hourly);
+      }
       addEvent(hourly.c, event);
     }
     if (event.tool_name && event.event_type === 'tool_use' && event.duration_ms !== null) {

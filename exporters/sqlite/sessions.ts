@@ -44,16 +44,18 @@ export function sessionFromDb(row: DbSessionRow): SessionRow {
 export class SessionWriter {
   private readonly select: Database.Statement<[string], DbSessionRow>;
   private readonly upsert: Database.Statement;
+  private readonly update: Database.Statement;
 
   constructor(db: Database.Database) {
     this.select = db.prepare('SELECT * FROM sessions WHERE session_id = ?');
-    const updates = COLUMNS.filter((c) => c !== 'session_id')
-      .map((c) => `${c} = excluded.${c}`)
-      .join(', ');
+    const rest = COLUMNS.filter((c) => c !== 'session_id');
     this.upsert = db.prepare(
-      `INSERT INTO sessions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})
-       ON CONFLICT(session_id) DO UPDATE SET ${updates}`,
+      `INSERT INTO sessions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT(session_id) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
+    // A row just read is written back with a plain UPDATE: cheaper than an upsert, which first
+    // tries the insert (docs/benchmarks.md).
+    this.update = db.prepare(`UPDATE sessions SET ${rest.map((c) => `${c} = ?`).join(', ')} WHERE session_id = ?`);
   }
 
   /**
@@ -76,11 +78,44 @@ export class SessionWriter {
       const row = existing ? sessionFromDb(existing) : newSession(items[0].event, items[0].activityIso);
       for (const item of items) mergeEvent(row, item.event, item.activityIso, item.counted);
       if (row.status === 'active' && row.last_seen < idleBefore) row.status = 'idle';
-      this.upsert.run({ ...row, models: JSON.stringify(row.models), metadata: JSON.stringify(row.metadata) });
+      const values = sessionValues(row);
+      if (existing) this.update.run(...values.slice(1), values[0]);
+      else this.upsert.run(...values);
       changed.push(row);
     }
     return changed;
   }
+}
+
+/** The row's values in COLUMNS order (positional binding is cheaper than named). */
+function sessionValues(row: SessionRow): unknown[] {
+  return [
+    row.session_id,
+    row.agent_type,
+    row.status,
+    row.project,
+    row.branch,
+    row.cwd,
+    JSON.stringify(row.models),
+    row.parent_session_id,
+    row.first_seen,
+    row.last_seen,
+    row.ended_at,
+    row.end_reason,
+    row.event_count,
+    row.prompt_count,
+    row.tool_count,
+    row.error_count,
+    row.api_request_count,
+    row.tokens_in,
+    row.tokens_out,
+    row.cache_read_tokens,
+    row.cache_write_tokens,
+    row.reasoning_tokens,
+    row.cost_usd,
+    row.unpriced_tokens,
+    JSON.stringify(row.metadata),
+  ];
 }
 
 function newSession(event: CanonicalEvent, activityIso: string): SessionRow {

@@ -1,0 +1,84 @@
+/**
+ * Starts the real built server (node dist/collector/main.js) on an ephemeral loopback port with a
+ * given SQLite file, and stops it by its PID. Run `npm run build` first.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (bench/lib/ compiles to dist/bench/lib/). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const MAIN = path.join(ROOT, 'dist', 'collector', 'main.js');
+
+export function makeTempDir(prefix = 'agentstats-bench-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(dbPath: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+  const dir = path.dirname(dbPath);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    AGENTSTATS_DB_PATH: dbPath,
+    AGENTSTATS_PORT: '0',
+    AGENTSTATS_HOST: '127.0.0.1',
+    AGENTSTATS_GRPC_PORT: 'off',
+    AGENTSTATS_LOG_LEVEL: 'warn',
+    AGENTSTATS_SPOOL_PATH: path.join(dir, 'hook-spool.jsonl'),
+    // Receivers that look for agent history under $HOME find an empty home.
+    HOME: dir,
+    ...extraEnv,
+  };
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('AGENTSTATS_') && !name.startsWith('AGENTSTATS_BENCH_') && !(name in env)) {
+      env[name] = process.env[name]!;
+    }
+  }
+  const nodeArgs = (process.env.AGENTSTATS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, MAIN], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /AgentStats listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  const pid = child.pid!;
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    output: () => output,
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        process.kill(pid, 'SIGTERM');
+        // A large WAL is checkpointed on shutdown; give it time before forcing.
+        const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 60_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
