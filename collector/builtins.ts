@@ -4,9 +4,12 @@
  */
 import type { ExporterFactory, ReceiverFactory } from './component.js';
 import nativeReceiver from '../receivers/native/index.js';
+import otlpReceiver from '../receivers/otlp/index.js';
+import hooksReceiver from '../receivers/hooks/index.js';
 import sqliteExporter from '../exporters/sqlite/index.js';
+import sseExporter from '../exporters/sse/index.js';
 
-export const builtinReceivers: ReceiverFactory<any>[] = [nativeReceiver];
+export const builtinReceivers: ReceiverFactory<any>[] = [nativeReceiver, otlpReceiver, hooksReceiver];
 
 /** Processors run in workers, so they are named by module URL, in chain order. */
 export const builtinProcessors: Array<{ type: string; module: string }> = [
@@ -16,4 +19,4 @@ export const builtinProcessors: Array<{ type: string; module: string }> = [
 ];
 
 /** The first exporter must provide the store; the rest consume committed batches. */
-export const builtinExporters: ExporterFactory<any>[] = [sqliteExporter];
+export const builtinExporters: ExporterFactory<any>[] = [sqliteExporter, sseExporter];
