@@ -28,3 +28,10 @@ export function codexUsageKey(threadId: string, cumulativeTotalTokens: number): 
 export function sessionBoundaryKey(sessionId: string, boundary: 'start' | 'end'): string {
   return `session-${boundary}:${sessionId}`;
 }
+
+/**
+ * Live Codex telemetry reports each call's tokens but not the thread's cumulative total. An event
+ * carrying this metadata field (the call's total tokens) gets its codexUsageKey from the store,
+ * which keeps the running total per thread, so it folds with the same call imported from a rollout.
+ */
+export const CODEX_CALL_TOTAL = 'codex_call_total_tokens';

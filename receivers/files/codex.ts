@@ -229,7 +229,8 @@ export class CodexParser {
       cache_write_tokens: cacheWrite > 0 ? cacheWrite : null,
       tokens_out: delta.output,
       reasoning_tokens: Math.min(delta.reasoning, delta.output),
-      correlation_key: total ? codexUsageKey(this.thread, total.total) : null,
+      // input + output rather than total_tokens: live telemetry derives the same sum per call.
+      correlation_key: total ? codexUsageKey(this.thread, total.input + total.output) : null,
       metadata: {
         cumulative_total_tokens: total?.total,
         rate_limits: rateLimits,

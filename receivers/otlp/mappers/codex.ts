@@ -5,7 +5,7 @@
  * semantics: input includes cached tokens, output includes reasoning tokens; `tool_token_count` is
  * the total (input + output), not tool tokens, so it is ignored.
  */
-import { sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
+import { CODEX_CALL_TOTAL, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 
@@ -91,6 +91,9 @@ function mapSseEvent(a: Record<string, unknown>, event: Record<string, unknown>)
     event.tokens_out = output;
     // tokens_out includes reasoning; never let a malformed pair make the event invalid.
     event.reasoning_tokens = reasoning !== null && output !== null ? Math.min(reasoning, output) : reasoning;
+    // The rollout importer keys this call by the thread's cumulative total; the store derives the
+    // same key from this call's total (Codex total = input + output, cached and reasoning inside).
+    (event.metadata as Record<string, unknown>)[CODEX_CALL_TOTAL] = (input ?? 0) + (output ?? 0);
     return;
   }
   if (kind === 'response.failed' || a['error.message'] !== undefined) {
