@@ -179,10 +179,10 @@ export interface Store {
   eventCount(): number;
   maxSeq(): number;
   /** Import bookkeeping (history files): every file read so far. */
-  listImportFiles?(): ImportFileRecord[];
+  listImportFiles(): ImportFileRecord[];
   /** Saves (inserts or replaces) import bookkeeping rows in one transaction. */
-  saveImportFiles?(records: ImportFileRecord[]): void;
+  saveImportFiles(records: ImportFileRecord[]): void;
   /** 5-hour billing blocks with burn rate and projection, from the hourly rollup. */
-  billingBlocks?(query: BlockQuery): Record<string, unknown>;
+  billingBlocks(query: BlockQuery): Record<string, unknown>;
   close(): void;
 }

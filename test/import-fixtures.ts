@@ -8,7 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, type TestServer } from './helpers/server.js';
 
-export const FIXTURES = '/work/shared/fixtures';
+/** Fixture files copied from public repositories (see test/fixtures/SOURCES.md). */
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const CLI = path.join(ROOT, 'dist', 'receivers', 'files', 'cli.js');
 
 /** A quiet past: the importer treats files untouched for a while as finished. */

@@ -15,7 +15,7 @@ const { encodeProtobufRequest } = (await import(
   pathToFileURL(path.join(ROOT, 'dist/receivers/otlp/proto.js')).href
 )) as typeof import('../receivers/otlp/proto.js');
 
-const FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures', 'otlp');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'otlp');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `otel-proto-example-${name}.json`));
 
 function apiRecord(sessionId: string | null, inputTokens: number | string) {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../collector/event.js';
 import { priceEvents } from './index.js';
@@ -13,7 +14,7 @@ import { fromLiteLlm } from './litellm.js';
 import { bareModelName } from './normalize.js';
 import { loadPriceTable, PriceLookup, PricingFileError } from './table.js';
 
-const FIXTURE = '/work/shared/fixtures/pricing/litellm-model_prices_anthropic_openai_google.json';
+const FIXTURE = fileURLToPath(new URL('../../test/fixtures/pricing/litellm-model_prices_anthropic_openai_google.json', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-cost-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       throw new Error('the importer has one store');
     },
   });
-  if (!exporter.store?.listImportFiles) throw new Error('the first exporter must provide the SQLite store');
+  if (!exporter.store) throw new Error('the first exporter must provide the SQLite store');
   const store = exporter.store;
   const pool = createProcessorPool(app, builtinProcessors.map((p) => ({ ...p, config: {} })));
   const pipeline = new Pipeline({ pool, store, exporters: [exporter], logger, maxQueueEvents: app.maxQueueEvents });

@@ -114,7 +114,7 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
   };
 
   const known = new Map<string, ImportFileRecord>();
-  if (opts.useState) for (const r of deps.store.listImportFiles?.() ?? []) known.set(r.path, r);
+  if (opts.useState) for (const r of deps.store.listImportFiles()) known.set(r.path, r);
 
   const jobs: Job[] = [];
   for (const source of opts.sources) {
@@ -151,7 +151,7 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
   const toSave: ImportFileRecord[] = [];
   const flushState = (force: boolean) => {
     if (!opts.useState || toSave.length === 0 || (!force && toSave.length < 500)) return;
-    deps.store.saveImportFiles?.(toSave.splice(0));
+    deps.store.saveImportFiles(toSave.splice(0));
   };
 
   const processFile = async (job: Job, prevTurn: Promise<void>, releaseTurn: () => void): Promise<void> => {

@@ -59,15 +59,7 @@ export const api = {
   session: (id: string, events: number) => getJson<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, { events }),
   cost: (p: { since?: string; until?: string; bucket: 'hour' | 'day'; tz: string }) =>
     getJson<CostStats>('/api/stats/cost', p),
-  /** The 5-hour blocks route is optional: null when this server does not have it. */
-  blocks: async (p: Params): Promise<unknown | null> => {
-    try {
-      return await getJson<unknown>('/api/stats/blocks', p);
-    } catch (error) {
-      if (error instanceof HttpError && (error.status === 404 || error.status === 501)) return null;
-      throw error;
-    }
-  },
+  blocks: (p: Params) => getJson<unknown>('/api/stats/blocks', p),
 };
 
 export interface StreamHandlers {

@@ -1,9 +1,9 @@
 /**
- * 5-hour usage blocks. The server's /api/stats/blocks is the source when it exists; its fields are
- * read tolerantly. Without it, blocks are estimated from hourly rollups (hour precision), and
- * marked as estimates in the UI.
+ * 5-hour usage blocks, read from the server's /api/stats/blocks. Fields are read tolerantly (a few
+ * spellings, missing end or activity derived from the start), so a small change on the server
+ * side does not blank the panel.
  */
-import type { Block, Counters } from './types.js';
+import type { Block } from './types.js';
 
 const BLOCK_MS = 5 * 3_600_000;
 
@@ -58,48 +58,8 @@ export function normalizeBlocks(raw: unknown, now = Date.now()): Block[] {
         pick(b, ['projection.cost_usd', 'projected_cost_usd', 'projected_usd', 'projected_total_usd', 'projection.total_cost_usd', 'projection.totalCost']),
         null,
       ),
-      estimated: false,
     });
   }
   out.sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
   return out;
-}
-
-/**
- * Blocks from an hourly timeline (oldest first): a block opens at the first active hour and lasts
- * five hours; the next activity after it opens the next block.
- */
-export function blocksFromTimeline(timeline: Array<Counters & { start: string }>, now = Date.now()): Block[] {
-  const blocks: Block[] = [];
-  let cur: Block | null = null;
-  for (const row of timeline) {
-    if (!row.events) continue;
-    const t = Date.parse(row.start);
-    if (!cur || t >= Date.parse(cur.end)) {
-      cur = {
-        start: new Date(t).toISOString(),
-        end: new Date(t + BLOCK_MS).toISOString(),
-        cost_usd: 0,
-        tokens: 0,
-        unpriced_tokens: 0,
-        active: false,
-        burn_usd_per_hour: null,
-        projected_usd: null,
-        estimated: true,
-      };
-      blocks.push(cur);
-    }
-    cur.cost_usd += row.cost_usd;
-    cur.tokens += row.total_tokens;
-    cur.unpriced_tokens += row.unpriced_tokens;
-  }
-  for (const b of blocks) {
-    const start = Date.parse(b.start);
-    const end = Date.parse(b.end);
-    b.active = start <= now && now < end;
-    const elapsedH = Math.max((Math.min(now, end) - start) / 3_600_000, 1 / 60);
-    b.burn_usd_per_hour = b.cost_usd / elapsedH;
-    if (b.active) b.projected_usd = b.burn_usd_per_hour * 5;
-  }
-  return blocks.reverse();
 }

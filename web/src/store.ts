@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, HttpError, StreamClient } from './api.js';
-import { blocksFromTimeline, normalizeBlocks } from './blocks.js';
+import { normalizeBlocks } from './blocks.js';
 import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import { findInTree, replaceInTree, type TreeNode } from './tree.js';
@@ -260,8 +260,7 @@ export class AppStore {
         api.sessions({ status: 'active', limit: 50 }),
         api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10 }),
       ]);
-      const blocks = rawBlocks === null ? blocksFromTimeline(day.timeline) : normalizeBlocks(rawBlocks);
-      this.set({ timeline24h: day.timeline, today: today.totals, active: active.sessions, blocks });
+      this.set({ timeline24h: day.timeline, today: today.totals, active: active.sessions, blocks: normalizeBlocks(rawBlocks) });
     } catch {
       /* cards keep their last values; the connection pill tells the story */
     }
@@ -349,12 +348,8 @@ export class AppStore {
     }
     try {
       const blockSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
-      const [data, rawBlocks, hourly] = await Promise.all([
-        api.cost({ since, bucket, tz: timeZone }),
-        api.blocks({ since: blockSince, limit: 100 }),
-        api.cost({ since: blockSince, bucket: 'hour', tz: timeZone }),
-      ]);
-      const blocks = rawBlocks === null ? blocksFromTimeline(hourly.timeline) : normalizeBlocks(rawBlocks);
+      const [data, rawBlocks] = await Promise.all([api.cost({ since, bucket, tz: timeZone }), api.blocks({ since: blockSince, limit: 100 })]);
+      const blocks = normalizeBlocks(rawBlocks);
       if (this.state.cost.key === key) this.set({ cost: { key, loading: false, error: null, data, blocks } });
     } catch (error) {
       this.set({ cost: { ...this.state.cost, loading: false, error: message(error) } });

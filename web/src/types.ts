@@ -160,7 +160,7 @@ export interface Hello {
   seq: number;
 }
 
-/** A 5-hour usage block, from /api/stats/blocks or estimated from hourly rollups. */
+/** A 5-hour usage block, from /api/stats/blocks. */
 export interface Block {
   start: string;
   end: string;
@@ -171,7 +171,6 @@ export interface Block {
   /** USD per hour over the block's elapsed time. */
   burn_usd_per_hour: number | null;
   projected_usd: number | null;
-  estimated: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'unauthorized';

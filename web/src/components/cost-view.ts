@@ -102,7 +102,7 @@ export class CostView extends LitElement {
   private renderBlocks(blocks: Block[] | null) {
     const list = (blocks ?? []).slice(0, 8);
     return html`<section class="panel" aria-label="5-hour blocks">
-      <h2>5-hour blocks <span class="hint">${list[0]?.estimated ? 'estimated from hourly totals' : 'billing windows'} · last 7 days</span></h2>
+      <h2>5-hour blocks <span class="hint">billing windows · last 7 days</span></h2>
       <div class="blocks head hint"><span>Start</span><span>Ends</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Burn</span><span class="num">Projected</span></div>
       ${list.length === 0 ? html`<div class="empty">No usage in the last 7 days.</div>` : null}
       ${list.map(

@@ -116,7 +116,7 @@ export class OverviewView extends LitElement {
         block
           ? `${usd(block.burn_usd_per_hour)}/h · ${duration(Date.parse(block.end) - Date.now())} left${block.projected_usd !== null ? ` · → ${usd(block.projected_usd)}` : ''}`
           : 'no active 5-hour block',
-        { title: block?.estimated ? '5-hour block estimated from hourly totals' : '5-hour usage block' },
+        { title: '5-hour usage block' },
       )}
       ${this.card('Error rate', pct(st?.error_rate), `${num(st?.error_count)} errors`, { err: (st?.error_rate ?? 0) > 0.05 })}
     </section>`;
