@@ -19,9 +19,17 @@ export function apiRequestKey(requestId: string): string {
   return `api:${requestId}`;
 }
 
-/** One Codex model call, identified by its thread and the thread's cumulative token total after it. */
-export function codexUsageKey(threadId: string, cumulativeTotalTokens: number): string {
-  return `codex-usage:${threadId}:${cumulativeTotalTokens}`;
+/**
+ * One Codex model call, by its thread and its own token figures (Codex's raw input incl. cached,
+ * cached, output incl. reasoning, reasoning). Both live telemetry (per call) and the rollout (the
+ * delta between cumulative snapshots) know these four, so the key cannot drift when a source missed
+ * a call or a forked thread's totals start from its parent's.
+ */
+export function codexCallKey(
+  threadId: string,
+  call: { input: number; cached: number; output: number; reasoning: number },
+): string {
+  return `codex-call:${threadId}:${call.input}:${call.cached}:${call.output}:${call.reasoning}`;
 }
 
 /** A session's start or end, seen by a hook and by telemetry. */
@@ -29,9 +37,3 @@ export function sessionBoundaryKey(sessionId: string, boundary: 'start' | 'end')
   return `session-${boundary}:${sessionId}`;
 }
 
-/**
- * Live Codex telemetry reports each call's tokens but not the thread's cumulative total. An event
- * carrying this metadata field (the call's total tokens) gets its codexUsageKey from the store,
- * which keeps the running total per thread, so it folds with the same call imported from a rollout.
- */
-export const CODEX_CALL_TOTAL = 'codex_call_total_tokens';

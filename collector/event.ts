@@ -73,6 +73,11 @@ export const LIMITS = {
   maxTokens: 1e12,
   maxCostUsd: 1e7,
   maxDurationMs: 1e10,
+  /** Nesting depth of metadata; deeper values are refused (they would overflow cloning and JSON). */
+  maxMetadataDepth: 32,
+  /** Event times outside [minTimestampMs, now + maxFutureMs] are refused as clock errors. */
+  minTimestampMs: Date.UTC(2000, 0, 1),
+  maxFutureMs: 24 * 3_600_000,
 } as const;
 
 export interface FieldError {
@@ -194,6 +199,7 @@ function optionalNumber(
 function optionalTimestamp(
   input: Record<string, unknown>,
   field: string,
+  now: Date,
   errors: FieldError[],
 ): string | null {
   const value = input[field];
@@ -204,7 +210,26 @@ function optionalTimestamp(
     errors.push({ field, message: 'must be an ISO 8601 string or epoch milliseconds' });
     return null;
   }
+  const ms = date.getTime();
+  if (ms < LIMITS.minTimestampMs || ms > now.getTime() + LIMITS.maxFutureMs) {
+    errors.push({ field, message: 'must lie between 2000-01-01 and one day from now' });
+    return null;
+  }
   return date.toISOString();
+}
+
+/** Depth of nested objects/arrays, counted without recursion (a hostile value may be very deep). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /**
@@ -241,8 +266,9 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
     { integer: false, max: LIMITS.maxDurationMs },
     errors,
   );
+  const now = ctx.now();
   const clientTimestamp =
-    optionalTimestamp(input, 'client_timestamp', errors) ?? optionalTimestamp(input, 'timestamp', errors);
+    optionalTimestamp(input, 'client_timestamp', now, errors) ?? optionalTimestamp(input, 'timestamp', now, errors);
 
   let metadata: Record<string, unknown> = {};
   if (input.metadata !== undefined && input.metadata !== null) {
@@ -251,6 +277,9 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
   }
   for (const [key, value] of Object.entries(input)) {
     if (!KNOWN_FIELDS.has(key) && !(key in metadata)) metadata[key] = value;
+  }
+  if (jsonDepth(metadata, LIMITS.maxMetadataDepth) > LIMITS.maxMetadataDepth) {
+    errors.push({ field: 'metadata', message: `must not nest deeper than ${LIMITS.maxMetadataDepth} levels` });
   }
 
   if (tokens.reasoning_tokens !== null && tokens.tokens_out !== null && tokens.reasoning_tokens > tokens.tokens_out) {
@@ -285,7 +314,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
       cost_source: strings.cost_source ?? (costUsd !== null ? 'reported' : null),
       duration_ms: durationMs,
       client_timestamp: clientTimestamp,
-      created_at: ctx.now().toISOString(),
+      created_at: now.toISOString(),
       parent_session_id: strings.parent_session_id,
       request_id: strings.request_id,
       prompt_id: strings.prompt_id,

@@ -104,8 +104,9 @@ export class Pipeline {
         try {
           await this.commitGroup(group);
         } catch (error) {
-          this.opts.logger.error('pipeline batch failed', { error: String(error) });
-          for (const pending of group) pending.reject(error);
+          // One poisoned batch must not fail the innocent ones grouped with it: retry each alone.
+          if (group.length === 1) this.fail(group[0], error);
+          else for (const pending of group) await this.commitGroup([pending]).catch((e) => this.fail(pending, e));
         }
       }
     } finally {
@@ -114,6 +115,11 @@ export class Pipeline {
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  private fail(pending: Pending, error: unknown): void {
+    this.opts.logger.error('pipeline batch failed', { error: String(error) });
+    pending.reject(error);
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {

@@ -40,7 +40,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     // Request lines are not logged: hook and OTLP posts arrive many times a second.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: app.maxBodyKb * 1024,
-    forceCloseConnections: true,
+    // Idle keep-alive sockets close at shutdown; requests in flight finish (their batches commit).
+    forceCloseConnections: 'idle',
     // An unknown query parameter is an error, not silently dropped (a typo must not unfilter).
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -60,9 +61,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
         return refuse(reply, 403, 'cross_site_request', 'cross-site writes are not allowed');
       }
     }
-    if (app.token && !isPublicAsset(request.url)) {
+    if (app.token && !isPublicAsset(request.routeOptions.url)) {
       const auth = request.headers.authorization ?? '';
-      const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : queryToken(request.url);
+      const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : streamToken(request);
       if (!bearer || !tokenMatches(app.token, bearer)) {
         return refuse(reply, 401, 'unauthorized', 'send Authorization: Bearer <AGENTSTATS_TOKEN>');
       }
@@ -93,13 +94,19 @@ function originHost(origin: string): string {
   }
 }
 
-/** The UI's files carry no data; the API and ingest routes do. */
-function isPublicAsset(url: string): boolean {
-  return !url.startsWith('/api/') && !url.startsWith('/v1/');
+/**
+ * The UI's files carry no data; everything else does. Decided on the route the router matched, not
+ * the raw URL, so an encoded path (/%61pi/stats) cannot slip past; an unmatched URL is not public.
+ */
+function isPublicAsset(routeUrl: string | undefined): boolean {
+  if (routeUrl === undefined) return false;
+  return !routeUrl.startsWith('/api/') && !routeUrl.startsWith('/v1/');
 }
 
-/** EventSource cannot send headers, so the stream also accepts ?access_token=. */
-function queryToken(url: string): string | null {
+/** EventSource cannot send headers, so the stream alone also accepts ?access_token=. */
+function streamToken(request: FastifyRequest): string | null {
+  if (request.routeOptions.url !== '/api/stream') return null;
+  const url = request.url;
   const q = url.indexOf('?');
   if (q === -1) return null;
   return new URLSearchParams(url.slice(q + 1)).get('access_token');

@@ -1,8 +1,8 @@
 /**
  * One count per Codex model call across live telemetry and the rollout: OTel reports each call's
- * tokens (sse_event response.completed), the rollout the thread's cumulative total_token_usage.
- * The store keeps a running total per thread for the live side, so both carry the same
- * codex-usage:<thread>:<cumulative total> key, in either order.
+ * tokens (sse_event response.completed), the rollout the thread's cumulative total_token_usage,
+ * whose delta is the call. Both key the call by codex-call:<thread>:<input>:<cached>:<output>:
+ * <reasoning>, in either order, and a call that live telemetry missed does not shift the others.
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { costTotals, FIXTURES, place, runImportCli } from './import-fixtures.js'
 const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
 
 /** The two calls of ccusage-session-alpha.jsonl as Codex's OTel exporter reports them. */
-function liveCalls(thread: string) {
+function liveCalls(thread: string, which: number[] = [0, 1]) {
   const call = (at: string, input: number, cached: number, output: number, reasoning: number) => ({
     timeUnixNano: '0',
     observedTimeUnixNano: String(Date.parse(at) * 1e6),
@@ -38,7 +38,7 @@ function liveCalls(thread: string) {
             logRecords: [
               call('2026-05-13T09:01:00.000Z', 1000, 250, 125, 75),
               call('2026-05-14T10:00:00.000Z', 2500, 500, 300, 200),
-            ],
+            ].filter((_, i) => which.includes(i)),
           },
         ],
       },
@@ -84,5 +84,14 @@ describe('a Codex model call seen live and in the rollout', () => {
     const after = await costTotals(server);
     expect(after.totals).toMatchObject({ api_requests: 2, tokens_in: 2750, tokens_out: 425 });
     expect(after.folded_duplicates).toEqual({ otlp: 2 });
+  });
+
+  it('still counts once after live telemetry missed a call of the thread', async () => {
+    // AgentStats was down for the first call: only the second arrives live.
+    await server.post('/v1/logs', liveCalls('ccusage-session-alpha', [1]));
+    await importAlpha(server, 'sessions');
+    const after = await costTotals(server);
+    expect(after.totals).toMatchObject({ api_requests: 2, tokens_in: 2750, cache_read_tokens: 750, tokens_out: 425 });
+    expect(after.folded_duplicates).toEqual({ import: 1 });
   });
 });

@@ -63,7 +63,8 @@ describe('importing Codex rollouts', () => {
     expect(fork.session.tokens_in).toBe(400);
     expect(fork.session.api_request_count).toBe(1);
     const usage = fork.events.find((e: any) => e.event_type === 'api_request');
-    expect(usage.correlation_key).toBe('codex-usage:ccusage-branch-history-2026-05-12T08-02-00-branch:2050');
+    // The fork's own call: the delta 1600−1000 input, 300−100 cached, 450−200 output, 40−20 reasoning.
+    expect(usage.correlation_key).toBe('codex-call:ccusage-branch-history-2026-05-12T08-02-00-branch:600:200:250:20');
 
     const { body: tools } = await server.get('/api/sessions/11111111-1111-4111-8111-111111111111');
     expect(tools.session.project).toBe('synthetic-project');

@@ -210,14 +210,6 @@ const MIGRATIONS: string[] = [
     cache_write_tokens, reasoning_tokens, cost_usd, unpriced_tokens, api_requests)
     WHERE dim = 'all' AND key = '';
   `,
-  `
-  -- Running token totals per Codex thread and source, from which live telemetry's calls get the
-  -- same cumulative-total correlation key as the rollout importer's.
-  CREATE TABLE running_totals (
-    scope TEXT PRIMARY KEY,
-    total INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -5,7 +5,6 @@
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/event.js';
 import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/store.js';
-import { CODEX_CALL_TOTAL, codexUsageKey } from '../../collector/correlation.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
@@ -61,8 +60,7 @@ export class Writer {
   private readonly insertEvent: Database.Statement;
   private readonly claimCorrelation: Database.Statement;
   private readonly markUncounted: Database.Statement;
-  private readonly setCorrelationKey: Database.Statement;
-  private readonly advanceRunningTotal: Database.Statement<[string, number], { total: number }>;
+
   private readonly countFolded: Database.Statement;
   private readonly upsertTotal: Database.Statement;
   private readonly upsertHourly: Database.Statement;
@@ -83,11 +81,7 @@ export class Writer {
       'INSERT OR IGNORE INTO correlations (key, seq, source) VALUES (?, ?, ?)',
     );
     this.markUncounted = db.prepare('UPDATE events SET counted = 0 WHERE seq = ?');
-    this.setCorrelationKey = db.prepare('UPDATE events SET correlation_key = ? WHERE seq = ?');
-    this.advanceRunningTotal = db.prepare(
-      `INSERT INTO running_totals (scope, total) VALUES (?, ?)
-       ON CONFLICT(scope) DO UPDATE SET total = total + excluded.total RETURNING total`,
-    );
+
     this.countFolded = db.prepare(
       'INSERT INTO folded (source, count) VALUES (?, 1) ON CONFLICT(source) DO UPDATE SET count = count + 1',
     );
@@ -100,17 +94,6 @@ export class Writer {
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
-  }
-
-  /**
-   * The thread's cumulative total after this live Codex call, per source, so the key matches the
-   * rollout importer's for the same call. Runs only for newly stored events: a re-sent export
-   * does not advance the total.
-   */
-  private codexCallKey(event: CanonicalEvent, callTotal: number): string {
-    const scope = `codex:${event.source}:${event.session_id}`;
-    const { total } = this.advanceRunningTotal.get(scope, callTotal)!;
-    return codexUsageKey(event.session_id, total);
   }
 
   write(batch: WriteBatch): WriteResult {
@@ -128,10 +111,6 @@ export class Writer {
       const info = this.insertEvent.run(...toRow(event, tsMs));
       if (info.changes === 0) continue; // the unique event_id says: already stored
       const seq = Number(info.lastInsertRowid);
-      if (event.correlation_key === null && typeof event.metadata[CODEX_CALL_TOTAL] === 'number') {
-        event.correlation_key = this.codexCallKey(event, event.metadata[CODEX_CALL_TOTAL] as number);
-        this.setCorrelationKey.run(event.correlation_key, seq);
-      }
       inserted.push({ ...event, seq });
 
       let isCounted = true;

@@ -17,7 +17,7 @@
  * Tools: function_call / custom_tool_call / local_shell_call become one tool_use event when their
  * output arrives. Arguments and outputs are never stored.
  */
-import { codexUsageKey, toolCallKey } from '../../collector/correlation.js';
+import { codexCallKey, toolCallKey } from '../../collector/correlation.js';
 import { digest, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
 interface Snapshot {
@@ -229,8 +229,13 @@ export class CodexParser {
       cache_write_tokens: cacheWrite > 0 ? cacheWrite : null,
       tokens_out: delta.output,
       reasoning_tokens: Math.min(delta.reasoning, delta.output),
-      // input + output rather than total_tokens: live telemetry derives the same sum per call.
-      correlation_key: total ? codexUsageKey(this.thread, total.input + total.output) : null,
+      // The call's own figures, as live telemetry reports them per call (one count per call).
+      correlation_key: codexCallKey(this.thread, {
+        input: delta.input,
+        cached: delta.cached,
+        output: delta.output,
+        reasoning: delta.reasoning,
+      }),
       metadata: {
         cumulative_total_tokens: total?.total,
         rate_limits: rateLimits,

@@ -5,7 +5,7 @@
  * semantics: input includes cached tokens, output includes reasoning tokens; `tool_token_count` is
  * the total (input + output), not tool tokens, so it is ignored.
  */
-import { CODEX_CALL_TOTAL, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
+import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 
@@ -91,9 +91,13 @@ function mapSseEvent(a: Record<string, unknown>, event: Record<string, unknown>)
     event.tokens_out = output;
     // tokens_out includes reasoning; never let a malformed pair make the event invalid.
     event.reasoning_tokens = reasoning !== null && output !== null ? Math.min(reasoning, output) : reasoning;
-    // The rollout importer keys this call by the thread's cumulative total; the store derives the
-    // same key from this call's total (Codex total = input + output, cached and reasoning inside).
-    (event.metadata as Record<string, unknown>)[CODEX_CALL_TOTAL] = (input ?? 0) + (output ?? 0);
+    // The rollout importer keys the same call by the same four figures (one count per call).
+    event.correlation_key = codexCallKey(event.session_id as string, {
+      input: input ?? 0,
+      cached: cached ?? 0,
+      output: output ?? 0,
+      reasoning: reasoning ?? 0,
+    });
     return;
   }
   if (kind === 'response.failed' || a['error.message'] !== undefined) {
