@@ -44,6 +44,24 @@ describe('dashboard in Chromium', () => {
   /** Text of a component, its shadow root included (innerText of a host does not reach into it). */
   const textOf = (selector: string) => page.locator(selector).evaluate((el) => (el.shadowRoot ?? el).textContent ?? '');
   const feedRow = (seq: number) => page.locator(`as-live-feed a.row[data-seq="${seq}"]`);
+  /** Claude Code's OTLP metrics as it really sends them: delta sums, every value asDouble. */
+  const claudeMetrics = (points: Array<[name: string, value: number, type?: string]>) => {
+    const now = `${Date.now()}000000`;
+    const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    return {
+      resourceMetrics: [{
+        resource: { attributes: [attr('service.name', 'claude-code')] },
+        scopeMetrics: [{
+          scope: { name: 'com.anthropic.claude_code' },
+          metrics: points.map(([name, value, type]) => ({
+            name,
+            sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ startTimeUnixNano: now, timeUnixNano: now, asDouble: value,
+              attributes: [attr('session.id', 'ui-metrics'), ...(type ? [attr('type', type)] : [])] }] },
+          })),
+        }],
+      }],
+    };
+  };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -71,6 +89,8 @@ describe('dashboard in Chromium', () => {
       expect(text).toContain(needle);
     }
     await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state')).toBe('live');
+    // No metrics yet: the code-activity row is not drawn at all.
+    expect(await page.locator('as-overview .figures').count()).toBe(0);
     await shot('empty-state');
   });
 
@@ -98,6 +118,20 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('as-overview as-chart').getAttribute('data-points'), { timeout: 8000 }).not.toBe('0');
     const feedCount = await page.locator('as-live-feed a.row').count();
     expect(feedCount).toBeGreaterThan(10);
+
+    // Code activity from OTLP metrics arrives with the next stats message; zero figures stay hidden.
+    const res = await server.post('/v1/metrics', claudeMetrics([
+      ['claude_code.lines_of_code.count', 120, 'added'],
+      ['claude_code.lines_of_code.count', 30, 'removed'],
+      ['claude_code.commit.count', 2],
+      ['claude_code.active_time.total', 3720, 'cli'],
+    ]));
+    expect(res.status).toBe(200);
+    const figures = page.locator('as-overview .figures');
+    await expect.poll(() => figures.isVisible(), { timeout: 5000 }).toBe(true);
+    const row = await figures.innerText();
+    for (const needle of ['+120 lines added', '−30 removed', '2 commits', '1h 2m active']) expect(row).toContain(needle);
+    expect(row).not.toContain('pull request');
     await page.waitForTimeout(300);
     await shot('overview');
   });
@@ -142,6 +176,19 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
     expect(await textOf('as-tools')).toMatch(/Bash|exec_command/);
     await shot('tools');
+
+    // The shared list controls: `/` focuses the view's filter; a sorted header flips on click.
+    await page.keyboard.press('/');
+    expect(await page.locator('as-tools').evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe('Filter tools');
+    await page.locator('as-tools').evaluate((el) => (el.shadowRoot!.activeElement as HTMLElement).blur());
+    const calls = page.locator('as-tools .thead [aria-sort]', { hasText: 'Calls' });
+    expect(await calls.getAttribute('aria-sort')).toBe('descending');
+    await calls.locator('button').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('dir')).toBe('asc');
+    await expect.poll(() => calls.getAttribute('aria-sort')).toBe('ascending');
+    const counts = (await rows.allInnerTexts()).map((t) => Number(t.split('\n')[1].replace(/,/g, '')));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
   });
 
   it('draws the cost chart', async () => {

@@ -1,6 +1,6 @@
-/** The UI's reading of /api/stats/blocks, and the hourly estimate used when the route is absent. */
+/** The UI's reading of /api/stats/blocks, and the idle-bucket filling of chart timelines. */
 import { describe, expect, it } from 'vitest';
-import { blocksFromTimeline, normalizeBlocks } from './blocks.js';
+import { normalizeBlocks } from './blocks.js';
 import { fillTimeline } from './timeline.js';
 
 const H = 3_600_000;
@@ -36,20 +36,20 @@ describe('normalizeBlocks', () => {
     ]);
     expect(normalizeBlocks({ nothing: true })).toEqual([]);
   });
-});
 
-describe('blocksFromTimeline', () => {
-  it('opens a block at the first active hour and the next one after five hours', () => {
-    const t0 = Date.UTC(2026, 0, 1, 8);
-    const now = t0 + 7 * H + 30 * 60_000; // 15:30, inside the second block (opened 13:00)
-    const blocks = blocksFromTimeline([row(t0, 1), row(t0 + 2 * H, 2), row(t0 + 5 * H, 3), row(t0 + 7 * H, 1)], now);
-    expect(blocks.map((b) => [new Date(b.start).getUTCHours(), b.cost_usd, b.active])).toEqual([
-      [13, 4, true],
-      [8, 3, false],
+  it('reads a bare array with other spellings, derives a missing end and activity, skips gaps', () => {
+    const now = Date.parse('2026-01-01T10:00:00.000Z');
+    const blocks = normalizeBlocks(
+      [
+        { start_time: '2026-01-01T08:00:00.000Z', costUSD: 3, totalTokens: 7 },
+        { startTime: '2026-01-01T02:00:00.000Z', isGap: true },
+        { start: 'not a date', cost_usd: 9 },
+      ],
+      now,
+    );
+    expect(blocks).toEqual([
+      { start: '2026-01-01T08:00:00.000Z', end: '2026-01-01T13:00:00.000Z', cost_usd: 3, tokens: 7, unpriced_tokens: 0, active: true, burn_usd_per_hour: null, projected_usd: null },
     ]);
-    // 2.5 hours into the active block: $4 / 2.5 h, projected over 5 h.
-    expect(blocks[0].burn_usd_per_hour).toBeCloseTo(1.6);
-    expect(blocks[0].projected_usd).toBeCloseTo(8);
   });
 });
 

@@ -124,7 +124,28 @@ export interface Stats {
   api_requests: number;
   tools: ToolStat[];
   events_by_agent: Record<string, number>;
+  metrics: MetricStats;
   generated_at?: string;
+}
+
+/** Figures read off the agents' OTLP metrics (exporters/sqlite/metric-stats.ts), all time. */
+export interface MetricFigures {
+  lines_added: number;
+  lines_removed: number;
+  commits: number;
+  pull_requests: number;
+  active_time_seconds: number;
+  edits_accepted: number;
+  edits_rejected: number;
+}
+
+export interface MetricStats extends MetricFigures {
+  /** Active seconds by the metric's split key (e.g. user / cli), `total` when it has none. */
+  active_time_by_type: Record<string, number>;
+  /** Keyed by the metric's prefix (claude_code, gemini_cli), not by agent_type. */
+  by_agent: Record<string, MetricFigures>;
+  /** Every metric's total: name, split key ('' when none), summed value and point count. */
+  totals: Array<{ name: string; key: string; value: number; count: number }>;
 }
 
 export type Breakdown<K extends string> = Array<Counters & Record<K, string>>;

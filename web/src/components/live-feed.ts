@@ -6,6 +6,7 @@ import { shared } from '../styles.js';
 import { agentColor, agentLabel, clock, eventSummary, eventTime, eventTokens, isError, ms, shortId, tokens, usd } from '../format.js';
 import type { StoredEvent } from '../types.js';
 import './virtual-list.js';
+import { FocusFilterController } from './list-controls.js';
 
 const COLS = '62px 104px 112px minmax(120px,1fr) 64px 64px 64px 76px';
 
@@ -38,18 +39,9 @@ export class LiveFeed extends LitElement {
   ];
 
   private ctl = new StoreController(this);
+  private filterFocus = new FocusFilterController(this);
   private lastFilterKey = '';
   private cache: { feed: StoredEvent[]; key: string; rows: StoredEvent[] } | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('as-focus-filter', this.focusFilter);
-  }
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('as-focus-filter', this.focusFilter);
-  }
-  private focusFilter = () => (this.renderRoot.querySelector('input') as HTMLInputElement | null)?.focus();
 
   private rows(): StoredEvent[] {
     const p = store.state.route.params;

@@ -50,6 +50,17 @@ export class OverviewView extends LitElement {
       .value.err {
         color: var(--err);
       }
+      .figures {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 4px 20px;
+        padding: 8px 12px;
+        margin-bottom: 12px;
+      }
+      .figures b {
+        font-variant-numeric: tabular-nums;
+      }
       .mid {
         display: grid;
         grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr);
@@ -122,6 +133,26 @@ export class OverviewView extends LitElement {
     </section>`;
   }
 
+  /** Code activity from the agents' OTLP metrics: only the figures that are not zero, or nothing. */
+  private renderFigures() {
+    const m = store.state.stats?.metrics;
+    if (!m) return null;
+    const byType = Object.entries(m.active_time_by_type ?? {});
+    const figures = [
+      [m.lines_added, html`<b class="ok">+${num(m.lines_added)}</b> lines added`],
+      [m.lines_removed, html`<b class="err">−${num(m.lines_removed)}</b> removed`],
+      [m.commits, html`<b>${num(m.commits)}</b> ${m.commits === 1 ? 'commit' : 'commits'}`],
+      [m.pull_requests, html`<b>${num(m.pull_requests)}</b> ${m.pull_requests === 1 ? 'pull request' : 'pull requests'}`],
+      [m.active_time_seconds, html`<b title=${byType.map(([k, v]) => `${k}: ${duration(v * 1000)}`).join(' · ')}>${duration(m.active_time_seconds * 1000)}</b> active`],
+    ] as const;
+    const shown = figures.filter(([value]) => value > 0);
+    if (shown.length === 0) return null;
+    return html`<section class="panel figures" aria-label="Code activity">
+      ${shown.map(([, text]) => html`<span>${text}</span>`)}
+      <span class="spacer"></span><span class="hint">from agent metrics · all time</span>
+    </section>`;
+  }
+
   private renderTimeline() {
     const t = store.state.timeline24h;
     // Same timeline, same array: the chart only redraws when the data really changed.
@@ -160,11 +191,11 @@ export class OverviewView extends LitElement {
     const s = store.state;
     const empty = s.feed.length === 0 && s.stats !== null && s.stats.total_events === 0;
     if (empty) {
-      return html`${this.renderCards()}<as-empty-state></as-empty-state>
+      return html`${this.renderCards()}${this.renderFigures()}<as-empty-state></as-empty-state>
         <section class="panel" style="margin-top:12px"><as-live-feed></as-live-feed></section>`;
     }
     return html`
-      ${this.renderCards()}
+      ${this.renderCards()} ${this.renderFigures()}
       <div class="mid">${this.renderTimeline()} ${this.renderActive()}</div>
       <section class="panel"><as-live-feed></as-live-feed></section>
     `;

@@ -6,6 +6,7 @@ import { agentColor, agentLabel, duration, num, shortId, tokens, usd, when } fro
 import { hrefFor, setParams } from '../router.js';
 import type { SessionRow } from '../types.js';
 import './virtual-list.js';
+import { FocusFilterController, sortHeader } from './list-controls.js';
 
 const COLS = '64px 104px minmax(110px,1.3fr) minmax(80px,1fr) minmax(110px,1fr) 104px 72px 60px 66px 70px';
 
@@ -54,17 +55,8 @@ export class SessionsView extends LitElement {
   ];
 
   private ctl = new StoreController(this);
+  private filterFocus = new FocusFilterController(this);
   private cache: { rows: SessionRow[]; key: string; out: SessionRow[] } | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('as-focus-filter', this.focusFilter);
-  }
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('as-focus-filter', this.focusFilter);
-  }
-  private focusFilter = () => (this.renderRoot.querySelector('input') as HTMLInputElement | null)?.focus();
 
   /** Branch, model and text are filtered here; status, agent and project by the server. */
   private visible(rows: SessionRow[]): SessionRow[] {
@@ -85,16 +77,6 @@ export class SessionsView extends LitElement {
     }
     this.cache = { rows, key, out };
     return out;
-  }
-
-  private sortHeader(key: SortKey, label: string, numeric = true) {
-    const p = store.state.route.params;
-    const active = p.sort === key || (!p.sort && key === 'last_seen');
-    const dir = active ? (p.dir === 'asc' ? 'asc' : 'desc') : null;
-    const next = active && dir === 'desc' ? 'asc' : 'desc';
-    return html`<span class=${numeric ? 'num' : ''} aria-sort=${dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-      <button @click=${() => setParams({ sort: key, dir: next })}>${label}${dir ? (dir === 'asc' ? ' ↑' : ' ↓') : ''}</button>
-    </span>`;
   }
 
   private renderRow = (s: SessionRow) => html`<a class="row" href=${hrefFor('session', s.session_id)} title=${s.session_id}>
@@ -139,8 +121,8 @@ export class SessionsView extends LitElement {
       <div class="table" role="table" aria-label="Sessions">
         <div class="thead" role="row">
           <span>Status</span><span>Agent</span><span>Project</span><span>Branch</span><span>Model</span>
-          ${this.sortHeader('first_seen', 'Started')} ${this.sortHeader('duration', 'Duration')} ${this.sortHeader('events', 'Events')}
-          ${this.sortHeader('tokens', 'Tokens')} ${this.sortHeader('cost', 'Cost')}
+          ${sortHeader('first_seen', 'Started', 'last_seen')} ${sortHeader('duration', 'Duration', 'last_seen')} ${sortHeader('events', 'Events', 'last_seen')}
+          ${sortHeader('tokens', 'Tokens', 'last_seen')} ${sortHeader('cost', 'Cost', 'last_seen')}
         </div>
         ${list.error ? html`<div class="empty err">Could not load sessions: ${list.error}</div>` : null}
         ${rows.length

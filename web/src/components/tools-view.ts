@@ -5,6 +5,7 @@ import { shared } from '../styles.js';
 import { ms, num, pct } from '../format.js';
 import { setParams } from '../router.js';
 import type { ToolStat } from '../types.js';
+import { FocusFilterController, sortHeader } from './list-controls.js';
 
 type Key = 'tool_name' | 'calls' | 'errors' | 'error_rate' | 'p50_ms' | 'p95_ms';
 
@@ -42,31 +43,13 @@ export class ToolsView extends LitElement {
   ];
 
   private ctl = new StoreController(this);
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('as-focus-filter', this.focusFilter);
-  }
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('as-focus-filter', this.focusFilter);
-  }
-  private focusFilter = () => (this.renderRoot.querySelector('input') as HTMLInputElement | null)?.focus();
-
-  private header(key: Key, label: string, numeric = true) {
-    const p = store.state.route.params;
-    const active = (p.sort ?? 'calls') === key;
-    const dir = active ? (p.dir === 'asc' ? 'asc' : 'desc') : null;
-    return html`<span class=${numeric ? 'num' : ''} aria-sort=${dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-      <button @click=${() => setParams({ sort: key, dir: active && dir === 'desc' ? 'asc' : 'desc' })}>${label}${dir ? (dir === 'asc' ? ' ↑' : ' ↓') : ''}</button>
-    </span>`;
-  }
+  private filterFocus = new FocusFilterController(this);
 
   protected override render() {
     const p = store.state.route.params;
     const all = store.state.stats?.tools ?? [];
     const q = (p.q ?? '').toLowerCase();
-    const key = (p.sort ?? 'calls') as Key;
+    const key = (p.sort || 'calls') as Key;
     const dir = p.dir === 'asc' ? 1 : -1;
     const tools = all
       .filter((t) => !q || t.tool_name.toLowerCase().includes(q))
@@ -96,8 +79,8 @@ export class ToolsView extends LitElement {
       </div>
       <div class="table" role="table" aria-label="Tools">
         <div class="thead" role="row">
-          ${this.header('tool_name', 'Tool', false)} ${this.header('calls', 'Calls', false)} ${this.header('errors', 'Errors')}
-          ${this.header('error_rate', 'Error rate', false)} ${this.header('p50_ms', 'p50')} ${this.header('p95_ms', 'p95')}
+          ${sortHeader('tool_name', 'Tool', 'calls', false)} ${sortHeader('calls', 'Calls', 'calls', false)} ${sortHeader('errors', 'Errors', 'calls')}
+          ${sortHeader('error_rate', 'Error rate', 'calls', false)} ${sortHeader('p50_ms', 'p50', 'calls')} ${sortHeader('p95_ms', 'p95', 'calls')}
         </div>
         ${tools.length === 0
           ? html`<div class="empty">${all.length ? 'No tool matches.' : 'No tool calls recorded yet.'}</div>`
