@@ -1,5 +1,5 @@
 /**
- * Import throughput: runs the real import CLI (`node dist/receivers/files/cli.js --source all`)
+ * Import throughput: runs the real import CLI (`node dist/collector/import-main.js --source all`)
  * over a generated corpus into a fresh database, twice — the first run reads everything, the second
  * finds every file unchanged — and reports wall time, MB/s and events/s for each.
  *
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(ROOT, 'dist', 'receivers', 'files', 'cli.js');
+const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
 const MB = 1024 * 1024;
 
 function corpusBytes(dir: string): { files: number; bytes: number } {

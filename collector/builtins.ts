@@ -14,8 +14,9 @@ export const builtinReceivers: ReceiverFactory<any>[] = [nativeReceiver, otlpRec
 /** Processors run in workers, so they are named by module URL, in chain order. */
 export const builtinProcessors: Array<{ type: string; module: string }> = [
   { type: 'dedupe', module: new URL('../processors/dedupe/index.js', import.meta.url).href },
-  { type: 'truncate', module: new URL('../processors/truncate/index.js', import.meta.url).href },
+  // Cost before truncation: pricing reads metadata (cache-write tiers, speed) that cutting may drop.
   { type: 'cost', module: new URL('../processors/cost/index.js', import.meta.url).href },
+  { type: 'truncate', module: new URL('../processors/truncate/index.js', import.meta.url).href },
 ];
 
 /** The first exporter must provide the store; the rest consume committed batches. */

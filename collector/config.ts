@@ -16,6 +16,8 @@ export interface AppConfig {
   maxSseClients: number;
   sseHeartbeatMs: number;
   token: string | null;
+  /** Host names accepted in the Host header besides loopback ones (AGENTSTATS_ALLOWED_HOSTS). */
+  allowedHosts: string[];
   storePrompts: boolean;
   workers: number;
   maxQueueEvents: number;
@@ -96,6 +98,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     : int('AGENTSTATS_GRPC_PORT', 4317, 0, 65535);
   const dbPath = readString(env, 'AGENTSTATS_DB_PATH') ?? './data/agentstats.db';
 
+  const allowedHosts = (readString(env, 'AGENTSTATS_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of allowedHosts) {
+    if (!/^[a-z0-9.-]+$|^[0-9a-f:]+$/.test(name)) {
+      throw new ConfigError(`AGENTSTATS_ALLOWED_HOSTS must list host names or addresses, got "${name}"`);
+    }
+  }
+
   return {
     port: int('AGENTSTATS_PORT', 3141, 0, 65535),
     host,
@@ -113,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxSseClients: int('AGENTSTATS_MAX_SSE_CLIENTS', 50, 1, 10000),
     sseHeartbeatMs: int('AGENTSTATS_SSE_HEARTBEAT_MS', 15000, 50, 3600000),
     token,
+    allowedHosts,
     storePrompts: readBool(env, 'AGENTSTATS_STORE_PROMPTS', false),
     workers: int('AGENTSTATS_WORKERS', 1, 1, 64),
     maxQueueEvents: int('AGENTSTATS_MAX_QUEUE_EVENTS', 50000, 100, 10000000),

@@ -32,10 +32,7 @@ export async function startServer(app: AppConfig): Promise<RunningServer> {
     fileURLToPath(new URL('../processors/cost/prices.json', import.meta.url)),
     app.pricingPath,
   );
-  const server = buildServer({
-    app,
-    allowedHosts: (process.env.AGENTSTATS_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
-  });
+  const server = buildServer({ app });
   const logger: Logger = {
     info: (msg, fields) => server.log.info(fields ?? {}, msg),
     warn: (msg, fields) => server.log.warn(fields ?? {}, msg),

@@ -8,8 +8,6 @@ import { isLoopbackHost, type AppConfig } from './config.js';
 
 export interface ServerOptions {
   app: AppConfig;
-  /** Extra host names accepted in the Host header (AGENTSTATS_ALLOWED_HOSTS). */
-  allowedHosts?: string[];
 }
 
 /** The host part of a Host header or an Origin URL: "[::1]:3141" → "::1", "localhost:80" → "localhost". */
@@ -32,7 +30,7 @@ function refuse(reply: FastifyReply, status: number, error: string, message: str
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const { app } = opts;
-  const allowed = new Set([app.host.toLowerCase(), ...(opts.allowedHosts ?? []).map((h) => h.toLowerCase())]);
+  const allowed = new Set([app.host.toLowerCase(), ...app.allowedHosts]);
   const isAllowedHost = (name: string) => isLoopbackHost(name) || allowed.has(name);
 
   const server = Fastify({

@@ -6,6 +6,18 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { startTestServer, MAIN, makeTempDir, type TestServer } from './helpers/server.js';
 
+/** fetch() may not set Host, so these requests go through node:http. */
+function statusWithHost(port: number, host: string, path = '/api/health', headers: Record<string, string> = {}): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host, ...headers } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+}
+
 function ev(overrides: Record<string, unknown> = {}) {
   return { session_id: 'sess-1', agent_type: 'claude_code', event_type: 'tool_use', ...overrides };
 }
@@ -52,6 +64,26 @@ describe('native ingest and query API', () => {
 
     const stored = await server.get('/api/events?session_id=sess-1');
     expect(stored.body.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(['b-1', 'b-2']);
+  });
+
+  it('refuses metadata nested too deep and event times outside 2000 … now + 1 day', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 2000; i++) deep = [deep];
+    const res = await server.post('/api/events/batch', {
+      events: [
+        ev({ event_id: 'deep-1', metadata: { deep } }),
+        ev({ event_id: 'past-1', client_timestamp: '1969-07-20T20:17:00Z' }),
+        ev({ event_id: 'future-1', client_timestamp: new Date(Date.now() + 3 * 86_400_000).toISOString() }),
+        ev({ event_id: 'fine-1', session_id: 'limits' }),
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.ids).toEqual(['fine-1']);
+    expect(res.body.rejected.map((r: any) => [r.index, r.errors[0].field])).toEqual([
+      [0, 'metadata'],
+      [1, 'client_timestamp'],
+      [2, 'client_timestamp'],
+    ]);
   });
 
   it('stores a single event and generates an id when none is given', async () => {
@@ -163,16 +195,7 @@ describe('native ingest and query API', () => {
   });
 
   it('refuses foreign Host headers and cross-site writes', async () => {
-    // fetch() may not set Host, so this one goes through node:http.
-    const status = await new Promise<number>((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port: server.port, path: '/api/health', headers: { host: 'evil.example' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        })
-        .on('error', reject);
-    });
-    expect(status).toBe(403);
+    expect(await statusWithHost(server.port, 'evil.example')).toBe(403);
     const rebinding = await fetch(`${server.url}/api/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
@@ -185,8 +208,9 @@ describe('native ingest and query API', () => {
       body: JSON.stringify(ev({ session_id: 'same-origin' })),
     });
     expect(sameOrigin.status).toBe(201);
-    const localhost = await fetch(`http://localhost:${server.port}/api/health`).catch(() => null);
-    if (localhost) expect(localhost.status).toBe(200);
+    expect(await statusWithHost(server.port, `localhost:${server.port}`)).toBe(200);
+    expect(await statusWithHost(server.port, `127.0.0.2:${server.port}`)).toBe(200);
+    expect(await statusWithHost(server.port, `localhost.evil.example:${server.port}`)).toBe(403);
   });
 
   it('returns 404 for an unknown session and detail for a known one', async () => {
@@ -273,7 +297,7 @@ describe('configuration and security at start-up', () => {
 
   it('requires the bearer token on every API call when one is set', async () => {
     const token = 'test-token-0123456789abcdef';
-    const server = await startTestServer({ env: { AGENTSTATS_TOKEN: token } });
+    const server = await startTestServer({ env: { AGENTSTATS_TOKEN: token, AGENTSTATS_ALLOWED_HOSTS: 'stats.internal' } });
     try {
       expect((await server.get('/api/health')).status).toBe(401);
       const ok = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
@@ -282,6 +306,15 @@ describe('configuration and security at start-up', () => {
       expect(wrong.status).toBe(401);
       const post = await server.post('/api/events', ev(), { authorization: `Bearer ${token}` });
       expect(post.status).toBe(201);
+      // Percent-encoded paths reach the same routes: they must not slip past the token.
+      expect((await server.get('/%61pi/stats')).status).toBe(401);
+      expect((await server.post('/%61pi/events', ev())).status).toBe(401);
+      expect((await server.get('/api/stats?access_token=' + token)).status).toBe(401); // stream only
+      expect((await server.get('/api/nope')).status).toBe(404); // no route: nothing to protect, nothing served
+      // A name listed in AGENTSTATS_ALLOWED_HOSTS is accepted as Host, others are not.
+      const auth = { authorization: `Bearer ${token}` };
+      expect(await statusWithHost(server.port, 'stats.internal', '/api/health', auth)).toBe(200);
+      expect(await statusWithHost(server.port, 'other.internal', '/api/health', auth)).toBe(403);
     } finally {
       await server.cleanup();
     }

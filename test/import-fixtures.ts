@@ -1,6 +1,6 @@
 /**
  * Shared by the import tests: lays the shared fixtures out the way the agents store them, and runs
- * the real import CLI (dist/receivers/files/cli.js) against a test server's database file.
+ * the real import CLI (dist/collector/import-main.js) against a test server's database file.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, utimesSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { ROOT, type TestServer } from './helpers/server.js';
 
 /** Fixture files copied from public repositories (see test/fixtures/SOURCES.md). */
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-export const CLI = path.join(ROOT, 'dist', 'receivers', 'files', 'cli.js');
+export const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
 
 /** A quiet past: the importer treats files untouched for a while as finished. */
 export const OLD = new Date('2026-03-01T00:00:00Z');

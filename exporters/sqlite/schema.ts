@@ -212,13 +212,20 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/**
+ * Applies pending migrations, each in an IMMEDIATE transaction that re-reads the version: the
+ * server and the importer may open a new database at the same moment, and only one may migrate.
+ */
 export function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  const step = db.transaction((): boolean => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[version]);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction until none is left
   }
 }
 

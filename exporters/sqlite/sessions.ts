@@ -172,7 +172,7 @@ function mergeEvent(row: SessionRow, e: CanonicalEvent, activityIso: string, cou
   if (e.parent_session_id && !row.parent_session_id) row.parent_session_id = e.parent_session_id;
   const sessionFacts = e.metadata.session;
   if (sessionFacts && typeof sessionFacts === 'object' && !Array.isArray(sessionFacts)) {
-    Object.assign(row.metadata, sessionFacts);
+    mergeSessionFacts(row.metadata, sessionFacts as Record<string, unknown>);
   }
   row.event_count += 1;
   if (!counted) return;
@@ -187,4 +187,16 @@ function mergeEvent(row: SessionRow, e: CanonicalEvent, activityIso: string, cou
   row.reasoning_tokens += e.reasoning_tokens ?? 0;
   row.cost_usd += e.cost_usd ?? 0;
   if (e.cost_usd === null) row.unpriced_tokens += eventTokens(e);
+}
+
+/** Session facts are few (service, host, OS, user): a client sending ever new keys cannot grow the row. */
+const MAX_SESSION_FACTS = 64;
+const MAX_SESSION_FACT_BYTES = 1024;
+
+function mergeSessionFacts(target: Record<string, unknown>, facts: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(facts)) {
+    if (!(key in target) && Object.keys(target).length >= MAX_SESSION_FACTS) continue;
+    if (JSON.stringify(value ?? null).length > MAX_SESSION_FACT_BYTES) continue;
+    target[key] = value;
+  }
 }

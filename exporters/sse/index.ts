@@ -114,7 +114,13 @@ const factory: ExporterFactory<SseExporterConfig> = {
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
-        hub.accept(reply.raw, filter, cursor);
+        try {
+          hub.accept(reply.raw, filter, cursor);
+        } catch (error) {
+          // After hijack fastify no longer owns the socket: close it ourselves.
+          request.log.error({ err: error }, 'stream setup failed');
+          reply.raw.destroy();
+        }
         return reply;
       },
     );

@@ -1,29 +1,23 @@
 /**
- * npm run import -- --source claude-code|codex|all [--path DIR] [--since DATE]
+ * The import command: `npm run import -- --source claude-code|codex|all [--path DIR] [--since DATE]`.
  *
- * Imports agent history files into the AgentStats database through the same pipeline the server
- * uses (processors on a piscina pool, one SQLite transaction per batch). It opens the database
- * file directly (WAL), so it works while the server runs, and the dashboard sees the result.
+ * Parses the arguments, walks the history files, parses them on a piscina pool and submits the
+ * events to a pipeline that collector/import-main.ts wires (the server's processors and store, on
+ * the same database file in WAL mode, so it works while the server runs).
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { FastifyInstance } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
-import { builtinExporters, builtinProcessors } from '../../collector/builtins.js';
-import { ConfigError, loadConfig } from '../../collector/config.js';
-import { Pipeline } from '../../collector/pipeline.js';
-import { createProcessorPool } from '../../collector/pool.js';
-import type { Logger } from '../../collector/component.js';
+import type { SubmitBatch, SubmitResult } from '../../collector/pipeline.js';
+import type { Store } from '../../collector/store.js';
 import { defaultRoots } from './discover.js';
 import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
 import { createProgressBar, formatSummary } from './progress.js';
 import { retentionWarning } from './retention.js';
 import { runImport } from './runner.js';
 
-const USAGE = `usage: npm run import -- [--source claude-code|codex|all] [--path DIR] [--since DATE]
+export const USAGE = `usage: npm run import -- [--source claude-code|codex|all] [--path DIR] [--since DATE]
                          [--db FILE] [--workers N] [--settle MINUTES] [--json] [--quiet]
   --source   which history to import (default: all)
   --path     read this directory instead of the default locations (needs one --source)
@@ -35,7 +29,7 @@ const USAGE = `usage: npm run import -- [--source claude-code|codex|all] [--path
   --json     print the summary as JSON on stdout
   --quiet    no progress bar`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export function parseSince(raw: string): number {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
@@ -92,42 +86,29 @@ function parseCli(argv: string[]) {
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseCli(process.argv.slice(2));
-  const app = loadConfig({ ...process.env, ...(args.db ? { AGENTSTATS_DB_PATH: args.db } : {}) });
-  const logger: Logger = {
-    info: () => undefined,
-    warn: (msg, f) => process.stderr.write(`import: ${msg} ${f ? JSON.stringify(f) : ''}\n`),
-    error: (msg, f) => process.stderr.write(`import: ${msg} ${f ? JSON.stringify(f) : ''}\n`),
-  };
+/** What the command needs from the process that wires it: a store and a pipeline on one database. */
+export interface ImportWiring {
+  store: Pick<Store, 'listImportFiles' | 'saveImportFiles'>;
+  pipeline: { submit(batch: SubmitBatch): Promise<SubmitResult>; idle(): Promise<void>; readonly queueDepth: number };
+  maxQueueEvents: number;
+  close(): Promise<void>;
+}
+
+export async function importCommand(
+  argv: string[],
+  wire: (dbPath: string | undefined) => Promise<ImportWiring>,
+): Promise<void> {
+  const args = parseCli(argv);
   if (args.sources.some((s) => s.kind === 'claude-code')) {
     const warning = retentionWarning();
     if (warning) process.stderr.write(warning);
   }
+  const { store, pipeline, maxQueueEvents, close } = await wire(args.db);
 
-  // The store-providing exporter (SQLite) on the same file as the server; it serves no HTTP.
-  const storeFactory = builtinExporters[0];
-  const exporter = await storeFactory.create(storeFactory.defaultConfig(), {
-    app,
-    clock: { now: () => new Date() },
-    newId: () => uuidv7(),
-    logger,
-    http: undefined as unknown as FastifyInstance,
-    store: () => {
-      throw new Error('the importer has one store');
-    },
-  });
-  if (!exporter.store) throw new Error('the first exporter must provide the SQLite store');
-  const store = exporter.store;
-  const pool = createProcessorPool(app, builtinProcessors.map((p) => ({ ...p, config: {} })));
-  const pipeline = new Pipeline({ pool, store, exporters: [exporter], logger, maxQueueEvents: app.maxQueueEvents });
-
-  const isTs = import.meta.url.endsWith('.ts');
   const parsePool = new Piscina({
-    filename: new URL(`./parse-worker${isTs ? '.ts' : '.js'}`, import.meta.url).href,
+    filename: new URL('./parse-worker.js', import.meta.url).href,
     minThreads: args.workers,
     maxThreads: args.workers,
-    execArgv: isTs ? ['--import', 'tsx'] : [],
     idleTimeout: Infinity,
   });
   const bar = !args.quiet && !args.json && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
@@ -149,7 +130,7 @@ async function main(): Promise<void> {
       {
         store,
         pipeline,
-        maxQueueEvents: app.maxQueueEvents,
+        maxQueueEvents,
         parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
       },
     );
@@ -158,18 +139,7 @@ async function main(): Promise<void> {
     else process.stdout.write(formatSummary(summary));
   } finally {
     await pipeline.idle();
-    await pool.close();
     await parsePool.destroy();
-    await exporter.shutdown?.();
+    await close();
   }
-}
-
-const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntryPoint) {
-  main().catch((error) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
-    process.stderr.write(`import: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(USAGE + '\n');
-    process.exit(usage ? 2 : 1);
-  });
 }

@@ -34,6 +34,14 @@ describe('Claude Code hooks', () => {
   const { events } = run('claude-code');
   const sid = 'cc-6f0c2d1e-4b7a-4c1e-9a55-0f2d3c4b5a69';
 
+  it('keeps a notification message only as its length unless prompts are stored', () => {
+    const [note] = byType(events, 'notification');
+    expect(note.metadata.message).toBeUndefined();
+    expect(note.metadata.message_length).toBeGreaterThan(0);
+    const [stored] = byType(run('claude-code', { storePrompts: true }).events, 'notification');
+    expect(typeof stored.metadata.message).toBe('string');
+  });
+
   it('maps every event, in order, to its canonical type', () => {
     expect(events.map((e) => e.event_type)).toEqual([
       'session_start',

@@ -120,8 +120,10 @@ export function notification(input: HookInput): MapOutcome {
     event_type: 'notification',
     metadata: {
       notification_type: str(b.notification_type),
-      title: clipped(b.title),
-      message: clipped(b.message),
+      // The message can quote commands or file contents: its text only when prompts are stored.
+      title: input.storePrompts ? clipped(b.title) : undefined,
+      message: input.storePrompts ? clipped(b.message) : undefined,
+      message_length: typeof b.message === 'string' ? b.message.length : undefined,
       details_keys: isObject(b.details) ? Object.keys(b.details).slice(0, 20) : undefined,
     },
   });
