@@ -128,9 +128,12 @@ export interface SessionQuery {
   exclude_status?: SessionStatus;
   agent_type?: string;
   project?: string;
+  branch?: string;
+  /** Sessions whose `models` include this one. */
+  model?: string;
   limit: number;
-  /** Sessions whose last_seen is older than this ISO time (paging). */
-  before_last_seen?: string;
+  /** Paging: sessions after this one in (last_seen, session_id) descending order. */
+  before?: { last_seen: string; session_id: string };
 }
 
 export interface CostQuery {

@@ -148,6 +148,27 @@ describe('dashboard in Chromium', () => {
     await expect.poll(async () => (await rows.allInnerTexts()).every((t) => t.includes('active'))).toBe(true);
     await page.goBack();
     await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe(null);
+    await expect.poll(() => page.locator('as-sessions select[aria-label="Status"]').inputValue()).toBe('');
+
+    // Branch (like every Sessions filter) is asked of the server, not applied to the loaded page.
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/sessions') asked.push(u.searchParams.get('branch') ?? '');
+    };
+    page.on('request', onRequest);
+    await page.locator('as-sessions select[aria-label="Branch"]').selectOption('feat/dashboard');
+    await expect.poll(() => new URL(page.url()).searchParams.get('branch')).toBe('feat/dashboard');
+    const expected = (await server.get('/api/sessions?branch=feat%2Fdashboard')).body.sessions.map((r: { session_id: string }) => r.session_id);
+    expect(expected.length).toBeGreaterThan(1);
+    const shownIds = () => rows.evaluateAll((els) => els.map((el) => el.getAttribute('title')));
+    await expect.poll(shownIds).toEqual(expected);
+    await shot('sessions-branch');
+    expect(asked).toContain('feat/dashboard');
+    page.off('request', onRequest);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('branch')).toBe(null);
+    await expect.poll(() => page.locator('as-sessions select[aria-label="Branch"]').inputValue()).toBe('');
 
     // The seeded Claude Code session on "agentstats" that started a subagent.
     const parent = page.locator('as-sessions a.row', { hasText: 'agentstats' }).filter({ hasNotText: '↳' }).first();
@@ -209,6 +230,8 @@ describe('dashboard in Chromium', () => {
 
   it('switches to the dark theme with the toggle', async () => {
     await page.goto(server.url + '/');
+    // A reload brings the newest 200 events only; the header says so and gives the stored total.
+    await expect.poll(() => textOf('as-live-feed'), { timeout: 5000 }).toMatch(/200 latest · [\d,]+ total/);
     await page.locator('as-app button[aria-label="Switch to dark theme"]').click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -12,8 +12,11 @@ const listSchema = {
     exclude_status: STATUS,
     agent_type: { type: 'string', minLength: 1, maxLength: 256 },
     project: { type: 'string', minLength: 1, maxLength: 4096 },
+    branch: { type: 'string', minLength: 1, maxLength: 4096 },
+    /** Sessions that used this model (one of their `models`). */
+    model: { type: 'string', minLength: 1, maxLength: 256 },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    cursor: { type: 'string', maxLength: 64 },
+    cursor: { type: 'string', maxLength: 2048 },
   },
 } as const;
 
@@ -22,6 +25,8 @@ interface ListQuery {
   exclude_status?: SessionStatus;
   agent_type?: string;
   project?: string;
+  branch?: string;
+  model?: string;
   limit: number;
   cursor?: string;
 }
@@ -35,18 +40,22 @@ const detailSchema = {
 } as const;
 
 export function registerSessionRoutes(server: FastifyInstance, store: Store): void {
-  server.get<{ Querystring: ListQuery }>('/api/sessions', { schema: { querystring: listSchema } }, async (request) => {
+  server.get<{ Querystring: ListQuery }>('/api/sessions', { schema: { querystring: listSchema } }, async (request, reply) => {
     const q = request.query;
+    const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (before === null) return reply.code(400).send({ error: 'bad_request', message: 'querystring/cursor: not a cursor from next_cursor' });
     const sessions = store.listSessions({
       status: q.status,
       exclude_status: q.exclude_status,
       agent_type: q.agent_type,
       project: q.project,
+      branch: q.branch,
+      model: q.model,
       limit: q.limit,
-      before_last_seen: q.cursor,
+      before,
     });
     const last = sessions[sessions.length - 1];
-    return { sessions, next_cursor: sessions.length === q.limit && last ? last.last_seen : null };
+    return { sessions, next_cursor: sessions.length === q.limit && last ? encodeCursor(last) : null };
   });
 
   server.get<{ Params: { id: string }; Querystring: { events: number } }>(
@@ -63,4 +72,21 @@ export function registerSessionRoutes(server: FastifyInstance, store: Store): vo
       };
     },
   );
+}
+
+/** Opaque paging cursor: the last row's (last_seen, session_id), so ties in last_seen page exactly. */
+function encodeCursor(row: { last_seen: string; session_id: string }): string {
+  return Buffer.from(JSON.stringify([row.last_seen, row.session_id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { last_seen: string; session_id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { last_seen: value[0], session_id: value[1] };
+    }
+  } catch {
+    // fall through: not one of ours
+  }
+  return null;
 }

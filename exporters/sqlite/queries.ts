@@ -114,12 +114,22 @@ export class Queries {
       where.push('project = ?');
       params.push(q.project);
     }
-    if (q.before_last_seen) {
-      where.push('last_seen < ?');
-      params.push(q.before_last_seen);
+    if (q.branch) {
+      where.push('branch = ?');
+      params.push(q.branch);
+    }
+    if (q.model) {
+      // `models` is a JSON array of the models the session used.
+      where.push('EXISTS (SELECT 1 FROM json_each(sessions.models) WHERE value = ?)');
+      params.push(q.model);
+    }
+    if (q.before) {
+      // session_id breaks ties, so sessions sharing a last_seen are neither skipped nor repeated.
+      where.push('(last_seen < ? OR (last_seen = ? AND session_id < ?))');
+      params.push(q.before.last_seen, q.before.last_seen, q.before.session_id);
     }
     const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY last_seen DESC LIMIT ?`;
+      ORDER BY last_seen DESC, session_id DESC LIMIT ?`;
     return (this.stmt(sql).all(...params, q.limit) as never[]).map(sessionFromDb);
   }
 

@@ -3,7 +3,6 @@
  * actions, never fetching on their own. Changes are announced once per animation frame, so a burst
  * of thousands of events costs one render.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, HttpError, StreamClient } from './api.js';
 import { normalizeBlocks } from './blocks.js';
 import { startOfToday, timeZone } from './format.js';
@@ -52,6 +51,8 @@ export interface State {
 }
 
 const MAX_SESSION_EVENTS = 2000;
+/** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
+const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model'] as const;
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
 
 const empty = <T,>(): Loadable<T> => ({ key: '', data: null, loading: false, error: null });
@@ -85,6 +86,9 @@ export class AppStore {
   private helloCount = 0;
   private lastRefresh = 0;
   private lastOptions = 0;
+  private optionsTimer = 0;
+  /** The offered filter values as prefixed keys, to spot an event's new value in O(1). */
+  private optionKeys: { of: FilterOptions; keys: Set<string> } | null = null;
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -159,10 +163,7 @@ export class AppStore {
         patch.detail = { ...d, data: { ...d.data, events: [...mine, ...d.data.events].slice(0, MAX_SESSION_EVENTS) } };
       }
     }
-    const opts = this.state.filterOptions;
-    if (opts && events.some((e) => !opts.agent_types.includes(e.agent_type) || !opts.event_types.includes(e.event_type))) {
-      void this.loadOptions(2000);
-    }
+    if (this.state.filterOptions && events.some((e) => this.isNewOption(e))) void this.loadOptions(2000);
     this.set(patch);
   }
 
@@ -217,9 +218,35 @@ export class AppStore {
     this.setRoute(this.state.route, true);
   }
 
+  /** Whether an event brings a filter value (agent, type, model, project, branch) not offered yet. */
+  private isNewOption(e: StoredEvent): boolean {
+    const o = this.state.filterOptions!;
+    if (this.optionKeys?.of !== o) {
+      const keys = (prefix: string, list: string[]) => list.map((v) => prefix + v);
+      const all = [keys('a', o.agent_types), keys('t', o.event_types), keys('m', o.models), keys('p', o.projects), keys('b', o.branches)];
+      this.optionKeys = { of: o, keys: new Set(all.flat()) };
+    }
+    const { keys } = this.optionKeys;
+    const fields: Array<[string, string | null]> = [['a', e.agent_type], ['t', e.event_type], ['m', e.model], ['p', e.project], ['b', e.branch]];
+    return fields.some(([prefix, v]) => v !== null && !keys.has(prefix + v));
+  }
+
+  /**
+   * Reloads the filter options, at most once per `delayMs`; a call inside that window is not
+   * dropped but runs when it ends, so values first seen in a burst still show up.
+   */
   private async loadOptions(delayMs = 0): Promise<void> {
     const now = Date.now();
-    if (now - this.lastOptions < delayMs) return;
+    const wait = this.lastOptions + delayMs - now;
+    if (wait > 0) {
+      if (!this.optionsTimer) {
+        this.optionsTimer = window.setTimeout(() => {
+          this.optionsTimer = 0;
+          void this.loadOptions();
+        }, wait);
+      }
+      return;
+    }
     this.lastOptions = now;
     try {
       this.set({ filterOptions: await api.filterOptions() });
@@ -269,13 +296,20 @@ export class AppStore {
   private sessionQuery(): Record<string, string> {
     const p = this.state.route.params;
     const q: Record<string, string> = {};
-    for (const k of ['status', 'agent_type', 'project']) if (p[k]) q[k] = p[k];
+    for (const k of SESSION_FILTERS) if (p[k]) q[k] = p[k];
     return q;
   }
 
+  /** Whether a live-updated session belongs in the list the server gave for these filters. */
   private sessionMatches(s: SessionRow): boolean {
     const q = this.sessionQuery();
-    return (!q.status || s.status === q.status) && (!q.agent_type || s.agent_type === q.agent_type) && (!q.project || s.project === q.project);
+    return (
+      (!q.status || s.status === q.status) &&
+      (!q.agent_type || s.agent_type === q.agent_type) &&
+      (!q.project || s.project === q.project) &&
+      (!q.branch || s.branch === q.branch) &&
+      (!q.model || s.models.includes(q.model))
+    );
   }
 
   async loadSessions(force = false, more = false): Promise<void> {
@@ -358,17 +392,3 @@ export class AppStore {
 }
 
 export const store = new AppStore();
-
-/** Re-renders a Lit element whenever the store changes. */
-export class StoreController implements ReactiveController {
-  private off: (() => void) | null = null;
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-  hostConnected(): void {
-    this.off = store.subscribe(() => this.host.requestUpdate());
-  }
-  hostDisconnected(): void {
-    this.off?.();
-  }
-}

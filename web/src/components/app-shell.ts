@@ -2,7 +2,8 @@
 import { LitElement, css, html } from 'lit';
 import { saveToken } from '../api.js';
 import { hrefFor, navigate, type View } from '../router.js';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { effectiveTheme, toggleTheme } from '../theme.js';
 import { ago } from '../format.js';

@@ -1,6 +1,7 @@
 /** Cost: where the money goes — over time, in 5-hour blocks, and by model, project, branch, agent. */
 import { LitElement, css, html } from 'lit';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, clock, num, timeZone, tokens, usd, when } from '../format.js';
 import { setParams } from '../router.js';

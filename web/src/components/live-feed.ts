@@ -1,9 +1,10 @@
 /** The live feed: newest events first, capped at AGENTSTATS_MAX_FEED, with pause/resume and filters. */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { setParams, hrefFor } from '../router.js';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, clock, eventSummary, eventTime, eventTokens, isError, ms, shortId, tokens, usd } from '../format.js';
+import { agentColor, agentLabel, clock, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, tokens, usd } from '../format.js';
 import type { StoredEvent } from '../types.js';
 import './virtual-list.js';
 import { FocusFilterController } from './list-controls.js';
@@ -84,6 +85,18 @@ export class LiveFeed extends LitElement {
     </a>`;
   };
 
+  /**
+   * The feed holds only the newest events (200 after a reload, up to max_feed live), so the total
+   * comes from the stats, not from the feed's length.
+   */
+  private countHint(shown: number): string {
+    const s = store.state;
+    const loaded = s.feed.length;
+    const total = s.stats?.total_events;
+    const head = shown === loaded ? `${num(loaded)} latest` : `${num(shown)} of ${num(loaded)} latest`;
+    return total !== undefined && total > loaded ? `${head} · ${num(total)} total` : head;
+  }
+
   protected override render() {
     const s = store.state;
     const p = s.route.params;
@@ -92,7 +105,7 @@ export class LiveFeed extends LitElement {
     const setFilter = (k: string) => (e: Event) => setParams({ [k]: (e.target as HTMLSelectElement).value || undefined });
     return html`
       <div class="toolbar">
-        <h2 style="margin:0">Live feed <span class="hint">${rows.length} of ${s.feed.length} · keeps ${store.maxFeed}</span></h2>
+        <h2 style="margin:0">Live feed <span class="hint" title=${`The feed keeps the newest ${num(store.maxFeed)} events; every event stays stored.`}>${this.countHint(rows.length)}</span></h2>
         ${s.paused && s.held.length ? html`<span class="new" role="status">${s.held.length} new</span>` : null}
         <span class="spacer"></span>
         <input
@@ -103,11 +116,11 @@ export class LiveFeed extends LitElement {
           @input=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || undefined }, { replace: true })}
         />
         <select aria-label="Agent" @change=${setFilter('agent')}>
-          <option value="">All agents</option>
+          <option value="" ?selected=${!p.agent}>All agents</option>
           ${(opts?.agent_types ?? []).map((a) => html`<option value=${a} ?selected=${p.agent === a}>${agentLabel(a)}</option>`)}
         </select>
         <select aria-label="Event type" @change=${setFilter('type')}>
-          <option value="">All types</option>
+          <option value="" ?selected=${!p.type}>All types</option>
           ${(opts?.event_types ?? []).map((t) => html`<option value=${t} ?selected=${p.type === t}>${t}</option>`)}
         </select>
         <button @click=${() => store.setPaused(!s.paused)} aria-pressed=${s.paused ? 'true' : 'false'} title="Pause or resume (p)">

@@ -1,6 +1,7 @@
 /** Overview: the numbers that matter now, the last 24 hours, what is running, and the live feed. */
 import { LitElement, css, html } from 'lit';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, ago, duration, num, pct, shortId, tokens, usd } from '../format.js';
 import { hrefFor } from '../router.js';

@@ -1,6 +1,7 @@
 /** One session: its summary, then timeline, tool calls, prompts, API calls, subagents and spans. */
 import { LitElement, css, html, unsafeCSS, type TemplateResult } from 'lit';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, clock, duration, errorText, eventSummary, eventTime, eventTokens, isError, ms, num, tokens, usd, when } from '../format.js';
 import { hrefFor, setParams } from '../router.js';

@@ -1,6 +1,7 @@
 /** Sessions: every session, filterable and sortable, live-updated, paged from the server. */
 import { LitElement, css, html, unsafeCSS } from 'lit';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, duration, num, shortId, tokens, usd, when } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
@@ -58,18 +59,18 @@ export class SessionsView extends LitElement {
   private filterFocus = new FocusFilterController(this);
   private cache: { rows: SessionRow[]; key: string; out: SessionRow[] } | null = null;
 
-  /** Branch, model and text are filtered here; status, agent and project by the server. */
+  /**
+   * Status, agent, project, branch and model are filtered by the server (store.loadSessions); the
+   * text search and the column sort apply to the rows loaded so far.
+   */
   private visible(rows: SessionRow[]): SessionRow[] {
     const p = store.state.route.params;
-    const key = [p.branch, p.model, p.q, p.sort, p.dir].join('|');
+    const key = [p.q, p.sort, p.dir].join('|');
     if (this.cache && this.cache.rows === rows && this.cache.key === key) return this.cache.out;
     const q = (p.q ?? '').toLowerCase();
-    let out = rows.filter(
-      (s) =>
-        (!p.branch || s.branch === p.branch) &&
-        (!p.model || s.models.includes(p.model)) &&
-        (!q || [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v && v.toLowerCase().includes(q))),
-    );
+    let out = !q
+      ? rows
+      : rows.filter((s) => [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v && v.toLowerCase().includes(q)));
     const sort = SORTS[p.sort as SortKey];
     if (sort) {
       const dir = p.dir === 'asc' ? 1 : -1;
@@ -94,8 +95,10 @@ export class SessionsView extends LitElement {
 
   private select(param: string, label: string, values: string[], show: (v: string) => string = (v) => v) {
     const current = store.state.route.params[param] ?? '';
+    // A deep link may name a value the options do not list (yet): still show it as chosen.
+    if (current && !values.includes(current)) values = [current, ...values];
     return html`<select aria-label=${label} @change=${(e: Event) => setParams({ [param]: (e.target as HTMLSelectElement).value || undefined })}>
-      <option value="">${label}: all</option>
+      <option value="" ?selected=${!current}>${label}: all</option>
       ${values.map((v) => html`<option value=${v} ?selected=${current === v}>${show(v)}</option>`)}
     </select>`;
   }

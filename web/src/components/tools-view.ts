@@ -1,6 +1,7 @@
 /** Tools: calls, failures and latency per tool, live from the stats stream. */
 import { LitElement, css, html } from 'lit';
-import { store, StoreController } from '../store.js';
+import { store } from '../store.js';
+import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { ms, num, pct } from '../format.js';
 import { setParams } from '../router.js';
