@@ -11,19 +11,9 @@
 import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { rng } from './lib/stats.js';
 
 const MB = 1024 * 1024;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   readonly rand: () => number;
@@ -31,7 +21,7 @@ class Gen {
   private counter = 0;
 
   constructor(seed: number) {
-    this.rand = mulberry32(seed);
+    this.rand = rng(seed);
     const words = 'the a function return const value file test error build module import type data line session tool model token cache read write export async await config server client request response'.split(' ');
     const parts: string[] = [];
     let len = 0;
