@@ -46,6 +46,12 @@ describe('cost timeline day buckets', () => {
     expect(await days('UTC')).toEqual({ '2026-03-10': 11, '2026-03-11': 1100 });
     expect(await days('America/New_York')).toEqual({ '2026-03-10': 111, '2026-03-11': 1000 });
     expect(await days('Asia/Tokyo')).toEqual({ '2026-03-11': 1111 });
+    // A day bucket's start is that local midnight (New York is on daylight time, UTC−4, by 10 March).
+    const ny = (await server.get('/api/stats/cost?bucket=day&tz=America/New_York')).body.timeline;
+    expect(ny.map((b: any) => [b.bucket, b.start])).toEqual([
+      ['2026-03-10', '2026-03-10T04:00:00.000Z'],
+      ['2026-03-11', '2026-03-11T04:00:00.000Z'],
+    ]);
   });
 
   it('answers hour buckets and rejects an unknown zone', async () => {
@@ -98,6 +104,20 @@ describe('5-hour billing blocks', () => {
     expect(Math.abs(burn_rate.tokens_per_minute / (6000 / elapsed_minutes) - 1)).toBeLessThan(0.01);
     expect(projection.total_tokens).toBeGreaterThan(6000);
     expect(Math.abs(projection.total_tokens - (6000 * 300) / elapsed_minutes)).toBeLessThan(50);
+  });
+
+  it('finds the same blocks whatever since a view asks with', async () => {
+    // since inside the first block (hour-7 … hour-2): the block is shown whole, not restarted at since.
+    const since = new Date(hour - 4 * HOUR).toISOString();
+    const { body } = await server.get(`/api/stats/blocks?agent_type=claude_code&since=${since}`);
+    expect(body.blocks.map((b: any) => [b.start, b.total_tokens])).toEqual([
+      [new Date(hour - 7 * HOUR).toISOString(), 1500],
+      [new Date(hour - HOUR).toISOString(), 6000],
+    ]);
+    // since after the first block: only the active one, with the same start as without since.
+    const later = await server.get(`/api/stats/blocks?agent_type=claude_code&since=${new Date(hour - 90 * 60_000).toISOString()}`);
+    expect(later.body.blocks.map((b: any) => b.start)).toEqual([new Date(hour - HOUR).toISOString()]);
+    expect(later.body.active.total_tokens).toBe(6000);
   });
 
   it('keeps agents apart and rejects bad parameters', async () => {

@@ -31,16 +31,40 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
+const USAGE = '(api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens + cache_write_tokens > 0)';
+
 export class BillingBlocks {
   private readonly select: Database.Statement;
+  private readonly usageHoursBefore: Database.Statement<[string, string, number, number], { hour: number }>;
 
   constructor(db: Database.Database) {
     this.select = db.prepare(
       `SELECT hour, ${COUNTER_COLUMNS.join(', ')} FROM hourly
-       WHERE dim = ? AND key = ? AND hour >= ? AND hour < ?
-         AND (api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens + cache_write_tokens > 0)
+       WHERE dim = ? AND key = ? AND hour >= ? AND hour < ? AND ${USAGE}
        ORDER BY hour`,
     );
+    this.usageHoursBefore = db.prepare(
+      `SELECT hour FROM hourly WHERE dim = ? AND key = ? AND hour < ? AND ${USAGE} ORDER BY hour DESC LIMIT ?`,
+    );
+  }
+
+  /**
+   * Where the block chain that covers `fromHour` begins: the latest usage hour at or before it that
+   * follows a gap of at least a block's length (such an hour always opens a block, whatever came
+   * earlier). Without this, the "current block" would depend on the `since` a caller picked.
+   */
+  private chainStart(dim: string, key: string, fromHour: number): number {
+    let candidate = fromHour;
+    let below = fromHour + 1;
+    for (;;) {
+      const hours = this.usageHoursBefore.all(dim, key, below, 256).map((r) => r.hour);
+      for (const hour of hours) {
+        if (candidate - hour >= BLOCK_HOURS) return candidate;
+        candidate = hour;
+      }
+      if (hours.length < 256) return candidate;
+      below = hours[hours.length - 1];
+    }
   }
 
   query(q: BlockQuery): Record<string, unknown> {
@@ -48,19 +72,22 @@ export class BillingBlocks {
     const key = q.agent_type ?? '';
     const fromHour = q.since ? Math.floor(Date.parse(q.since) / HOUR_MS) : -1;
     const toHour = q.until ? Math.ceil(Date.parse(q.until) / HOUR_MS) : Number.MAX_SAFE_INTEGER;
-    const rows = this.select.all(dim, key, fromHour, toHour) as Array<Record<string, number>>;
+    const anchor = fromHour < 0 ? -1 : this.chainStart(dim, key, fromHour);
+    const all = this.select.all(dim, key, anchor, toHour) as Array<Record<string, number>>;
 
-    const blocks: Block[] = [];
+    const chained: Block[] = [];
     let current: Block | null = null;
-    for (const row of rows) {
+    for (const row of all) {
       if (!current || row.hour >= current.startHour + BLOCK_HOURS) {
         current = { startHour: row.hour, lastHour: row.hour, c: emptyCounters() };
-        blocks.push(current);
+        chained.push(current);
       }
       current.lastHour = row.hour;
       for (const col of COUNTER_COLUMNS) current.c[col] += Number(row[col] ?? 0);
     }
 
+    // Blocks that end after `since`: a block that began before it still counts whole.
+    const blocks = chained.filter((b) => b.startHour + BLOCK_HOURS > fromHour);
     const nowMs = q.now.getTime();
     const shown = blocks.slice(-q.limit).map((b) => describe(b, nowMs));
     const active = shown.find((b) => b.is_active) ?? null;
