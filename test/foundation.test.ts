@@ -137,6 +137,7 @@ describe('native ingest and query API', () => {
     expect(await ids('model=gpt-5')).toEqual(['f-1']);
     expect(await ids('source=otlp')).toEqual(['f-4']);
     expect(await ids('since=2026-01-03T00:00:00Z&until=2026-01-05T00:00:00Z')).toEqual(['f-3', 'f-4']);
+    expect(await ids('since=2026-01-03&until=2026-01-05')).toEqual(['f-3', 'f-4']); // a date alone: UTC midnight
 
     const page1 = await server.get('/api/events?session_id=filt&limit=2');
     expect(page1.body.events.map((e: { event_id: string }) => e.event_id)).toEqual(['f-4', 'f-3']);
@@ -145,6 +146,7 @@ describe('native ingest and query API', () => {
 
     const bad = await server.get('/api/events?limit=0');
     expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('bad_request');
     const unknown = await server.get('/api/events?colour=blue');
     expect(unknown.status).toBe(400);
   });
@@ -177,6 +179,16 @@ describe('native ingest and query API', () => {
     const options = (await server.get('/api/filter-options')).body;
     expect(options.models).toContain('claude-sonnet-4-5');
     expect(options.projects).toContain('alpha');
+    expect(options.branches).not.toContain('');
+
+    // Every breakdown adds up to the total: events without a project or branch sit under ''.
+    const all = (await server.get('/api/stats/cost')).body;
+    for (const breakdown of [all.by_project, all.by_branch, all.by_model, all.by_agent]) {
+      const events = breakdown.reduce((n: number, row: { events: number }) => n + row.events, 0);
+      const cost = breakdown.reduce((n: number, row: { cost_usd: number }) => n + row.cost_usd, 0);
+      expect(events).toBe(all.totals.events);
+      expect(cost).toBeCloseTo(all.totals.cost_usd, 6);
+    }
   });
 
   it('refuses bad bodies with JSON errors and keeps serving', async () => {

@@ -56,7 +56,9 @@ describe('importing Codex rollouts', () => {
     expect(codex.cache_write_tokens).toBe(0);
     expect(codex.cost_usd).toBeCloseTo(0.01952125, 6); // the API rounds to micro-dollars
     expect(codex.events).toBe(8);
-    const models = Object.fromEntries(stats.by_model.map((m: any) => [m.model, m.api_requests]));
+    // Tool events carry no model: they sit under '' so the breakdown adds up to the total.
+    const models = Object.fromEntries(stats.by_model.filter((m: any) => m.model !== '').map((m: any) => [m.model, m.api_requests]));
+    expect(stats.by_model.find((m: any) => m.model === '')).toMatchObject({ api_requests: 0, cost_usd: 0 });
     expect(models).toEqual({ 'gpt-5.2-codex': 1, 'gpt-5.3-codex': 1, 'gpt-5.2': 2 });
 
     const { body: fork } = await server.get('/api/sessions/ccusage-branch-history-2026-05-12T08-02-00-branch');

@@ -11,7 +11,7 @@ import type {
   StoredEvent,
 } from '../../collector/store.js';
 import { bucketUpperMs, COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
-import { sessionFromDb } from './sessions.js';
+import { sessionForApi } from './sessions.js';
 import { localDayFormatter } from './local-day.js';
 import { dedupeAudit, unpricedModels } from './cost-audit.js';
 import { shapeMetrics } from './metric-stats.js';
@@ -130,18 +130,18 @@ export class Queries {
     }
     const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY last_seen DESC, session_id DESC LIMIT ?`;
-    return (this.stmt(sql).all(...params, q.limit) as never[]).map(sessionFromDb);
+    return (this.stmt(sql).all(...params, q.limit) as never[]).map(sessionForApi);
   }
 
   getSession(sessionId: string): SessionRow | null {
     const row = this.stmt('SELECT * FROM sessions WHERE session_id = ?').get(sessionId);
-    return row ? sessionFromDb(row as never) : null;
+    return row ? sessionForApi(row as never) : null;
   }
 
   childSessions(sessionId: string): SessionRow[] {
     return (
       this.stmt('SELECT * FROM sessions WHERE parent_session_id = ? ORDER BY first_seen').all(sessionId) as never[]
-    ).map(sessionFromDb);
+    ).map(sessionForApi);
   }
 
   listSpans(sessionId: string, limit: number): SpanRecord[] {
@@ -159,7 +159,7 @@ export class Queries {
     const rows = this.stmt(
       "UPDATE sessions SET status = 'idle' WHERE status = 'active' AND last_seen < ? RETURNING *",
     ).all(olderThan.toISOString());
-    return (rows as never[]).map(sessionFromDb);
+    return (rows as never[]).map(sessionForApi);
   }
 
   private totalsByDim(): Map<string, Array<Row>> {
@@ -320,7 +320,11 @@ export class Queries {
       const start = new Date(row[0] * 3_600_000);
       const key = dayOf ? dayOf(start) : start.toISOString();
       let b = buckets.get(key);
-      if (!b) buckets.set(key, (b = { start: start.toISOString(), c: emptyCounters() }));
+      if (!b) {
+        // A day bucket starts at the first hour of that local day (local midnight, to the hour).
+        const first = dayOf ? firstHourOfDay(start, key, dayOf) : start;
+        buckets.set(key, (b = { start: first.toISOString(), c: emptyCounters() }));
+      }
       for (let i = 0; i < COUNTER_COLUMNS.length; i++) b.c[COUNTER_COLUMNS[i]] += row[i + 1];
     }
     return [...buckets.entries()].map(([key, b]) => ({
@@ -351,7 +355,7 @@ export class Queries {
     };
     for (const row of this.stmt('SELECT dim, key FROM totals ORDER BY dim, events DESC').all() as Row[]) {
       const name = names[row.dim as string];
-      if (name) options[name].push(row.key as string);
+      if (name && row.key !== '') options[name].push(row.key as string);
     }
     for (const list of Object.values(options)) list.sort();
     return options;
@@ -378,4 +382,15 @@ function percentile(hist: Array<{ bucket: number; count: number }>, q: number): 
     if (seen >= q * total) return Math.round(bucketUpperMs(h.bucket));
   }
   return Math.round(bucketUpperMs(hist[hist.length - 1].bucket));
+}
+
+/** The earliest whole hour that still falls on `day` (as `dayOf` reads it), stepping back from `hour`. */
+function firstHourOfDay(hour: Date, day: string, dayOf: (d: Date) => string): Date {
+  let first = hour;
+  for (let i = 0; i < 26; i++) {
+    const previous = new Date(first.getTime() - 3_600_000);
+    if (dayOf(previous) !== day) break;
+    first = previous;
+  }
+  return first;
 }

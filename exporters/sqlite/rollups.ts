@@ -34,9 +34,11 @@ export const COUNTER_COLUMNS: ReadonlyArray<keyof Counters> = [
 export const DIMENSIONS: ReadonlyArray<[string, (e: CanonicalEvent) => string | null]> = [
   ['all', () => ''],
   ['agent', (e) => e.agent_type],
-  ['model', (e) => e.model],
-  ['project', (e) => e.project],
-  ['branch', (e) => e.branch],
+  // Events without a model/project/branch are rolled up under '' so every breakdown adds up to the
+  // total; the API shows '' as "none" and filter options leave it out.
+  ['model', (e) => e.model ?? ''],
+  ['project', (e) => e.project ?? ''],
+  ['branch', (e) => e.branch ?? ''],
   // Tool calls are the completed tool_use events; decisions and pre-tool hooks are not calls.
   ['tool', (e) => (e.event_type === 'tool_use' ? e.tool_name : null)],
   ['event_type', (e) => e.event_type],
