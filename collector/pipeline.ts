@@ -19,6 +19,8 @@ export interface SubmitResult {
   ids: string[];
   /** Events skipped because their event_id was already stored or repeated. */
   duplicates: number;
+  /** Stored events that add nothing to totals: another source already counted the occurrence. */
+  folded: number;
   /** The newly stored events themselves. */
   stored: StoredEvent[];
   spansStored: number;
@@ -137,12 +139,14 @@ export class Pipeline {
       const ids: string[] = [];
       const stored: StoredEvent[] = [];
       let duplicates = 0;
+      let folded = 0;
       for (const event of pending.batch.events) {
         const hit = storedById.get(event.event_id);
         if (hit) {
           ids.push(event.event_id);
           stored.push(hit);
           storedById.delete(event.event_id);
+          if (result.foldedIds.has(event.event_id)) folded++;
         } else {
           duplicates++;
         }
@@ -150,6 +154,7 @@ export class Pipeline {
       pending.resolve({
         ids,
         duplicates,
+        folded,
         stored,
         spansStored: pending.batch.spans?.length ?? 0,
         metricPointsStored: pending.batch.metricPoints?.length ?? 0,

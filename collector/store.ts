@@ -99,6 +99,8 @@ export interface WriteResult {
   inserted: StoredEvent[];
   /** Sessions whose row changed in this transaction. */
   sessions: SessionRow[];
+  /** Ids of inserted events whose correlation key another source had already counted. */
+  foldedIds: Set<string>;
   spansStored: number;
   metricPointsStored: number;
 }

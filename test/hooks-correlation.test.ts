@@ -110,7 +110,8 @@ describe('hook and OTel see the same occurrence', () => {
     // Both sightings are kept; the later one is marked as counted elsewhere.
     expect(list.filter((e: any) => e.metadata.counted_elsewhere).map((e: any) => e.source)).toEqual(['otlp', 'otlp']);
     const session = (await server.get(`/api/sessions/${sid}`)).body.session;
-    expect(session).toMatchObject({ tool_count: 1, prompt_count: 1 });
+    // Four stored events, two counted: the folded sightings add nothing, event_count included.
+    expect(session).toMatchObject({ tool_count: 1, prompt_count: 1, event_count: list.length - 2 });
     const st = await stats();
     expect(calls(st, 'Bash')).toBe(1);
     expect(st.folded_duplicates.otlp).toBe(2);

@@ -40,6 +40,7 @@ describe('an API request seen live and in the transcript', () => {
     place(path.join(FIXTURES, 'claude-transcripts', 'spotter-tool_heavy.jsonl'), path.join(projects, 'p', 'tool_heavy.jsonl'));
     const run = await runImportCli(server, ['--source', 'claude-code', '--path', projects]);
     expect(run.summary.stored).toBe(4 + 6); // every transcript event is stored…
+    expect(run.summary.folded).toBe(1); // …and the summary says one was already counted live
 
     const stats = await costTotals(server);
     expect(stats.totals.api_requests).toBe(4); // …but the shared request counts once

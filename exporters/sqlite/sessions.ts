@@ -41,6 +41,13 @@ export function sessionFromDb(row: DbSessionRow): SessionRow {
   return { ...row, models: JSON.parse(row.models), metadata: JSON.parse(row.metadata) };
 }
 
+/** A session as the API shows it: the running cost (a float sum) to the micro-dollar. */
+export function sessionForApi(row: DbSessionRow): SessionRow {
+  const session = sessionFromDb(row);
+  session.cost_usd = Math.round(session.cost_usd * 1e6) / 1e6;
+  return session;
+}
+
 export class SessionWriter {
   private readonly select: Database.Statement<[string], DbSessionRow>;
   private readonly upsert: Database.Statement;
@@ -81,7 +88,7 @@ export class SessionWriter {
       const values = sessionValues(row);
       if (existing) this.update.run(...values.slice(1), values[0]);
       else this.upsert.run(...values);
-      changed.push(row);
+      changed.push({ ...row, cost_usd: Math.round(row.cost_usd * 1e6) / 1e6 }); // as the API shows it
     }
     return changed;
   }
@@ -174,8 +181,9 @@ function mergeEvent(row: SessionRow, e: CanonicalEvent, activityIso: string, cou
   if (sessionFacts && typeof sessionFacts === 'object' && !Array.isArray(sessionFacts)) {
     mergeSessionFacts(row.metadata, sessionFacts as Record<string, unknown>);
   }
-  row.event_count += 1;
+  // A sighting another source already counted adds nothing to the counters, event_count included.
   if (!counted) return;
+  row.event_count += 1;
   if (e.event_type === 'user_prompt') row.prompt_count += 1;
   if (e.event_type === 'tool_use') row.tool_count += 1;
   if (e.event_type === 'api_request') row.api_request_count += 1;

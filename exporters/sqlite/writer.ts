@@ -105,19 +105,24 @@ export class Writer {
     const inserted: StoredEvent[] = [];
     const counted: Array<{ event: CanonicalEvent; tsMs: number }> = [];
     const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
+    const foldedIds = new Set<string>();
 
     for (const event of batch.events) {
       const tsMs = Date.parse(event.client_timestamp ?? event.created_at);
       const info = this.insertEvent.run(...toRow(event, tsMs));
       if (info.changes === 0) continue; // the unique event_id says: already stored
       const seq = Number(info.lastInsertRowid);
-      inserted.push({ ...event, seq });
+      const stored: StoredEvent = { ...event, seq };
+      inserted.push(stored);
 
       let isCounted = true;
       if (event.correlation_key !== null) {
         const claim = this.claimCorrelation.run(event.correlation_key, seq, event.source);
         if (claim.changes === 0) {
           isCounted = false;
+          foldedIds.add(event.event_id);
+          // As the read API marks it, so the live stream shows the same thing.
+          stored.metadata = { ...event.metadata, counted_elsewhere: true };
           this.markUncounted.run(seq);
           this.countFolded.run(event.source);
         }
@@ -145,7 +150,7 @@ export class Writer {
       ? this.telemetry.writeMetricPoints(batch.metricPoints)
       : 0;
 
-    return { inserted, sessions, spansStored, metricPointsStored };
+    return { inserted, sessions, foldedIds, spansStored, metricPointsStored };
   }
 }
 

@@ -40,14 +40,17 @@ export function formatSummary(s: ImportSummary): string {
   const lines = [
     `files:      ${s.files_found} found, ${s.files_read} read, ${s.files_unchanged} unchanged (skipped)` +
       (s.files_failed ? `, ${s.files_failed} failed` : '') +
-      (s.files_pending ? `, ${s.files_pending} with a response or tool call still open (finished next run)` : ''),
+      (s.files_pending
+        ? `, ${s.files_pending} with a response or tool call still open (recorded by a run after the file has been quiet for --settle minutes, default 10)`
+        : ''),
     `read:       ${(s.bytes_read / MB).toFixed(1)} MB, ${s.lines.toLocaleString('en-US')} lines` +
       ` (${s.malformed} malformed, ${s.skipped} skipped` +
       (s.filtered ? `, ${s.filtered} before --since` : '') +
       (s.invalid ? `, ${s.invalid} invalid` : '') +
       ')',
     `events:     ${s.events.toLocaleString('en-US')} parsed, ${s.stored.toLocaleString('en-US')} stored, ` +
-      `${s.duplicates.toLocaleString('en-US')} duplicates dropped`,
+      `${s.duplicates.toLocaleString('en-US')} duplicates dropped` +
+      (s.folded ? `, ${s.folded.toLocaleString('en-US')} already counted live (stored, not counted again)` : ''),
   ];
   for (const [source, n] of Object.entries(s.by_source)) {
     lines.push(`  ${source.padEnd(11)} ${n.files} files, ${n.events} events, ${n.stored} stored`);

@@ -55,6 +55,8 @@ export interface ImportSummary extends ParseCounters {
   events: number;
   stored: number;
   duplicates: number;
+  /** Stored, but already counted from another source (live telemetry or hooks): adds nothing. */
+  folded: number;
   elapsed_ms: number;
   by_source: Record<string, { files: number; events: number; stored: number }>;
 }
@@ -109,6 +111,7 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
     events: 0,
     stored: 0,
     duplicates: 0,
+    folded: 0,
     elapsed_ms: 0,
     by_source: {},
   };
@@ -205,6 +208,7 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
     for (const r of results) {
       summary.stored += r.ids.length;
       summary.duplicates += r.duplicates;
+      summary.folded += r.folded;
       summary.by_source[job.kind].stored += r.ids.length;
     }
     summary.files_read++;
