@@ -109,6 +109,7 @@ describe('OTLP agent mappings', () => {
           duration_ms: '123',
           tool_parameters: '{"bash_command":"ls"}',
           tool_input_size_bytes: '20',
+          error: 'ls: cannot access secret-dir',
         }),
         api(5, { input_tokens: 10, output_tokens: 20, cache_read_tokens: 100, cache_creation_tokens: 0,
           cost_usd: 0.001, cost_usd_micros: 1000, duration_ms: 900 }),
@@ -124,7 +125,7 @@ describe('OTLP agent mappings', () => {
     const s = detail.body.session;
     expect(s.agent_type).toBe('claude_code');
     expect([s.tokens_in, s.tokens_out, s.cache_read_tokens, s.cache_write_tokens]).toEqual([13, 432, 45310, 1893]);
-    expect(s.cost_usd).toBeCloseTo(0.0277813, 9);
+    expect(s.cost_usd).toBeCloseTo(0.0277813, 6); // the API shows session costs to the micro-dollar
     expect([s.api_request_count, s.tool_count, s.prompt_count]).toEqual([2, 1, 1]);
     expect(s.metadata).toMatchObject({ 'service.name': 'claude-code', 'service.version': '2.1.331', 'os.type': 'linux', 'user.id': 'user-abc' });
     expect(s.models).toEqual(['claude-sonnet-4-6']);
@@ -146,6 +147,8 @@ describe('OTLP agent mappings', () => {
       correlation_key: 'tool:claude-sess-1:toolu_01' });
     expect(tool.metadata.tool_parameters).toBeUndefined(); // tool input is as private as a prompt
     expect(tool.metadata.tool_parameters_length).toBe('{"bash_command":"ls"}'.length);
+    expect(tool.metadata.error).toBeUndefined(); // a tool's error text quotes what it saw
+    expect(tool.metadata.error_length).toBe('ls: cannot access secret-dir'.length);
     expect(byType('tool_decision')[0].metadata.decision).toBe('accept');
   });
 

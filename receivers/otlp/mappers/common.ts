@@ -83,12 +83,21 @@ function toolFacts(json: unknown): Attrs | null {
 /** Attributes that end up in event columns or on the session, never repeated in metadata. */
 const ALWAYS_PROMOTED = ['event.name', 'event.timestamp', 'session.id', 'model'];
 
-/** The record's attributes for metadata: promoted keys dropped, content redacted unless allowed. */
-export function restAttrs(attrs: Attrs, promoted: readonly string[], ctx: MapContext): Attrs {
+/** A tool's error text quotes its input or output (a command, a file's lines): content too. */
+const TOOL_ERROR_KEYS = new Set(['error', 'error_message', 'error.message']);
+
+/** Event names (agent prefix stripped) whose attributes describe one tool call. */
+export const TOOL_EVENT_NAMES = new Set(['tool_result', 'tool_call']);
+
+/**
+ * The record's attributes for metadata: promoted keys dropped, content redacted unless allowed.
+ * `toolEvent` also redacts error text, which for a tool call quotes what the tool saw.
+ */
+export function restAttrs(attrs: Attrs, promoted: readonly string[], ctx: MapContext, toolEvent = false): Attrs {
   const out: Attrs = {};
   for (const [key, value] of Object.entries(attrs)) {
     if (ALWAYS_PROMOTED.includes(key) || promoted.includes(key)) continue;
-    if (CONTENT_KEYS.has(key) && !ctx.storePrompts) {
+    if ((CONTENT_KEYS.has(key) || (toolEvent && TOOL_ERROR_KEYS.has(key))) && !ctx.storePrompts) {
       const lengthKey = `${key}_length`;
       if (typeof value === 'string' && attrs[lengthKey] === undefined) out[lengthKey] = value.length;
       const facts = key === 'tool_parameters' ? toolFacts(value) : null;
