@@ -72,7 +72,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(status).send({
-      error: error.code ?? (status >= 500 ? 'internal_error' : 'bad_request'),
+      // Schema failures get the same code as every other bad request.
+      error: error.validation ? 'bad_request' : (error.code ?? (status >= 500 ? 'internal_error' : 'bad_request')),
       message: status >= 500 ? 'internal error' : error.message,
     });
   });

@@ -1,14 +1,15 @@
 /** GET /api/stats/blocks: 5-hour billing blocks with burn rate and projected block total. */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store.js';
+import { TIME_PARAM } from './params.js';
 
 const blocksSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
     agent_type: { type: 'string', minLength: 1, maxLength: 64 },
-    since: { type: 'string', format: 'date-time' },
-    until: { type: 'string', format: 'date-time' },
+    since: TIME_PARAM,
+    until: TIME_PARAM,
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
   },
 } as const;

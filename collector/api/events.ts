@@ -1,6 +1,7 @@
 /** GET /api/events: newest first, filtered, paged with an opaque cursor. */
 import type { FastifyInstance } from 'fastify';
 import type { EventQuery, Store } from '../store.js';
+import { TIME_PARAM } from './params.js';
 
 const FILTERS = ['agent_type', 'event_type', 'tool_name', 'session_id', 'branch', 'model', 'source', 'project', 'status'] as const;
 
@@ -9,8 +10,8 @@ const querySchema = {
   additionalProperties: false,
   properties: {
     ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string', minLength: 1, maxLength: 4096 }])),
-    since: { type: 'string', format: 'date-time' },
-    until: { type: 'string', format: 'date-time' },
+    since: TIME_PARAM,
+    until: TIME_PARAM,
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     cursor: { type: 'string', pattern: '^[0-9]+$' },
   },

@@ -1,13 +1,14 @@
 /** GET /api/stats, /api/stats/cost, /api/filter-options: all answered from rollups. */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store.js';
+import { TIME_PARAM } from './params.js';
 
 const costSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    since: { type: 'string', format: 'date-time' },
-    until: { type: 'string', format: 'date-time' },
+    since: TIME_PARAM,
+    until: TIME_PARAM,
     bucket: { type: 'string', enum: ['hour', 'day'], default: 'day' },
     tz: { type: 'string', minLength: 1, maxLength: 64, default: 'UTC' },
   },
