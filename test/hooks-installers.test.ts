@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT } from './helpers/server.js';
 
@@ -77,7 +79,8 @@ describe.each(Object.keys(AGENT_FILES) as Agent[])('%s installer', (agent) => {
 
     const removed = install(agent, home, ['--uninstall']);
     expect(removed.status, removed.stderr).toBe(0);
-    expect(read(file)).toEqual(original);
+    // Edited in place, not re-serialised: the original bytes come back.
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(original, null, 4) + '\n');
   });
 
   it('honours AGENTSTATS_URL and never registers behaviour-changing events', () => {
@@ -148,8 +151,9 @@ describe('Claude Code installer options', () => {
       CLAUDE_CODE_ENABLE_TELEMETRY: '1',
       OTEL_LOGS_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:3141',
+      OTEL_LOGS_EXPORT_INTERVAL: '2000',
     });
     const bytes = readFileSync(file, 'utf8');
     install('claude-code', home, ['--with-otel']);
@@ -182,8 +186,8 @@ describe('Codex installer --with-otel', () => {
     const text = readFileSync(toml, 'utf8');
     expect(text.startsWith(userToml)).toBe(true);
     expect(text).toContain('[otel]');
-    expect(text).toContain('exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/logs", protocol = "json" } }');
-    expect(text).toContain('metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/metrics", protocol = "json" } }');
+    expect(text).toContain('exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/logs", protocol = "binary" } }');
+    expect(text).toContain('metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/metrics", protocol = "binary" } }');
     install('codex', home, ['--with-otel'], { AGENTSTATS_URL: 'http://127.0.0.1:3141' });
     expect(readFileSync(toml, 'utf8')).toBe(text);
     // hooks/codex/README.md shows exactly what is written.
@@ -193,15 +197,75 @@ describe('Codex installer --with-otel', () => {
     expect(readFileSync(toml, 'utf8')).toBe(userToml);
   });
 
-  it('leaves a user\'s own [otel] table alone and says so', () => {
+  const codexHomeWith = (text: string) => {
     const { home } = setup('codex');
     const toml = path.join(home, '.codex', 'config.toml');
-    const own = userToml + '\n[otel]\nexporter = "none"\n';
-    writeFileSync(toml, own);
-    const result = install('codex', home, ['--with-otel']);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('already has its own [otel]');
+    writeFileSync(toml, text);
+    return { home, toml };
+  };
+  const ours = {
+    exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:3141/v1/logs', protocol: 'binary' } },
+    metrics_exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:3141/v1/metrics', protocol: 'binary' } },
+  };
+
+  it('adds the missing exporters inside the user\'s own [otel] table, reversibly', () => {
+    const own = userToml.replace('\n\n[projects', '\n\n[otel]\nenvironment = "prod"\n\n[projects');
+    const { home, toml } = codexHomeWith(own);
+    const first = install('codex', home, ['--with-otel']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('exporter and metrics_exporter under your [otel] header');
+    const text = readFileSync(toml, 'utf8');
+    // Valid TOML in which the user's table now also holds our two exporters, and nothing else changed.
+    expect(JSON.parse(JSON.stringify(parseToml(text)))).toEqual({
+      model: 'gpt-5.1-codex',
+      otel: { environment: 'prod', ...ours },
+      projects: { '/home/dev/api': { trust_level: 'trusted' } },
+    });
+    expect(install('codex', home, ['--with-otel']).status).toBe(0);
+    expect(readFileSync(toml, 'utf8')).toBe(text);
+    expect(install('codex', home, ['--uninstall']).status).toBe(0);
     expect(readFileSync(toml, 'utf8')).toBe(own);
+  });
+
+  it('exits 3 with the exact lines to use when the user\'s [otel] sends elsewhere, keeping their value', () => {
+    const own = userToml + '\n[otel]\nexporter = "none"\n';
+    const { home, toml } = codexHomeWith(own);
+    const result = install('codex', home, ['--with-otel']);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('WARNING');
+    expect(result.stderr).toContain('[otel] exporter does not send Codex\'s logs to http://127.0.0.1:3141/v1/logs');
+    expect(result.stderr).toContain('    exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/logs", protocol = "binary" } }');
+    const otel = JSON.parse(JSON.stringify(parseToml(readFileSync(toml, 'utf8')))).otel;
+    expect(otel).toEqual({ exporter: 'none', metrics_exporter: ours.metrics_exporter });
+    // The hooks themselves were installed.
+    expect(Object.keys(read(path.join(home, '.codex', 'hooks.json')).hooks)).toContain('SessionStart');
+    expect(install('codex', home, ['--uninstall']).status).toBe(0);
+    expect(readFileSync(toml, 'utf8')).toBe(own);
+  });
+
+  it('exits 3 and changes nothing when [otel] is written with dotted keys it cannot extend', () => {
+    const own = userToml.replace('model =', 'otel.environment = "prod"\nmodel =');
+    const { home, toml } = codexHomeWith(own);
+    const result = install('codex', home, ['--with-otel']);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('lack exporter and metrics_exporter');
+    expect(result.stderr).toContain(`    metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:3141/v1/metrics", protocol = "binary" } }`);
+    expect(readFileSync(toml, 'utf8')).toBe(own);
+  });
+
+  it('leaves a user\'s [otel] that already reaches AgentStats alone, and refuses invalid TOML', () => {
+    const own = `${userToml}\n[otel]\n${Object.entries(ours).map(([k, v]) => `${k} = { otlp-http = { endpoint = "${v['otlp-http'].endpoint}", protocol = "json" } }`).join('\n')}\n`;
+    const { home, toml } = codexHomeWith(own);
+    const result = install('codex', home, ['--with-otel']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(toml, 'utf8')).toBe(own);
+
+    writeFileSync(toml, 'model = = "x"\n');
+    const bad = install('codex', home, ['--with-otel']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('is not valid TOML');
+    expect(readFileSync(toml, 'utf8')).toBe('model = = "x"\n');
   });
 
   it('honours CODEX_HOME', () => {
@@ -228,5 +292,56 @@ describe('Gemini CLI installer --with-otel', () => {
     expect(handler).toMatchObject({ name: 'agentstats', type: 'command', timeout: 5000 });
     install('gemini-cli', home, ['--uninstall']);
     expect(read(file)).toEqual(original);
+  });
+});
+
+describe('settings files with comments', () => {
+  const commented = [
+    '{',
+    '  // my theme',
+    '  "theme": "dark",',
+    '  /* my own guard, keep it */',
+    '  "hooks": {',
+    '    "BeforeTool": [ { "hooks": [ { "type": "command", "command": "~/bin/guard.sh" } ] } ],',
+    '    "Notification": []',
+    '  },',
+    '  "telemetry": { "logPrompts": false } // no prompts, ever',
+    '}',
+    '',
+  ].join('\n');
+
+  it('Gemini CLI (reads JSONC): keeps every comment and setting, is idempotent, and uninstalls to the same bytes', () => {
+    const { home, file } = setup('gemini-cli', null);
+    writeFileSync(file, commented);
+    const first = install('gemini-cli', home, ['--with-otel']);
+    expect(first.status, first.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    for (const comment of ['// my theme', '/* my own guard, keep it */', '// no prompts, ever']) expect(text).toContain(comment);
+    // The user's one-line array keeps its line; our group follows it.
+    expect(text).toContain('"BeforeTool": [ { "hooks": [ { "type": "command", "command": "~/bin/guard.sh" } ] },');
+    const data = parseJsonc(text);
+    expect(data.theme).toBe('dark');
+    expect(data.telemetry).toEqual({ logPrompts: false, enabled: true, target: 'local', otlpEndpoint: 'http://127.0.0.1:3141', otlpProtocol: 'http' });
+    expect(data.hooks.BeforeTool[0]).toEqual({ hooks: [{ type: 'command', command: '~/bin/guard.sh' }] });
+    expect(ourHandlers(data.hooks.BeforeTool)).toHaveLength(1);
+    expect(ourHandlers(data.hooks.Notification)).toHaveLength(1);
+
+    const again = install('gemini-cli', home, ['--with-otel']);
+    expect(again.stdout).toContain('already up to date');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+
+    expect(install('gemini-cli', home, ['--uninstall']).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(commented);
+  });
+
+  it.each(['claude-code', 'codex'] as const)('%s (reads strict JSON): refuses with a message naming the comments, changes nothing', (agent) => {
+    const { home, file } = setup(agent, null);
+    writeFileSync(file, commented);
+    const result = install(agent, home);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('has comments (first at line 2)');
+    expect(result.stderr).toContain('Remove the comments');
+    expect(readFileSync(file, 'utf8')).toBe(commented);
+    expect(readdirSync(path.dirname(file))).toEqual([path.basename(file)]);
   });
 });

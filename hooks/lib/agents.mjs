@@ -66,6 +66,8 @@ export function hookCommand(ctx, agent) {
 export const AGENTS = {
   'claude-code': {
     label: 'Claude Code',
+    /** Claude Code rejects a settings.json with comments ("Invalid or malformed JSON"). */
+    json: { allowComments: false, strictReader: 'Claude Code' },
     supportsProject: true,
     supportsTransport: true,
     settingsFile(ctx) {
@@ -94,8 +96,11 @@ export const AGENTS = {
           CLAUDE_CODE_ENABLE_TELEMETRY: '1',
           OTEL_LOGS_EXPORTER: 'otlp',
           OTEL_METRICS_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          // protobuf: smaller than JSON and what the docs show; see docs/hooks.md "Telemetry settings".
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           OTEL_EXPORTER_OTLP_ENDPOINT: ctx.url,
+          // Events on a live dashboard within ~2 s instead of the 5 s default; metrics every 10 s.
+          OTEL_LOGS_EXPORT_INTERVAL: '2000',
           OTEL_METRIC_EXPORT_INTERVAL: '10000',
         },
       };
@@ -104,6 +109,7 @@ export const AGENTS = {
 
   codex: {
     label: 'Codex CLI',
+    json: { allowComments: false, strictReader: 'Codex (serde_json)' },
     supportsProject: false,
     supportsTransport: false,
     settingsFile(ctx) {
@@ -116,12 +122,14 @@ export const AGENTS = {
     },
     /** --with-otel: an [otel] table in config.toml; Codex uses each endpoint verbatim. */
     otel(ctx) {
-      return { kind: 'toml', file: join(codexHome(ctx), 'config.toml'), body: codexOtelToml(ctx.url) };
+      return { kind: 'toml', file: join(codexHome(ctx), 'config.toml'), body: codexOtelToml(ctx.url), keys: codexOtelKeys(ctx.url) };
     },
   },
 
   'gemini-cli': {
     label: 'Gemini CLI',
+    /** Gemini CLI strips comments before parsing (JSONC); the installer keeps them. */
+    json: { allowComments: true, strictReader: 'Gemini CLI' },
     supportsProject: true,
     supportsTransport: false,
     settingsFile(ctx) {
@@ -154,17 +162,29 @@ export function codexHome(ctx) {
   return ctx.env.CODEX_HOME || join(ctx.home, '.codex');
 }
 
+/**
+ * The [otel] keys that send Codex's logs and metrics to AgentStats. "binary" (protobuf): Codex
+ * pretty-prints JSON, about 2.5 times larger; see docs/hooks.md "Telemetry settings".
+ */
+export function codexOtelKeys(url) {
+  return {
+    exporter: `exporter = { otlp-http = { endpoint = "${url}/v1/logs", protocol = "binary" } }`,
+    metrics_exporter: `metrics_exporter = { otlp-http = { endpoint = "${url}/v1/metrics", protocol = "binary" } }`,
+  };
+}
+
 /** The exact [otel] table for Codex (also printed in hooks/codex/README.md). */
 export function codexOtelToml(url) {
+  const keys = codexOtelKeys(url);
   return [
     '[otel]',
     'environment = "local"',
     '# Prompt text is sent only when true; AgentStats stores its length unless AGENTSTATS_STORE_PROMPTS=1.',
     'log_user_prompt = false',
-    `exporter = { otlp-http = { endpoint = "${url}/v1/logs", protocol = "json" } }`,
-    `metrics_exporter = { otlp-http = { endpoint = "${url}/v1/metrics", protocol = "json" } }`,
+    keys.exporter,
+    keys.metrics_exporter,
     '# Traces are large (about 700 spans, 1.2 MB per turn); enable them if you want spans per session:',
-    `# trace_exporter = { otlp-http = { endpoint = "${url}/v1/traces", protocol = "json" } }`,
+    `# trace_exporter = { otlp-http = { endpoint = "${url}/v1/traces", protocol = "binary" } }`,
     '',
   ].join('\n');
 }

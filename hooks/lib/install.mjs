@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { AGENTS, homeDir } from './agents.mjs';
 import { installHandlers, installedEvents, removeHandlers } from './hook-entries.mjs';
 import { entryFor, loadState, recordContainer, recordValue, saveState, setAt, undo } from './install-state.mjs';
-import { InstallError, formatJson, isPlainObject, readJsonFile, removeFile, sameJson, updateFile } from './json-file.mjs';
-import { hasBlock, hasForeignOtel, removeBlock, upsertBlock } from './toml-block.mjs';
+import { planCodexOtel } from './codex-otel.mjs';
+import { InstallError, detectIndent, formatJson, isPlainObject, readJsonFile, removeFile, updateFile } from './json-file.mjs';
+import { editJsonText, equalJson } from './jsonc-edit.mjs';
+import { hasBlock, removeBlock } from './toml-block.mjs';
 
 const HOOK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentstats-hook.cjs');
 const DEFAULT_URL = 'http://127.0.0.1:3141';
@@ -104,24 +106,41 @@ function uninstallJson(doc, spec, ctx, entry) {
   undo(doc, entry, fallbackValues, fallbackContainers);
 }
 
-/** Codex --with-otel: the marked [otel] block in config.toml. Returns report lines. */
+/**
+ * The file's new text: the old text edited in place where there was one (comments, order and
+ * layout kept), else freshly formatted.
+ */
+function renderJson(file, text, before, after) {
+  if (text === null || text.trim() === '') return formatJson(after, text);
+  try {
+    return editJsonText(text, before, after, detectIndent(text));
+  } catch (error) {
+    throw new InstallError(`${file}: ${error.message}. Nothing was changed; please report this with the file's layout.`);
+  }
+}
+
+/**
+ * Codex --with-otel: the marked [otel] block(s) in config.toml. Returns { lines, problems };
+ * problems (stderr, exit 3) when Codex will still not send its telemetry to AgentStats.
+ */
 function applyToml(otel, ctx, state) {
   const file = otel.file;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const record = (state.files[file] ??= { file_existed: existsSync(file), containers: {}, values: {} });
   if (ctx.uninstall) {
     delete state.files[file];
-    if (!hasBlock(text)) return [];
+    if (!hasBlock(text)) return { lines: [], problems: [] };
     const rest = removeBlock(text);
     const result = rest === '' && !record.file_existed ? removeFile(file, ctx) : updateFile(file, rest, ctx);
-    return result.changed ? [`removed the [otel] block from ${file}${backupNote(result)}`] : [];
+    return { lines: result.changed ? [`removed the [otel] block from ${file}${backupNote(result)}`] : [], problems: [] };
   }
-  if (hasForeignOtel(text)) {
-    delete state.files[file];
-    return [`NOTE: ${file} already has its own [otel] settings; left unchanged. See hooks/codex/README.md for AgentStats' values.`];
-  }
-  const result = updateFile(file, upsertBlock(text, otel.body), ctx);
-  return result.changed ? [`wrote the [otel] block in ${file}${backupNote(result)}`] : [`[otel] block in ${file} already up to date`];
+  const plan = planCodexOtel(text, otel, ctx.url, file);
+  if (!hasBlock(plan.text)) delete state.files[file];
+  const result = updateFile(file, plan.text, ctx);
+  const lines = plan.what
+    ? [result.changed ? `wrote ${plan.what} in ${file}${backupNote(result)}` : `${plan.what} in ${file} already up to date`]
+    : [result.changed ? `removed AgentStats' [otel] lines from ${file}${backupNote(result)}` : `left ${file} unchanged`];
+  return { lines, problems: plan.problems };
 }
 
 function backupNote(result) {
@@ -132,7 +151,7 @@ export function run(agent, argv, env = process.env) {
   const spec = AGENTS[agent];
   if (!spec) throw new InstallError(`unknown agent ${agent}; one of ${Object.keys(AGENTS).join(', ')}`);
   const opts = parseArgs(agent, argv, env);
-  if (opts.help) return [usage(agent)];
+  if (opts.help) return { report: [usage(agent)], problems: [] };
   const home = homeDir(env);
   const ctx = {
     ...opts,
@@ -143,44 +162,52 @@ export function run(agent, argv, env = process.env) {
     tokenSet: Boolean(env.AGENTSTATS_TOKEN),
   };
   const file = spec.settingsFile(ctx);
-  const { exists, text, data } = readJsonFile(file);
+  const { exists, text, data } = readJsonFile(file, spec.json);
   const original = structuredClone(data);
   const state = loadState(home);
   const report = [];
+  const problems = [];
 
   if (opts.uninstall) {
     const entry = state.files[file];
     uninstallJson(data, spec, ctx, entry);
     delete state.files[file];
     const vanish = entry && !entry.file_existed && Object.keys(data).length === 0;
-    const result = sameJson(data, original) ? { changed: false } : vanish ? removeFile(file, opts) : updateFile(file, formatJson(data, text), opts);
+    const result = equalJson(data, original) ? { changed: false } : vanish ? removeFile(file, opts) : updateFile(file, renderJson(file, text, original, data), opts);
     report.push(result.changed ? `${spec.label}: removed AgentStats from ${file}${backupNote(result)}` : `${spec.label}: nothing of AgentStats in ${file}`);
   } else {
     const entry = entryFor(state, file, exists);
     installJson(data, spec, ctx, entry);
-    const result = sameJson(data, original) ? { changed: false } : updateFile(file, formatJson(data, text), opts);
+    const next = equalJson(data, original) ? text : renderJson(file, text, original, data);
+    const result = next === text ? { changed: false } : updateFile(file, next, opts);
     const events = installedEvents(data.hooks);
     report.push(
       result.changed
         ? `${spec.label}: hooks for ${events.length} events installed in ${file}${backupNote(result)}`
         : `${spec.label}: ${file} already up to date (${events.length} events)`,
     );
-    if (opts.dryRun) report.push(formatJson(data, text));
+    if (opts.dryRun) report.push(next ?? formatJson(data, text));
   }
   if (spec.otel(ctx).kind === 'toml' && (opts.withOtel || opts.uninstall)) {
-    report.push(...applyToml(spec.otel(ctx), ctx, state));
+    const toml = applyToml(spec.otel(ctx), ctx, state);
+    report.push(...toml.lines);
+    problems.push(...toml.problems);
   }
   if (!opts.dryRun) saveState(home, state);
   if (!opts.uninstall && opts.withOtel && ctx.tokenSet && agent !== 'codex') {
     report.push('NOTE: AGENTSTATS_TOKEN is set; add it to the telemetry headers yourself (it is not written to settings).');
   }
-  return report;
+  return { report, problems };
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   try {
-    for (const line of run(process.argv[2], process.argv.slice(3))) process.stdout.write(line + '\n');
+    const { report, problems } = run(process.argv[2], process.argv.slice(3));
+    for (const line of report) process.stdout.write(line + '\n');
+    for (const line of problems) process.stderr.write(line + '\n');
+    // 3: installed, but the agent's telemetry will not reach AgentStats (see the warning).
+    if (problems.length > 0) process.exit(3);
   } catch (error) {
     process.stderr.write(`agentstats install: ${error instanceof InstallError ? error.message : error.stack}\n`);
     process.exit(1);

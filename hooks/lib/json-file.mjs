@@ -1,10 +1,11 @@
 /**
  * Reading and writing the agents' JSON settings files without losing anything: a file that does
- * not parse is refused (never overwritten), a changed file is backed up first and replaced
+ * not parse is refused (never overwritten), edits keep the rest of the text (jsonc-edit.mjs), a changed file is backed up first and replaced
  * atomically (temp file + rename, mode kept), an unchanged one is not touched at all.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { InvalidCommentToken, parseJsonText } from './jsonc-edit.mjs';
 
 export class InstallError extends Error {}
 
@@ -12,16 +13,29 @@ export function isPlainObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** { exists, text, data } — data is {} for a missing or empty file. */
-export function readJsonFile(file) {
+/**
+ * { exists, text, data } — data is {} for a missing or empty file. `dialect.allowComments`: the
+ * agent itself reads the file as JSONC (Gemini CLI); otherwise a comment is refused with a message
+ * that says so, because the agent would reject the whole file (`dialect.strictReader` names it).
+ */
+export function readJsonFile(file, dialect = { allowComments: false, strictReader: 'the agent' }) {
   if (!existsSync(file)) return { exists: false, text: null, data: {} };
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') return { exists: true, text, data: {} };
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InstallError(`${file} is not valid JSON (${error.message}). Nothing was changed; fix the file and run again.`);
+  const { data, errors } = parseJsonText(text, dialect);
+  const comment = errors.find((e) => e.code === InvalidCommentToken);
+  if (comment) {
+    throw new InstallError(
+      `${file} has comments (first at line ${comment.line}). ${dialect.strictReader} reads this file as strict JSON ` +
+        'and ignores the whole file while it holds one, so your settings in it are not in effect either. ' +
+        'Nothing was changed. Remove the comments (// and /* */; keep the notes in another file), then run the installer again.',
+    );
+  }
+  if (errors.length > 0) {
+    const first = errors[0];
+    throw new InstallError(
+      `${file} is not valid JSON (${first.message} at line ${first.line}, column ${first.column}). Nothing was changed; fix the file and run again.`,
+    );
   }
   if (!isPlainObject(data)) throw new InstallError(`${file} does not hold a JSON object. Nothing was changed.`);
   return { exists: true, text, data };
@@ -29,7 +43,7 @@ export function readJsonFile(file) {
 
 /** The indentation the file already uses (2 spaces when it has none). */
 export function detectIndent(text) {
-  const match = text ? /^([ \t]+)"/m.exec(text) : null;
+  const match = text ? /^([ \t]+)["\/]/m.exec(text) : null;
   return match ? match[1] : '  ';
 }
 

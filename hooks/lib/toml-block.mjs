@@ -22,12 +22,6 @@ export function hasBlock(text) {
   return blockRange(text) !== null;
 }
 
-/** Whether the file (outside our block) already configures [otel] itself. */
-export function hasForeignOtel(text) {
-  const outside = removeBlock(text);
-  return /^\s*\[\s*otel\s*[\].]/m.test(outside) || /^\s*otel\s*[.=]/m.test(outside);
-}
-
 /** Inserts or replaces the block holding `body` (lines of TOML, ending in a newline). */
 export function upsertBlock(text, body) {
   const block = `${BEGIN}\n${body}${END}\n`;
