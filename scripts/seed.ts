@@ -5,6 +5,14 @@
  * that starts a subagent (parent_session_id). Codex and Gemini CLI do not report cost, as in real
  * life: the cost processor prices them, or they show as unpriced.
  *
+ * Sources as real setups have them: session start/end, prompts and tool calls come from the hooks
+ * ('hook'), model calls with their tokens from OpenTelemetry ('otlp'; hooks never carry tokens).
+ * Claude Code also reports some tool calls through OpenTelemetry: those share the hook event's
+ * correlation_key (tool:<session_id>:<tool_use_id>), so the server counts each call once and the
+ * dashboard shows the second sighting as folded. Tokens are in canonical form: tokens_in excludes
+ * cached input, cache_read_tokens is the cached part, tokens_out includes reasoning; Codex and
+ * Gemini CLI report no cache writes.
+ *
  *   AGENTSTATS_URL=http://127.0.0.1:3141 npm run seed [-- --live[=SECONDS]]
  *
  * --live keeps one session going (an event every second or so) so the live feed moves.
@@ -33,6 +41,8 @@ interface AgentProfile {
   tools: string[];
   /** USD per million tokens: input, output, cache read, cache write. Null: the agent reports no cost. */
   price: [number, number, number, number] | null;
+  /** Every n-th tool call is also reported over OTLP (a second sighting, folded by the server). */
+  otlpToolEvery?: number;
 }
 
 const PROFILES: Record<string, AgentProfile> = {
@@ -41,6 +51,7 @@ const PROFILES: Record<string, AgentProfile> = {
     models: ['claude-sonnet-4-5', 'claude-sonnet-4-5', 'claude-opus-4-1', 'claude-haiku-4-5'],
     tools: ['Read', 'Read', 'Edit', 'Bash', 'Bash', 'Grep', 'Glob', 'Write', 'TodoWrite', 'WebFetch'],
     price: [3, 15, 0.3, 3.75],
+    otlpToolEvery: 4,
   },
   codex: {
     agent: 'codex',
@@ -87,20 +98,20 @@ interface SessionSpec {
 }
 
 function tokenUse(profile: AgentProfile, model: string, heavy: boolean): Event {
-  const input = between(heavy ? 2_000 : 200, heavy ? 30_000 : 6_000);
   const output = between(150, heavy ? 6_000 : 2_000);
+  const duration_ms = between(900, heavy ? 40_000 : 12_000);
+  if (profile.agent !== 'claude_code') {
+    // Codex and Gemini CLI report the whole prompt (cached part included) and the cached part; the
+    // canonical form splits them. Output includes reasoning. Neither reports cache writes.
+    const rawInput = between(heavy ? 8_000 : 3_000, heavy ? 180_000 : 60_000);
+    const cached = Math.floor(rawInput * (0.5 + rand() * 0.45));
+    const reasoning = Math.min(output, between(0, output / 2));
+    return { model, tokens_in: rawInput - cached, tokens_out: output, cache_read_tokens: cached, reasoning_tokens: reasoning || null, duration_ms };
+  }
+  const input = between(heavy ? 2_000 : 200, heavy ? 30_000 : 6_000);
   const cacheRead = between(5_000, heavy ? 160_000 : 60_000);
   const cacheWrite = rand() < 0.3 ? between(1_000, 20_000) : 0;
-  const reasoning = profile.agent === 'claude_code' ? 0 : Math.min(output, between(0, output / 2));
-  const e: Event = {
-    model,
-    tokens_in: input,
-    tokens_out: output,
-    cache_read_tokens: cacheRead,
-    cache_write_tokens: cacheWrite,
-    reasoning_tokens: reasoning || null,
-    duration_ms: between(900, heavy ? 40_000 : 12_000),
-  };
+  const e: Event = { model, tokens_in: input, tokens_out: output, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite, duration_ms };
   if (profile.price) {
     const scale = model.includes('opus') ? 5 : model.includes('haiku') ? 1 / 3 : 1;
     const [pi, po, pr, pw] = profile.price.map((p) => p * scale);
@@ -123,12 +134,12 @@ function buildSession(spec: SessionSpec, now: number): { id: string; events: Eve
     branch: spec.branch,
     cwd,
     parent_session_id: spec.parent?.id ?? null,
-    source: pick(['otlp', 'hook', 'otlp']),
   };
   const push = (fields: Event, stepMs = between(2_000, 25_000)) => {
     t = Math.min(t + stepMs, now - 1000);
-    events.push({ ...base, event_id: randomUUID(), client_timestamp: new Date(t).toISOString(), ...fields });
+    events.push({ ...base, event_id: randomUUID(), client_timestamp: new Date(t).toISOString(), source: 'hook', ...fields });
   };
+  let toolCalls = 0;
 
   push(
     {
@@ -146,24 +157,30 @@ function buildSession(spec: SessionSpec, now: number): { id: string; events: Eve
     push({ event_type: 'user_prompt', prompt_id: promptId, metadata: { prompt_length: prompt.length + between(0, 400) } }, between(20_000, 240_000));
     const calls = between(1, 6);
     for (let c = 0; c < calls; c++) {
-      push({ event_type: 'api_request', prompt_id: promptId, request_id: `req_${randomUUID().slice(0, 12)}`, status: 'success', ...tokenUse(profile, model, c === 0) });
+      push({ event_type: 'api_request', source: 'otlp', prompt_id: promptId, request_id: `req_${randomUUID().slice(0, 12)}`, status: 'success', ...tokenUse(profile, model, c === 0) });
       const tool = pick(profile.tools);
       const failed = rand() < 0.09 && ERRORS[tool] !== undefined;
       const toolUseId = `toolu_${randomUUID().slice(0, 12)}`;
-      push({
+      const call: Event = {
         event_type: 'tool_use',
         tool_name: tool,
         tool_use_id: toolUseId,
+        correlation_key: `tool:${id}:${toolUseId}`,
         prompt_id: promptId,
         status: failed ? 'error' : 'success',
         duration_ms: tool.toLowerCase().includes('bash') || tool.includes('command') ? between(200, 45_000) : between(5, 900),
         metadata: failed ? { error: pick(ERRORS[tool]) } : {},
-      });
+      };
+      push(call);
+      // The same call in the agent's OTel logs, exported a moment after the hook fired.
+      if (profile.otlpToolEvery && ++toolCalls % profile.otlpToolEvery === 0) {
+        events.push({ ...base, ...call, source: 'otlp', event_id: randomUUID(), client_timestamp: new Date(Math.min(t + between(300, 3_000), now - 500)).toISOString() });
+      }
     }
     if (rand() < 0.08) {
-      push({ event_type: 'api_error', model, status: 'error', prompt_id: promptId, duration_ms: between(200, 3000), metadata: { error: 'overloaded_error (529): retrying', status_code: 529 } });
+      push({ event_type: 'api_error', source: 'otlp', model, status: 'error', prompt_id: promptId, duration_ms: between(200, 3000), metadata: { error: 'overloaded_error (529): retrying', status_code: 529 } });
     }
-    push({ event_type: 'api_request', prompt_id: promptId, status: 'success', ...tokenUse(profile, model, false) });
+    push({ event_type: 'api_request', source: 'otlp', prompt_id: promptId, status: 'success', ...tokenUse(profile, model, false) });
     push({ event_type: 'stop', prompt_id: promptId });
   }
   if (spec.ended) push({ event_type: 'session_end', metadata: { reason: pick(['prompt_input_exit', 'logout', 'other']) } });
@@ -179,8 +196,9 @@ function buildSubagentPair(now: number): Event[] {
   );
   const at = (min: number) => new Date(now - min * 60_000).toISOString();
   const common = { session_id: parent.id, agent_type: 'claude_code', project: 'agentstats', branch: 'feat/dashboard', source: 'hook' };
+  const taskId = `toolu_${randomUUID().slice(0, 12)}`;
   const glue: Event[] = [
-    { ...common, event_id: randomUUID(), event_type: 'tool_use', tool_name: 'Task', status: 'success', duration_ms: 58 * 60_000, client_timestamp: at(2), metadata: { subagent_type: 'code-reviewer' } },
+    { ...common, event_id: randomUUID(), event_type: 'tool_use', tool_name: 'Task', tool_use_id: taskId, correlation_key: `tool:${parent.id}:${taskId}`, status: 'success', duration_ms: 58 * 60_000, client_timestamp: at(2), metadata: { subagent_type: 'code-reviewer' } },
     { ...common, event_id: randomUUID(), event_type: 'subagent_start', client_timestamp: at(60), metadata: { agent_name: 'code-reviewer', child_session_id: child.id } },
     { ...common, event_id: randomUUID(), event_type: 'subagent_stop', client_timestamp: at(3), metadata: { agent_name: 'code-reviewer', child_session_id: child.id } },
   ];
@@ -204,13 +222,20 @@ async function live(seconds: number): Promise<void> {
   process.stdout.write(`live: session ${id} for ${seconds}s (Ctrl-C stops)\n`);
   const until = Date.now() + seconds * 1000;
   await post([{ ...base, event_type: 'session_start', model: 'claude-sonnet-4-5' }]);
+  let toolCalls = 0;
   while (Date.now() < until) {
-    const tool = pick(profile.tools);
-    const event: Event =
-      rand() < 0.4
-        ? { ...base, event_type: 'api_request', status: 'success', ...tokenUse(profile, 'claude-sonnet-4-5', false) }
-        : { ...base, event_type: 'tool_use', tool_name: tool, status: rand() < 0.08 ? 'error' : 'success', duration_ms: between(5, 4000) };
-    await post([event]);
+    if (rand() < 0.4) {
+      await post([{ ...base, source: 'otlp', event_type: 'api_request', status: 'success', ...tokenUse(profile, 'claude-sonnet-4-5', false) }]);
+    } else {
+      const toolUseId = `toolu_${randomUUID().slice(0, 12)}`;
+      const call = { ...base, event_type: 'tool_use', tool_name: pick(profile.tools), tool_use_id: toolUseId, correlation_key: `tool:${id}:${toolUseId}`, status: rand() < 0.08 ? 'error' : 'success', duration_ms: between(5, 4000) };
+      await post([call]);
+      // Now and then the OTel sighting of the same call follows: the feed shows it folded.
+      if (++toolCalls % 4 === 0) {
+        await new Promise((r) => setTimeout(r, 400));
+        await post([{ ...call, source: 'otlp' }]);
+      }
+    }
     await new Promise((r) => setTimeout(r, between(300, 1800)));
   }
   await post([{ ...base, event_type: 'session_end', metadata: { reason: 'other' } }]);

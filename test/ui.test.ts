@@ -105,6 +105,37 @@ describe('dashboard in Chromium', () => {
     expect(row).toContain('Claude Code');
     expect(row).toContain('Bash');
     expect(navigations).toEqual([]);
+
+    // One event in the busiest hour: the events axis ticks whole numbers only (it once read "1, 1, 0").
+    const chart = page.locator('as-overview as-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 8000 }).toBe('1');
+    expect(await chart.getAttribute('data-y-ticks')).toBe('0,1');
+  });
+
+  it('marks folded sightings, imported events and other days in the feed', async () => {
+    // The same tool call from the hook, then from OTel: the stream sends both; the second is folded.
+    const call = ev({ session_id: 'ui-fold', tool_name: 'Read', tool_use_id: 'toolu_ui1', correlation_key: 'tool:ui-fold:toolu_ui1' });
+    const [hookId] = await post([{ ...call, source: 'hook' }]);
+    const [otelId] = await post([{ ...call, source: 'otlp' }]);
+    const otelRow = feedRow(await seqOf(otelId));
+    await otelRow.waitFor({ timeout: 2000 });
+    expect(await otelRow.getAttribute('class')).toContain('folded');
+    expect(await otelRow.innerText()).toContain('also seen via hook');
+    expect(await otelRow.locator('.tag.fold').getAttribute('title')).toContain('not added to counts');
+    const hookRow = feedRow(await seqOf(hookId));
+    expect(await hookRow.getAttribute('class')).not.toContain('folded');
+
+    // An import of old history arrives now (top of the feed) but shows its own date and a tag.
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const [importId] = await post([ev({ session_id: 'ui-import', tool_name: 'Grep', source: 'import', client_timestamp: old })]);
+    const importRow = feedRow(await seqOf(importId));
+    await importRow.waitFor({ timeout: 2000 });
+    expect(await importRow.locator('.tag.import').innerText()).toBe('imported');
+    const timeCell = (row: typeof importRow) => row.locator('span').first().innerText();
+    expect(await timeCell(importRow)).toMatch(/[A-Za-z]{3}/); // a month name: not today
+    expect(await timeCell(hookRow)).toMatch(/^\d{2}:\d{2}:\d{2}$/); // today: the time of day only
+    expect(await page.locator('as-live-feed a.row').first().getAttribute('data-seq')).toBe(String(await seqOf(importId)));
+    await shot('feed-marks');
   });
 
   it('fills up with `npm run seed` and shows the overview cards and timeline', async () => {
@@ -115,7 +146,8 @@ describe('dashboard in Chromium', () => {
     expect(stdout).toMatch(/seed: sent \d+ events in \d+ sessions/);
     const cards = page.locator('as-overview .cards');
     await expect.poll(async () => (await cards.innerText()).match(/ACTIVE SESSIONS\s+(\d+)/i)?.[1], { timeout: 5000 }).not.toBe('0');
-    await expect.poll(() => page.locator('as-overview as-chart').getAttribute('data-points'), { timeout: 8000 }).not.toBe('0');
+    // More than the one hour the first event filled: the seeded hours are drawn.
+    await expect.poll(async () => Number(await page.locator('as-overview as-chart').getAttribute('data-points')), { timeout: 8000 }).toBeGreaterThan(2);
     const feedCount = await page.locator('as-live-feed a.row').count();
     expect(feedCount).toBeGreaterThan(10);
 
@@ -189,6 +221,46 @@ describe('dashboard in Chromium', () => {
     await page.goBack();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sessions');
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
+  });
+
+  it('shows the unpriced footnote only when a session has unpriced tokens', async () => {
+    const rows = page.locator('as-sessions a.row');
+    const note = page.locator('as-sessions .unpriced-note');
+    const starred = async () => (await rows.allInnerTexts()).some((t) => t.includes('*'));
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+    expect(await note.count()).toBe((await starred()) ? 1 : 0);
+    await post([ev({ session_id: 'ui-unpriced', event_type: 'api_request', model: 'no-such-model-ui', tokens_in: 500, tokens_out: 50 })]);
+    await expect.poll(starred, { timeout: 5000 }).toBe(true);
+    expect(await note.count()).toBe(1);
+  });
+
+  it('lists a folded API call dimmed on its session page and counts it once', async () => {
+    const api = (fields: Record<string, unknown>) =>
+      ev({ session_id: 'ui-fold', event_type: 'api_request', model: 'claude-sonnet-4-5', tokens_in: 1000, tokens_out: 100, duration_ms: 900, ...fields });
+    await post([api({ source: 'otlp', request_id: 'req_ui_1', correlation_key: 'api:req_ui_1', cost_usd: 0.5 })]);
+    await post([api({ source: 'import', request_id: 'req_ui_1', correlation_key: 'api:req_ui_1', cost_usd: 0.5 })]);
+    await post([api({ source: 'otlp', request_id: 'req_ui_2', correlation_key: 'api:req_ui_2', cost_usd: 0.4 })]);
+    await page.goto(server.url + '/sessions/ui-fold?tab=api');
+    const head = page.locator('as-session-page .head');
+    await expect.poll(() => head.innerText(), { timeout: 5000 }).toMatch(/API calls\s+2\b/i);
+    expect(await head.innerText()).toMatch(/Cost\s+\$0\.90/i);
+
+    const rows = page.locator('as-session-page .t-api .row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const folded = page.locator('as-session-page .t-api .row.folded');
+    expect(await folded.count()).toBe(1);
+    expect(await folded.getAttribute('data-source')).toBe('import');
+    expect(await folded.innerText()).toContain('also seen via otlp');
+    const tab = (name: string) => page.locator('as-session-page [role="tab"]', { hasText: name });
+    expect(await tab('API calls').locator('.count').innerText()).toBe('2');
+    expect(await tab('API calls').getAttribute('title')).toContain('1 more sighting');
+    expect(await page.locator('as-session-page .api-sum').innerText()).toMatch(/^2 calls · \$0\.90/);
+    // The tool call from the hook and from OTel (posted above): one call, two rows.
+    expect(await tab('Tool calls').locator('.count').innerText()).toBe('1');
+    await shot('session-folded');
+    await tab('Tool calls').click();
+    await expect.poll(() => page.locator('as-session-page .t-tools .row').count()).toBe(2);
+    expect(await page.locator('as-session-page .t-tools .row.folded').getAttribute('data-source')).toBe('otlp');
   });
 
   it('shows tool calls, error rates and latency', async () => {

@@ -62,6 +62,16 @@ export function when(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : '–';
 }
 
+const dateTimeYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+/** Time of day for today's instants; date and time for any other day (the year only if not this one). */
+export function stamp(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return time.format(d);
+  return d.getFullYear() === now.getFullYear() ? dateTime.format(d) : dateTimeYear.format(d);
+}
+
 export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '–';
   const d = now - Date.parse(iso);

@@ -203,6 +203,35 @@ export const shared = css`
   .row.error {
     background: color-mix(in srgb, var(--err) 7%, transparent);
   }
+  /* A sighting already counted from another source: listed, but not in counts or sums. */
+  .row.folded > *,
+  .row.folded .dim {
+    opacity: 0.5;
+  }
+  .row.folded > .keep {
+    opacity: 1;
+  }
+  .tag {
+    display: inline-block;
+    padding: 0 5px;
+    margin-right: 6px;
+    border: 1px solid var(--border);
+    border-radius: 8px;
+    font-size: 10.5px;
+    line-height: 15px;
+    color: var(--muted);
+    white-space: nowrap;
+    vertical-align: 1px;
+  }
+  .tag.import {
+    border-color: color-mix(in srgb, var(--accent) 45%, transparent);
+    color: var(--accent);
+  }
+  /* A breakdown row for events without that dimension (the server's '' key). */
+  .none {
+    color: var(--faint);
+    font-style: italic;
+  }
   .bar {
     height: 6px;
     border-radius: 3px;

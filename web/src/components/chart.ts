@@ -14,7 +14,12 @@ export interface ChartSeries {
   kind: 'bars' | 'line';
   scale?: 'y' | 'y2';
   format?: (v: number) => string;
+  /** Counts (events, tokens): the axis ticks only whole numbers, never 0.5 shown as "1". */
+  integer?: boolean;
 }
+
+/** Tick steps for integer axes: 1, 2, 5, 10, 20, 50, … */
+const INTEGER_INCRS = Array.from({ length: 13 }, (_, p) => [1, 2, 5].map((m) => m * 10 ** p)).flat();
 
 export class TimeChart extends LitElement {
   static override properties = {
@@ -130,7 +135,13 @@ export class TimeChart extends LitElement {
       size: 56,
       grid: { stroke: grid, width: 1, show: side === 3 },
       ticks: { show: false },
-      values: (_u: uPlot, vals: number[]) => vals.map((v) => (s?.format ? s.format(v) : String(v))),
+      ...(s?.integer ? { incrs: INTEGER_INCRS } : {}),
+      values: (_u: uPlot, vals: number[]) => {
+        const labels = vals.map((v) => (s?.format ? s.format(v) : String(v)));
+        // The drawn labels, readable by tests (the axis itself is canvas pixels).
+        this.dataset[side === 3 ? 'yTicks' : 'y2Ticks'] = labels.join(',');
+        return labels;
+      },
     });
 
     const opts: uPlot.Options = {

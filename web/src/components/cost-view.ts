@@ -12,7 +12,7 @@ import './chart.js';
 
 const SERIES: ChartSeries[] = [
   { label: 'Cost', color: '--accent', kind: 'bars', scale: 'y', format: (v) => usd(v) },
-  { label: 'Tokens', color: '--claude', kind: 'line', scale: 'y2', format: (v) => tokens(v) },
+  { label: 'Tokens', color: '--claude', kind: 'line', scale: 'y2', format: (v) => tokens(v), integer: true },
 ];
 const RANGES = ['24h', '7d', '30d', '90d', 'all'];
 
@@ -80,7 +80,8 @@ export class CostView extends LitElement {
   private chartFor: unknown = null;
   private chartData: [number[], number[], number[]] = [[], [], []];
 
-  private breakdown<K extends string>(title: string, rows: Array<Counters & Record<K, string>>, key: K, label = (v: string) => v || '(none)') {
+  /** The server rolls events without a project/branch/model up under the key '' ("(no project)"). */
+  private breakdown<K extends string>(title: string, rows: Array<Counters & Record<K, string>>, key: K, label = (v: string) => v) {
     const max = Math.max(1e-9, ...rows.map((r) => r.cost_usd));
     const total = rows.reduce((s, r) => s + r.cost_usd, 0);
     return html`<section class="panel" aria-label="Cost by ${title}">
@@ -89,7 +90,9 @@ export class CostView extends LitElement {
       ${rows.length === 0 ? html`<div class="empty">No usage in this range.</div>` : null}
       ${rows.slice(0, 12).map(
         (r) => html`<div class="bk">
-          <span class="ellipsis ${key === 'agent_type' ? 'badge' : ''}" style=${key === 'agent_type' ? `--c:${agentColor(String(r[key]))}` : ''} title=${String(r[key])}>${label(String(r[key] ?? ''))}</span>
+          ${r[key]
+            ? html`<span class="ellipsis ${key === 'agent_type' ? 'badge' : ''}" style=${key === 'agent_type' ? `--c:${agentColor(String(r[key]))}` : ''} title=${String(r[key])}>${label(String(r[key]))}</span>`
+            : html`<span class="ellipsis none" title=${`Events that carry no ${title}`}>(no ${title})</span>`}
           <span title="${total ? ((r.cost_usd / total) * 100).toFixed(1) : 0}%"><span class="bar" style="display:block;width:${(r.cost_usd / max) * 100}%"></span></span>
           <span class="num">${usd(r.cost_usd)}</span>
           <span class="num">${tokens(r.total_tokens)}</span>

@@ -26,7 +26,8 @@ function agents(base: string): Agent[] {
         'export CLAUDE_CODE_ENABLE_TELEMETRY=1',
         'export OTEL_LOGS_EXPORTER=otlp',
         'export OTEL_METRICS_EXPORTER=otlp',
-        'export OTEL_EXPORTER_OTLP_PROTOCOL=http/json',
+        'export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
+        'export OTEL_LOGS_EXPORT_INTERVAL=2000',
         `export OTEL_EXPORTER_OTLP_ENDPOINT=${base}`,
       ].join('\n'),
     },
@@ -37,9 +38,9 @@ function agents(base: string): Agent[] {
       manualTitle: 'or telemetry only: in ~/.codex/config.toml',
       manual: [
         '[otel]',
-        `exporter = { otlp-http = { endpoint = "${base}/v1/logs", protocol = "json" } }`,
-        `metrics_exporter = { otlp-http = { endpoint = "${base}/v1/metrics", protocol = "json" } }`,
-        `trace_exporter = { otlp-http = { endpoint = "${base}/v1/traces", protocol = "json" } }`,
+        `exporter = { otlp-http = { endpoint = "${base}/v1/logs", protocol = "binary" } }`,
+        `metrics_exporter = { otlp-http = { endpoint = "${base}/v1/metrics", protocol = "binary" } }`,
+        `trace_exporter = { otlp-http = { endpoint = "${base}/v1/traces", protocol = "binary" } }`,
       ].join('\n'),
     },
     {

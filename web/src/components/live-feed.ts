@@ -1,15 +1,21 @@
-/** The live feed: newest events first, capped at AGENTSTATS_MAX_FEED, with pause/resume and filters. */
+/**
+ * The live feed: events in the order they arrived (newest arrival first), capped at
+ * AGENTSTATS_MAX_FEED, with pause/resume and filters. Arrival is not event time: an import of old
+ * transcripts arrives now, so rows not from today show their date and imported rows are tagged.
+ */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { setParams, hrefFor } from '../router.js';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, clock, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, tokens, usd } from '../format.js';
+import { agentColor, agentLabel, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, stamp, tokens, usd, when } from '../format.js';
+import { foldedIn, type FoldMap } from '../folded.js';
+import { foldTag, importTag } from './row-tags.js';
 import type { StoredEvent } from '../types.js';
 import './virtual-list.js';
 import { FocusFilterController } from './list-controls.js';
 
-const COLS = '62px 104px 112px minmax(120px,1fr) 64px 64px 64px 76px';
+const COLS = '92px 104px 112px minmax(120px,1fr) 64px 64px 64px 76px';
 
 export class LiveFeed extends LitElement {
   static override styles = [
@@ -43,6 +49,14 @@ export class LiveFeed extends LitElement {
   private filterFocus = new FocusFilterController(this);
   private lastFilterKey = '';
   private cache: { feed: StoredEvent[]; key: string; rows: StoredEvent[] } | null = null;
+  private folds: { feed: StoredEvent[]; map: FoldMap } | null = null;
+
+  /** Folded sightings among the events the feed holds (see folded.ts). */
+  private foldMap(): FoldMap {
+    const feed = store.state.feed;
+    if (!this.folds || this.folds.feed !== feed) this.folds = { feed, map: foldedIn(feed) };
+    return this.folds.map;
+  }
 
   private rows(): StoredEvent[] {
     const p = store.state.route.params;
@@ -60,7 +74,7 @@ export class LiveFeed extends LitElement {
               (!agent || e.agent_type === agent) &&
               (!type || e.event_type === type) &&
               (!q ||
-                [e.event_type, e.tool_name, e.model, e.session_id, e.project, e.branch, e.agent_type, e.status]
+                [e.event_type, e.tool_name, e.model, e.session_id, e.project, e.branch, e.agent_type, e.status, e.source]
                   .some((v) => v && v.toLowerCase().includes(q))),
           );
     this.cache = { feed, key, rows };
@@ -73,11 +87,14 @@ export class LiveFeed extends LitElement {
 
   private renderRow = (e: StoredEvent) => {
     const fresh = Date.now() - Date.parse(e.created_at) < 1500;
-    return html`<a class="row ${isError(e) ? 'error' : ''} ${fresh ? 'fresh' : ''}" role="link" href=${hrefFor('session', e.session_id)} data-seq=${e.seq} title=${e.event_id}>
-      <span class="num muted">${clock(eventTime(e))}</span>
+    const fold = this.foldMap().get(e);
+    const at = eventTime(e);
+    return html`<a class="row ${isError(e) ? 'error' : ''} ${fresh ? 'fresh' : ''} ${fold ? 'folded' : ''}" role="link" href=${hrefFor('session', e.session_id)} data-seq=${e.seq} data-source=${e.source}
+      title=${`${e.event_id} · happened ${when(at)} · arrived ${when(e.created_at)} via ${e.source}`}>
+      <span class="num muted">${stamp(at)}</span>
       <span class="badge ellipsis" style="--c:${agentColor(e.agent_type)}">${agentLabel(e.agent_type)}</span>
       <span class="type ellipsis">${e.event_type}</span>
-      <span class="ellipsis ${isError(e) ? 'err' : ''}">${eventSummary(e)}</span>
+      <span class="ellipsis keep ${isError(e) ? 'err' : ''}">${importTag(e)}${foldTag(e, fold)}<span class="dim">${eventSummary(e)}</span></span>
       <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span>
       <span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
       <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span>
@@ -105,7 +122,8 @@ export class LiveFeed extends LitElement {
     const setFilter = (k: string) => (e: Event) => setParams({ [k]: (e.target as HTMLSelectElement).value || undefined });
     return html`
       <div class="toolbar">
-        <h2 style="margin:0">Live feed <span class="hint" title=${`The feed keeps the newest ${num(store.maxFeed)} events; every event stays stored.`}>${this.countHint(rows.length)}</span></h2>
+        <h2 style="margin:0">Live feed <span class="hint" title=${`The feed keeps the newest ${num(store.maxFeed)} events; every event stays stored.`}>${this.countHint(rows.length)}</span>
+          <span class="hint" title="Newest arrival on top. An import of old history arrives now: its rows show their own date and an “imported” tag.">· by arrival</span></h2>
         ${s.paused && s.held.length ? html`<span class="new" role="status">${s.held.length} new</span>` : null}
         <span class="spacer"></span>
         <input
@@ -117,11 +135,11 @@ export class LiveFeed extends LitElement {
         />
         <select aria-label="Agent" @change=${setFilter('agent')}>
           <option value="" ?selected=${!p.agent}>All agents</option>
-          ${(opts?.agent_types ?? []).map((a) => html`<option value=${a} ?selected=${p.agent === a}>${agentLabel(a)}</option>`)}
+          ${(opts?.agent_types ?? []).filter(Boolean).map((a) => html`<option value=${a} ?selected=${p.agent === a}>${agentLabel(a)}</option>`)}
         </select>
         <select aria-label="Event type" @change=${setFilter('type')}>
           <option value="" ?selected=${!p.type}>All types</option>
-          ${(opts?.event_types ?? []).map((t) => html`<option value=${t} ?selected=${p.type === t}>${t}</option>`)}
+          ${(opts?.event_types ?? []).filter(Boolean).map((t) => html`<option value=${t} ?selected=${p.type === t}>${t}</option>`)}
         </select>
         <button @click=${() => store.setPaused(!s.paused)} aria-pressed=${s.paused ? 'true' : 'false'} title="Pause or resume (p)">
           ${s.paused ? '▶ Resume' : '❚❚ Pause'}

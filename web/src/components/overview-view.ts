@@ -1,9 +1,9 @@
 /** Overview: the numbers that matter now, the last 24 hours, what is running, and the live feed. */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type TemplateResult } from 'lit';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, ago, duration, num, pct, shortId, tokens, usd } from '../format.js';
+import { agentColor, agentLabel, ago, clock, duration, num, pct, shortId, tokens, usd } from '../format.js';
 import { hrefFor } from '../router.js';
 import { fillTimeline } from '../timeline.js';
 import type { ChartSeries } from './chart.js';
@@ -12,9 +12,15 @@ import './live-feed.js';
 import './empty-state.js';
 
 const SERIES: ChartSeries[] = [
-  { label: 'Events', color: '--accent', kind: 'bars', scale: 'y', format: (v) => tokens(v) },
+  { label: 'Events', color: '--accent', kind: 'bars', scale: 'y', format: (v) => tokens(v), integer: true },
   { label: 'Cost', color: '--claude', kind: 'line', scale: 'y2', format: (v) => usd(v) },
 ];
+
+/** Time left in a block, to the minute ("3h 12m", "31m"): the card has no room for seconds. */
+function minutesLeft(msLeft: number): string {
+  const m = Math.max(0, Math.ceil(msLeft / 60_000));
+  return m < 60 ? `${m}m` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
 
 export class OverviewView extends LitElement {
   static override styles = [
@@ -47,6 +53,11 @@ export class OverviewView extends LitElement {
         white-space: nowrap;
         overflow: hidden;
         text-overflow: ellipsis;
+      }
+      .value .proj {
+        font-size: 14px;
+        font-weight: 500;
+        color: var(--muted);
       }
       .value.err {
         color: var(--err);
@@ -96,7 +107,7 @@ export class OverviewView extends LitElement {
   private chartFor: unknown = null;
   private chartData: [number[], number[], number[]] = [[], [], []];
 
-  private card(label: string, value: string, sub: string, opts: { err?: boolean; title?: string } = {}) {
+  private card(label: string, value: string | TemplateResult, sub: string, opts: { err?: boolean; title?: string } = {}) {
     return html`<div class="panel card" title=${opts.title ?? ''}>
       <div class="label">${label}</div>
       <div class="value ${opts.err ? 'err' : ''}">${value}</div>
@@ -124,11 +135,16 @@ export class OverviewView extends LitElement {
       )}
       ${this.card(
         'This block',
-        block ? usd(block.cost_usd) : '–',
+        // The projection sits beside the value, so the sub line stays short enough for a narrow card.
         block
-          ? `${usd(block.burn_usd_per_hour)}/h · ${duration(Date.parse(block.end) - Date.now())} left${block.projected_usd !== null ? ` · → ${usd(block.projected_usd)}` : ''}`
-          : 'no active 5-hour block',
-        { title: '5-hour usage block' },
+          ? html`${usd(block.cost_usd)}${block.projected_usd !== null ? html` <span class="proj">→ ${usd(block.projected_usd)}</span>` : null}`
+          : '–',
+        block ? `${usd(block.burn_usd_per_hour)}/h · ${minutesLeft(Date.parse(block.end) - Date.now())} left` : 'no active 5-hour block',
+        {
+          title: block
+            ? `5-hour usage block until ${clock(block.end).slice(0, 5)}: ${usd(block.cost_usd)} so far, burning ${usd(block.burn_usd_per_hour)}/h${block.projected_usd !== null ? `, projected ${usd(block.projected_usd)} at its end` : ''}`
+            : '5-hour usage block',
+        },
       )}
       ${this.card('Error rate', pct(st?.error_rate), `${num(st?.error_count)} errors`, { err: (st?.error_rate ?? 0) > 0.05 })}
     </section>`;

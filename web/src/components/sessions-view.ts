@@ -83,7 +83,7 @@ export class SessionsView extends LitElement {
   private renderRow = (s: SessionRow) => html`<a class="row" href=${hrefFor('session', s.session_id)} title=${s.session_id}>
     <span>${statusPill(s.status)}</span>
     <span class="badge ellipsis" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span>
-    <span class="ellipsis">${s.parent_session_id ? html`<span class="sub" title="subagent">↳</span>` : null}${s.project ?? html`<span class="mono muted">${shortId(s.session_id)}</span>`}</span>
+    <span class="ellipsis">${s.parent_session_id ? html`<span class="sub" title="subagent">↳</span>` : null}${s.project || html`<span class="mono muted">${shortId(s.session_id)}</span>`}</span>
     <span class="ellipsis muted">${s.branch ?? ''}</span>
     <span class="ellipsis muted">${s.models.join(', ')}</span>
     <span class="num muted">${when(s.first_seen)}</span>
@@ -95,6 +95,8 @@ export class SessionsView extends LitElement {
 
   private select(param: string, label: string, values: string[], show: (v: string) => string = (v) => v) {
     const current = store.state.route.params[param] ?? '';
+    // '' is the breakdowns' "(no project)" key, never a value to filter on.
+    values = values.filter((v) => v !== '');
     // A deep link may name a value the options do not list (yet): still show it as chosen.
     if (current && !values.includes(current)) values = [current, ...values];
     return html`<select aria-label=${label} @change=${(e: Event) => setParams({ [param]: (e.target as HTMLSelectElement).value || undefined })}>
@@ -135,7 +137,9 @@ export class SessionsView extends LitElement {
           ? html`<div class="more"><button @click=${() => store.loadSessions(false, true)} ?disabled=${list.loading}>Load older sessions</button></div>`
           : null}
       </div>
-      <p class="hint">* part of the session's tokens have no known price; the cost shown covers the priced part.</p>
+      ${rows.some((r) => r.unpriced_tokens > 0)
+        ? html`<p class="hint unpriced-note">* part of the session's tokens have no known price; the cost shown covers the priced part.</p>`
+        : null}
     `;
   }
 }
