@@ -86,6 +86,27 @@ describe('native ingest and query API', () => {
     ]);
   });
 
+  it('prices from the metadata as sent, before truncation cuts it', async () => {
+    // 1-hour cache writes cost more than 5-minute ones; the split travels in metadata. With 3,000
+    // small keys ahead of it, truncation would drop it: the cost must not change.
+    const tokens = { event_type: 'api_request', model: 'claude-haiku-4-5', tokens_in: 1000, tokens_out: 100, cache_write_tokens: 100_000 };
+    const split = { cache_creation_1h_tokens: 100_000, cache_creation_5m_tokens: 0 };
+    const filler = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i]));
+    const res = await server.post('/api/events/batch', {
+      events: [
+        ev({ ...tokens, event_id: 'price-small', session_id: 'pricing', metadata: split }),
+        ev({ ...tokens, event_id: 'price-big', session_id: 'pricing', metadata: { ...filler, ...split } }),
+      ],
+    });
+    expect(res.body.ids).toEqual(['price-small', 'price-big']);
+    const events = (await server.get('/api/events?session_id=pricing')).body.events;
+    const cost = (id: string) => events.find((e: { event_id: string }) => e.event_id === id);
+    expect(cost('price-big').payload_truncated).toBe(1);
+    expect(cost('price-big').metadata.cache_creation_1h_tokens).toBeUndefined(); // cut by truncation…
+    expect(cost('price-big').cost_usd).toBe(cost('price-small').cost_usd); // …after pricing read it
+    expect(cost('price-small').cost_source).toBe('computed');
+  });
+
   it('stores a single event and generates an id when none is given', async () => {
     const res = await server.post('/api/events', ev({ session_id: 'single', event_type: 'notification' }));
     expect(res.status).toBe(201);
