@@ -261,6 +261,15 @@ describe('Codex installer --with-otel', () => {
     expect(result.stderr).toBe('');
     expect(readFileSync(toml, 'utf8')).toBe(own);
 
+    // The /api/otel mount, localhost and a trailing slash reach AgentStats just as well.
+    const viaApi = own.replace(/http:\/\/127\.0\.0\.1:(\d+)\/v1\//g, 'http://localhost:$1/api/otel/v1/').replace(/\/logs"/, '/logs/"');
+    expect(viaApi).not.toBe(own);
+    writeFileSync(toml, viaApi);
+    const api = install('codex', home, ['--with-otel']);
+    expect(api.status, api.stderr).toBe(0);
+    expect(api.stderr).toBe('');
+    expect(readFileSync(toml, 'utf8')).toBe(viaApi);
+
     writeFileSync(toml, 'model = = "x"\n');
     const bad = install('codex', home, ['--with-otel']);
     expect(bad.status).toBe(1);

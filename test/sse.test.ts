@@ -67,6 +67,16 @@ describe('GET /api/stream', () => {
 
     const session = s.json('session_update').at(-1);
     expect(session).toMatchObject({ session_id: 'sse-s1', status: 'active', event_count: 2, tool_count: 1, api_request_count: 1, tokens_in: 100, cost_usd: 0.01 });
+    // A second sighting of a counted occurrence arrives marked, as /api/events shows it.
+    const key = 'tool:sse-s1:toolu_sse_1';
+    await post(server, [ev({ tool_name: 'Grep', correlation_key: key, source: 'hook' })]);
+    await post(server, [ev({ tool_name: 'Grep', correlation_key: key, source: 'otlp' })]);
+    await s.waitFor(() => s.json('event').filter((e) => e.correlation_key === key).length === 2);
+    const sightings = s.json('event').filter((e) => e.correlation_key === key);
+    expect(sightings.map((e) => [e.source, e.metadata.counted_elsewhere ?? false])).toEqual([
+      ['hook', false],
+      ['otlp', true],
+    ]);
     // Only event messages carry an id: the browser's Last-Event-ID stays an event seq.
     expect(s.messages.filter((m) => m.event !== 'event' && m.id !== null)).toEqual([]);
     await closeAll();

@@ -34,7 +34,8 @@ export function dedupeAudit(sourceRows: Row[], folded: Record<string, number>): 
 /** Models with unpriced tokens (unknown to the price table): shown, never silently $0. */
 export function unpricedModels(modelRows: Row[]): Array<{ model: string; unpriced_tokens: number }> {
   return modelRows
-    .filter((row) => Number(row.unpriced_tokens ?? 0) > 0)
+    // '' holds events that name no model: unpriced for want of a model, counted in unpriced_tokens.
+    .filter((row) => row.key !== '' && Number(row.unpriced_tokens ?? 0) > 0)
     .map((row) => ({ model: String(row.key), unpriced_tokens: Number(row.unpriced_tokens) }))
     .sort((a, b) => b.unpriced_tokens - a.unpriced_tokens);
 }

@@ -35,7 +35,8 @@ export const DIMENSIONS: ReadonlyArray<[string, (e: CanonicalEvent) => string | 
   ['all', () => ''],
   ['agent', (e) => e.agent_type],
   // Events without a model/project/branch are rolled up under '' so every breakdown adds up to the
-  // total; the API shows '' as "none" and filter options leave it out.
+  // total; the API returns '' as it is (the dashboard labels it "no model" etc.) and filter options
+  // leave it out.
   ['model', (e) => e.model ?? ''],
   ['project', (e) => e.project ?? ''],
   ['branch', (e) => e.branch ?? ''],

@@ -28,7 +28,11 @@ const isTable = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) 
 /** Whether the user's own value for `key` already sends that signal to AgentStats. */
 function reachesUs(value, url, key) {
   const http = isTable(value) ? value['otlp-http'] : undefined;
-  return isTable(http) && http.endpoint === `${url}/v1/${SIGNAL[key]}`;
+  if (!isTable(http) || typeof http.endpoint !== 'string') return false;
+  // Both mounts serve OTLP (/v1/… and /api/otel/v1/…); localhost and 127.0.0.1 are the same server.
+  const loose = (u) => u.replace(/\/+$/, '').replace('://localhost', '://127.0.0.1');
+  const endpoint = loose(http.endpoint);
+  return [`${url}/v1/${SIGNAL[key]}`, `${url}/api/otel/v1/${SIGNAL[key]}`].some((ok) => loose(ok) === endpoint);
 }
 
 function parsesAs(text, want) {

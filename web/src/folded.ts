@@ -3,9 +3,9 @@
  * by several sources carries one correlation_key, and the server counts only the first sighting.
  * The others are still listed, but must not add to counts or sums on screen either.
  *
- * Events read from /api/events carry `metadata.counted_elsewhere: true` when folded. Events that
- * arrive over the live stream are sent as committed, without that flag, so a list also infers it:
- * among the events it holds, the lowest seq with a key is the counted one (the server's own rule).
+ * Folded events carry `metadata.counted_elsewhere: true`, read from /api/events or pushed over the
+ * live stream. A list also infers it for events without the flag: among the events it holds, the
+ * lowest seq with a key is the counted one (the server's own rule).
  */
 import type { StoredEvent } from './types.js';
 

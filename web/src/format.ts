@@ -62,7 +62,13 @@ export function when(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : '–';
 }
 
-const dateTimeYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateTimeYear = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /** Time of day for today's instants; date and time for any other day (the year only if not this one). */
 export function stamp(iso: string | null | undefined, now = new Date()): string {
