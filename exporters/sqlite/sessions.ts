@@ -96,33 +96,7 @@ export class SessionWriter {
 
 /** The row's values in COLUMNS order (positional binding is cheaper than named). */
 function sessionValues(row: SessionRow): unknown[] {
-  return [
-    row.session_id,
-    row.agent_type,
-    row.status,
-    row.project,
-    row.branch,
-    row.cwd,
-    JSON.stringify(row.models),
-    row.parent_session_id,
-    row.first_seen,
-    row.last_seen,
-    row.ended_at,
-    row.end_reason,
-    row.event_count,
-    row.prompt_count,
-    row.tool_count,
-    row.error_count,
-    row.api_request_count,
-    row.tokens_in,
-    row.tokens_out,
-    row.cache_read_tokens,
-    row.cache_write_tokens,
-    row.reasoning_tokens,
-    row.cost_usd,
-    row.unpriced_tokens,
-    JSON.stringify(row.metadata),
-  ];
+  return COLUMNS.map((col) => (col === 'models' || col === 'metadata' ? JSON.stringify(row[col]) : row[col]));
 }
 
 function newSession(event: CanonicalEvent, activityIso: string): SessionRow {

@@ -159,51 +159,12 @@ export class Writer {
 
 /** Counter values in COUNTER_COLUMNS order. */
 function counterValues(c: Counters): number[] {
-  return [
-    c.events,
-    c.errors,
-    c.tokens_in,
-    c.tokens_out,
-    c.cache_read_tokens,
-    c.cache_write_tokens,
-    c.reasoning_tokens,
-    c.cost_usd,
-    c.unpriced_tokens,
-    c.api_requests,
-  ];
+  return COUNTER_COLUMNS.map((col) => c[col]);
 }
 
-/** The event's row values in EVENT_COLUMNS order. */
+/** The event's row values in EVENT_COLUMNS order (ts and metadata are derived, the rest as is). */
 function toRow(e: CanonicalEvent, tsMs: number): unknown[] {
-  return [
-    e.event_id,
-    e.session_id,
-    e.agent_type,
-    e.event_type,
-    e.source,
-    e.tool_name,
-    e.status,
-    e.model,
-    e.project,
-    e.branch,
-    e.cwd,
-    e.tokens_in,
-    e.tokens_out,
-    e.cache_read_tokens,
-    e.cache_write_tokens,
-    e.reasoning_tokens,
-    e.cost_usd,
-    e.cost_source,
-    e.duration_ms,
-    tsMs,
-    e.client_timestamp,
-    e.created_at,
-    e.parent_session_id,
-    e.request_id,
-    e.prompt_id,
-    e.tool_use_id,
-    e.correlation_key,
-    JSON.stringify(e.metadata),
-    e.payload_truncated,
-  ];
+  return EVENT_COLUMNS.map((col) =>
+    col === 'ts' ? tsMs : col === 'metadata' ? JSON.stringify(e.metadata) : e[col],
+  );
 }
