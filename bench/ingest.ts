@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
-import { validateEvent, type CanonicalEvent } from '../collector/event.js';
+import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
 import { assertLoopbackUrl, OptionReader, parseFlags } from './lib/options.js';
 import { ingestWorkload, type IdKind } from './lib/workload.js';
 import { makeTempDir, startServer, type BenchServer } from './lib/server.js';

@@ -15,11 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from '../collector/config.js';
-import { Pipeline } from '../collector/pipeline.js';
-import { createProcessorPool } from '../collector/pool.js';
-import { builtinProcessors } from '../collector/builtins.js';
-import { validateEvent, type CanonicalEvent } from '../collector/event.js';
+import { loadConfig } from '../collector/config/index.js';
+import { Pipeline } from '../collector/core/pipeline.js';
+import { createProcessorPool } from '../collector/core/pool.js';
+import { defaultConfig } from '../collector/service/default-config.js';
+import { resolveComponents } from '../collector/service/resolve.js';
+import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
 import { OptionReader, parseFlags } from './lib/options.js';
 import { ingestWorkload } from './lib/workload.js';
 import { makeTempDir } from './lib/server.js';
@@ -58,10 +59,25 @@ interface Row {
   pool_share: number;
 }
 
+const silentLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => void process.stderr.write(m + '\n'),
+};
+
 async function main(): Promise<void> {
   const dir = makeTempDir();
-  const app = loadConfig({ AGENTSTATS_DB_PATH: path.join(dir, 'x.db'), AGENTSTATS_LOG_LEVEL: 'silent' });
-  const pool = createProcessorPool(app, builtinProcessors.map((p) => ({ ...p, config: {} })));
+  // The default pipeline's processors, configured exactly as `npm start` runs them.
+  const loaded = loadConfig({ defaults: defaultConfig(), env: {}, cwd: dir });
+  const chain = loaded.config.service.pipelines.events.processors;
+  const components = await resolveComponents(loaded);
+  const specs = chain.map((id) => {
+    const c = components.find((x) => x.kind === 'processor' && x.id === id)!;
+    return { id, module: c.module, config: c.config, baseDir: dir };
+  });
+  const app = { workers: loaded.config.service.workers };
+  const pool = createProcessorPool(specs, app.workers, silentLogger);
   const store = openStore(path.join(dir, 'bench.db'));
   const rows: Row[] = [];
   let loop: LoopResult | null = null;
@@ -146,8 +162,7 @@ async function closedLoop(pool: ReturnType<typeof createProcessorPool>, store: R
   let groups = 0;
   // Count groups: each one is one pool.run call.
   const countingPool = { run: (events: CanonicalEvent[]) => (groups++, pool.run(events)), close: () => pool.close() };
-  const logger = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(m + '\n') };
-  const pipeline = new Pipeline({ pool: countingPool, store, exporters: [], logger, maxQueueEvents: 10_000_000 });
+  const pipeline = new Pipeline({ pool: countingPool, writer: store, exporters: [], logger: silentLogger, maxQueueEvents: 10_000_000 });
   let next = 0;
   const started = performance.now();
   await Promise.all(

@@ -12,7 +12,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../collector/paths.js';
+import { projectRoot } from '../collector/core/paths.js';
 import { fromLiteLlm } from '../processors/cost/litellm.js';
 import type { PriceTable } from '../processors/cost/types.js';
 

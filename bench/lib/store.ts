@@ -4,7 +4,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { SqliteStore } from '../../exporters/sqlite/store.js';
 import { historyChunks, type IdKind } from './workload.js';
 import { Samples, round } from './stats.js';

@@ -4,7 +4,7 @@
  * generate them, or random v4 to show what random keys cost the indexes.
  */
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { rng, weighted } from './stats.js';
 
 export type IdKind = 'v7' | 'v4';

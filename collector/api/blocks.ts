@@ -1,6 +1,6 @@
 /** GET /api/stats/blocks: 5-hour billing blocks with burn rate and projected block total. */
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store.js';
+import type { StatsReader } from '../core/storage.js';
 import { TIME_PARAM } from './params.js';
 
 const blocksSchema = {
@@ -21,7 +21,7 @@ interface BlocksQuerystring {
   limit: number;
 }
 
-export function registerBlocksRoutes(server: FastifyInstance, store: Store, now: () => Date = () => new Date()): void {
+export function registerBlocksRoutes(server: FastifyInstance, store: StatsReader, now: () => Date = () => new Date()): void {
   server.get<{ Querystring: BlocksQuerystring }>(
     '/api/stats/blocks',
     { schema: { querystring: blocksSchema } },

@@ -1,6 +1,6 @@
 /** GET /api/events: newest first, filtered, paged with an opaque cursor. */
 import type { FastifyInstance } from 'fastify';
-import type { EventQuery, Store } from '../store.js';
+import type { EventQuery, EventReader } from '../core/storage.js';
 import { TIME_PARAM } from './params.js';
 
 const FILTERS = ['agent_type', 'event_type', 'tool_name', 'session_id', 'branch', 'model', 'source', 'project', 'status'] as const;
@@ -19,7 +19,7 @@ const querySchema = {
 
 type Query = Partial<Record<(typeof FILTERS)[number] | 'since' | 'until' | 'cursor', string>> & { limit: number };
 
-export function registerEventRoutes(server: FastifyInstance, store: Store): void {
+export function registerEventRoutes(server: FastifyInstance, store: EventReader): void {
   server.get<{ Querystring: Query }>('/api/events', { schema: { querystring: querySchema } }, async (request) => {
     const q = request.query;
     const query: EventQuery = { limit: q.limit };

@@ -1,20 +1,34 @@
-/** GET /api/health: liveness plus the few numbers an operator checks first. */
+/** GET /api/health: liveness, the numbers an operator checks first, and each component's counts. */
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store.js';
+import type { EventReader } from '../core/storage.js';
 
-export interface HealthSources {
-  store: Store;
-  startedAt: Date;
-  queueDepth(): number;
-  version: string;
+export interface ComponentHealth {
+  id: string;
+  kind: string;
+  accepted: number;
+  refused: number;
+  failed: number;
+  duplicate: number;
 }
 
-export function registerHealthRoute(server: FastifyInstance, h: HealthSources): void {
-  server.get('/api/health', async () => ({
-    status: 'ok',
-    version: h.version,
-    uptime_s: Math.round((Date.now() - h.startedAt.getTime()) / 1000),
-    events: h.store.eventCount(),
-    queue_depth: h.queueDepth(),
-  }));
+export interface HealthSources {
+  startedAt: Date;
+  version: string;
+  pipelines(): Array<{ name: string; queue_depth: number }>;
+  components(): Promise<ComponentHealth[]>;
+}
+
+export function registerHealthRoute(server: FastifyInstance, events: EventReader, h: HealthSources): void {
+  server.get('/api/health', async () => {
+    const pipelines = h.pipelines();
+    return {
+      status: 'ok',
+      version: h.version,
+      uptime_s: Math.round((Date.now() - h.startedAt.getTime()) / 1000),
+      events: events.eventCount(),
+      queue_depth: pipelines.reduce((n, p) => n + p.queue_depth, 0),
+      pipelines,
+      components: await h.components(),
+    };
+  });
 }

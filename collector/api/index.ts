@@ -1,16 +1,21 @@
-/** The read API: routes hold no SQL, only calls on the Store. */
+/** The read API: routes hold no SQL, only calls on the storage's typed readers. */
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store.js';
+import type { StoragePorts } from '../core/storage.js';
 import { registerEventRoutes } from './events.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerStatsRoutes } from './stats.js';
 import { registerHealthRoute, type HealthSources } from './health.js';
 import { registerBlocksRoutes } from './blocks.js';
 
-export function registerApi(server: FastifyInstance, store: Store, health: HealthSources): void {
-  registerEventRoutes(server, store);
-  registerSessionRoutes(server, store);
-  registerStatsRoutes(server, store);
-  registerBlocksRoutes(server, store);
-  registerHealthRoute(server, health);
+export interface ApiSources extends HealthSources {
+  /** A fact a component published (e.g. `pricing`), or null. */
+  info(name: string): unknown;
+}
+
+export function registerApi(server: FastifyInstance, storage: StoragePorts, sources: ApiSources): void {
+  registerEventRoutes(server, storage.events);
+  registerSessionRoutes(server, storage.sessions, storage.events);
+  registerStatsRoutes(server, storage.stats, sources.info);
+  registerBlocksRoutes(server, storage.stats);
+  registerHealthRoute(server, storage.events, sources);
 }

@@ -1,6 +1,6 @@
 /** GET /api/sessions and GET /api/sessions/:id. */
 import type { FastifyInstance } from 'fastify';
-import type { SessionStatus, Store } from '../store.js';
+import type { EventReader, SessionReader, SessionStatus } from '../core/storage.js';
 
 const STATUS = { type: 'string', enum: ['active', 'idle', 'ended'] } as const;
 
@@ -39,7 +39,7 @@ const detailSchema = {
   },
 } as const;
 
-export function registerSessionRoutes(server: FastifyInstance, store: Store): void {
+export function registerSessionRoutes(server: FastifyInstance, store: SessionReader, events: EventReader): void {
   server.get<{ Querystring: ListQuery }>('/api/sessions', { schema: { querystring: listSchema } }, async (request, reply) => {
     const q = request.query;
     const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
@@ -66,7 +66,7 @@ export function registerSessionRoutes(server: FastifyInstance, store: Store): vo
       if (!session) return reply.code(404).send({ error: 'not_found', message: 'unknown session' });
       return {
         session,
-        events: store.listEvents({ session_id: session.session_id, limit: request.query.events }),
+        events: events.listEvents({ session_id: session.session_id, limit: request.query.events }),
         children: store.childSessions(session.session_id),
         spans: store.listSpans(session.session_id, 2000),
       };

@@ -1,6 +1,6 @@
 /** GET /api/stats, /api/stats/cost, /api/filter-options: all answered from rollups. */
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store.js';
+import type { StatsReader } from '../core/storage.js';
 import { TIME_PARAM } from './params.js';
 
 const costSchema = {
@@ -30,7 +30,7 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export function registerStatsRoutes(server: FastifyInstance, store: Store): void {
+export function registerStatsRoutes(server: FastifyInstance, store: StatsReader, info: (name: string) => unknown): void {
   server.get('/api/stats', async () => store.stats());
 
   server.get<{ Querystring: CostQuerystring }>(
@@ -41,7 +41,8 @@ export function registerStatsRoutes(server: FastifyInstance, store: Store): void
       if (!isTimeZone(q.tz)) {
         return reply.code(400).send({ error: 'bad_request', message: `querystring/tz: unknown time zone "${q.tz}"` });
       }
-      return store.costStats(q);
+      // Which price table the costs come from (published by the cost processor, when configured).
+      return { ...store.costStats(q), pricing: info('pricing') };
     },
   );
 

@@ -10,7 +10,7 @@
  *   projection (active block only) = block total + burn rate × minutes left in the block.
  */
 import type Database from 'better-sqlite3';
-import type { BlockQuery } from '../../collector/store.js';
+import type { BlockQuery } from '../../collector/core/storage.js';
 import { COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
 
 export const BLOCK_HOURS = 5;

@@ -4,7 +4,7 @@
  * so an unchanged file is skipped and an appended one is read from where the last run stopped.
  */
 import type Database from 'better-sqlite3';
-import type { ImportFileRecord } from '../../collector/store.js';
+import type { ImportFileRecord } from '../../collector/core/storage.js';
 
 interface Row {
   path: string;

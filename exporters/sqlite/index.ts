@@ -1,24 +1,69 @@
 /**
- * The SQLite exporter: durable storage, and the Store the API reads from.
+ * The SQLite exporter: durable storage. It provides the storage ports (the pipeline's batch
+ * writer, the API's readers, the importer's checkpoints, the hooks receiver's tool-start lookup)
+ * and runs the idle-session sweep, publishing the sessions it changes like any commit.
  */
-import type { ExporterFactory } from '../../collector/component.js';
+import type { ExporterFactory } from '../../collector/core/component.js';
+import type { StoragePorts } from '../../collector/core/storage.js';
 import { SqliteStore } from './store.js';
 
 export interface SqliteExporterConfig {
-  /** Overrides AGENTSTATS_DB_PATH when set. */
-  path?: string;
+  path: string;
+  /** Minutes without events before an active session is idle. */
+  session_timeout_minutes: number;
+  /** How often the idle sweep runs (ms). */
+  sweep_interval_ms: number;
 }
 
 const factory: ExporterFactory<SqliteExporterConfig> = {
   kind: 'exporter',
   type: 'sqlite',
-  defaultConfig: () => ({}),
-  create(config, ctx) {
-    const store = new SqliteStore(config.path ?? ctx.app.dbPath, {
-      now: () => ctx.clock.now(),
-      idleAfterMs: ctx.app.sessionTimeoutMinutes * 60_000,
+  description: 'Stores events, sessions, spans, metric points and rollups in one SQLite file (WAL).',
+  needsHttp: false,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      path: { type: 'string', minLength: 1, description: 'Database file (created with its folder; relative to the config file).' },
+      session_timeout_minutes: {
+        type: 'number',
+        minimum: 0.001,
+        maximum: 525600,
+        description: 'Minutes without events before a session is `idle` (decimals allowed).',
+      },
+      sweep_interval_ms: { type: 'integer', minimum: 10, maximum: 3600000, description: 'How often the idle sweep runs.' },
+    },
+  },
+  defaultConfig: () => ({ path: './data/agentstats.db', session_timeout_minutes: 30, sweep_interval_ms: 30000 }),
+  create(config, host) {
+    const idleAfterMs = config.session_timeout_minutes * 60_000;
+    const store = new SqliteStore(config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path), {
+      now: () => host.clock.now(),
+      idleAfterMs,
     });
-    return { store, shutdown: () => store.close() };
+    const storage: StoragePorts = {
+      writer: store,
+      events: store,
+      sessions: store,
+      stats: store,
+      checkpoints: store,
+      toolStarts: store,
+    };
+    let sweep: NodeJS.Timeout | undefined;
+    return {
+      storage,
+      start() {
+        sweep = setInterval(() => {
+          const idle = store.markIdleSessions(new Date(host.clock.now().getTime() - idleAfterMs));
+          if (idle.length > 0) host.publish({ events: [], sessions: idle });
+        }, config.sweep_interval_ms);
+        sweep.unref();
+      },
+      shutdown() {
+        clearInterval(sweep);
+        store.close();
+      },
+    };
   },
 };
 

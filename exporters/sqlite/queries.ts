@@ -9,7 +9,7 @@ import type {
   SessionRow,
   SpanRecord,
   StoredEvent,
-} from '../../collector/store.js';
+} from '../../collector/core/storage.js';
 import { bucketUpperMs, COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
 import { sessionForApi } from './sessions.js';
 import { localDayFormatter } from './local-day.js';

@@ -2,7 +2,7 @@
  * Folds a batch of newly stored events into rollup deltas in memory, so each transaction issues one
  * upsert per distinct (dimension, value[, hour]) instead of one per event.
  */
-import { isErrorEvent, type CanonicalEvent } from '../../collector/event.js';
+import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
 
 export interface Counters {
   events: number;

@@ -3,8 +3,8 @@
  * transaction.
  */
 import type Database from 'better-sqlite3';
-import { isErrorEvent, type CanonicalEvent } from '../../collector/event.js';
-import type { SessionRow, SessionStatus } from '../../collector/store.js';
+import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
+import type { SessionRow, SessionStatus } from '../../collector/core/storage.js';
 import { eventTokens } from './rollups.js';
 
 const COLUMNS = [

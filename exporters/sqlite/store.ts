@@ -13,7 +13,8 @@ import type {
   SessionQuery,
   Store,
   WriteBatch,
-} from '../../collector/store.js';
+} from '../../collector/core/storage.js';
+import { eventTime } from '../../collector/core/event.js';
 import { migrate, tune } from './schema.js';
 import { Writer, type WriterOptions } from './writer.js';
 import { Queries } from './queries.js';
@@ -55,6 +56,12 @@ export class SqliteStore implements Store {
   }
   listSpans(sessionId: string, limit: number) {
     return this.queries.listSpans(sessionId, limit);
+  }
+  /** When a tool call started, from its stored tool_start event (the hooks receiver's fallback). */
+  toolStartMs(agentType: string, sessionId: string, toolUseId: string): number | null {
+    const starts = this.queries.listEvents({ session_id: sessionId, event_type: 'tool_start', limit: 200 });
+    const hit = starts.find((e) => e.tool_use_id === toolUseId && e.agent_type === agentType);
+    return hit ? Date.parse(eventTime(hit)) : null;
   }
   markIdleSessions(olderThan: Date) {
     return this.queries.markIdleSessions(olderThan);

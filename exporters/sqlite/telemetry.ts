@@ -12,7 +12,7 @@
  * earlier; spans stored earlier without one are linked when their trace's session becomes known.
  */
 import type Database from 'better-sqlite3';
-import type { MetricPointRecord, SpanRecord } from '../../collector/store.js';
+import type { MetricPointRecord, SpanRecord } from '../../collector/core/storage.js';
 
 interface SeriesState {
   start_time: string | null;

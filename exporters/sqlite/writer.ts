@@ -3,8 +3,8 @@
  * correlation bookkeeping, spans and metric points. Statements are prepared once.
  */
 import type Database from 'better-sqlite3';
-import type { CanonicalEvent } from '../../collector/event.js';
-import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/store.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
+import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';

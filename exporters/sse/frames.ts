@@ -2,7 +2,7 @@
  * SSE wire format. Each message is serialised once and shared by every client that gets it.
  * JSON.stringify never emits a raw newline, so one `data:` line always holds the whole payload.
  */
-import type { SessionRow, StoredEvent } from '../../collector/store.js';
+import type { SessionRow, StoredEvent } from '../../collector/core/storage.js';
 
 export type MessageType = 'hello' | 'event' | 'session_update' | 'stats' | 'reset';
 

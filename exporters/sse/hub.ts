@@ -10,8 +10,11 @@
  * the browser reconnects with Last-Event-ID and resumes from the store.
  */
 import type { ServerResponse } from 'node:http';
-import type { CommittedBatch, Logger } from '../../collector/component.js';
-import type { SessionRow, Store, StoredEvent } from '../../collector/store.js';
+import type { Logger } from '../../collector/core/component.js';
+import type { CommittedBatch, EventReader, SessionReader, SessionRow, StatsReader, StoredEvent } from '../../collector/core/storage.js';
+
+/** What the hub reads: replay pages, session rows for replayed sessions, stats for `stats` messages. */
+export type HubStore = EventReader & Pick<SessionReader, 'getSession'> & Pick<StatsReader, 'stats'>;
 import {
   HEARTBEAT,
   RETRY_FRAME,
@@ -24,7 +27,7 @@ import {
 } from './frames.js';
 
 export interface HubOptions {
-  store(): Store;
+  store(): HubStore;
   logger: Logger;
   now(): number;
   heartbeatMs: number;
@@ -215,7 +218,7 @@ export class SseHub {
     }
   }
 
-  private statsPayload(store: Store): Record<string, unknown> {
+  private statsPayload(store: HubStore): Record<string, unknown> {
     return { ...store.stats(), generated_at: new Date(this.opts.now()).toISOString() };
   }
 

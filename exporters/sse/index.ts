@@ -2,24 +2,30 @@
  * The SSE exporter: GET /api/stream fans committed events out to dashboards.
  *
  * Messages: `hello` (on connect), `event` (each stored event; SSE id = its seq), `session_update`
- * (the session row after a change), `stats` (every AGENTSTATS_STATS_INTERVAL ms), `reset` (the
+ * (the session row after a change), `stats` (every stats_interval_ms), `reset` (the
  * resume cursor could not be honoured: reload), and `: heartbeat` comments. Query: session_id,
  * agent_type (filters), last_event_id (resume cursor for a first connect; the Last-Event-ID header
  * wins when both are sent).
  */
-import type { ExporterFactory } from '../../collector/component.js';
+import { requireHttp, type ExporterFactory } from '../../collector/core/component.js';
+import { replyError } from '../../collector/server/errors.js';
 import { SseHub } from './hub.js';
 import type { StreamFilter } from './frames.js';
 
 export interface SseExporterConfig {
+  /** Events the dashboard keeps in its live feed (sent in `hello`). */
+  max_feed: number;
+  stats_interval_ms: number;
+  max_clients: number;
+  heartbeat_ms: number;
   /** A client whose unsent bytes pass this stops getting live writes until it drains. */
-  maxBufferBytes: number;
+  max_buffer_bytes: number;
   /** A lagging client whose socket does not drain for this long is disconnected. */
-  slowClientTimeoutMs: number;
+  slow_client_timeout_ms: number;
   /** A resume further behind than this many events gets `reset` instead of a replay. */
-  maxReplayEvents: number;
+  max_replay_events: number;
   /** Events read from the store per replay step. */
-  replayPageSize: number;
+  replay_page_size: number;
 }
 
 const querySchema = {
@@ -41,60 +47,76 @@ interface StreamQuery {
 const factory: ExporterFactory<SseExporterConfig> = {
   kind: 'exporter',
   type: 'sse',
-  defaultConfig: () => ({
-    maxBufferBytes: 1024 * 1024,
-    slowClientTimeoutMs: 30_000,
-    maxReplayEvents: 10_000,
-    replayPageSize: 500,
-  }),
-  validate: (c) => {
-    const problems: string[] = [];
-    if (!(c.maxBufferBytes >= 16 * 1024)) problems.push('maxBufferBytes must be at least 16384');
-    if (!(c.slowClientTimeoutMs >= 100)) problems.push('slowClientTimeoutMs must be at least 100');
-    if (!(c.replayPageSize >= 1)) problems.push('replayPageSize must be at least 1');
-    if (!(c.maxReplayEvents >= 0)) problems.push('maxReplayEvents must not be negative');
-    return problems;
+  description: 'GET /api/stream: committed events, session changes and stats to dashboards, live (SSE).',
+  needsHttp: true,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      max_feed: { type: 'integer', minimum: 10, maximum: 100000, description: "Events kept in the dashboard's live feed." },
+      stats_interval_ms: { type: 'integer', minimum: 100, maximum: 3600000, description: 'ms between `stats` messages.' },
+      max_clients: { type: 'integer', minimum: 1, maximum: 10000, description: 'Concurrent stream clients; more get 503.' },
+      heartbeat_ms: { type: 'integer', minimum: 50, maximum: 3600000, description: 'ms between heartbeat comments.' },
+      max_buffer_bytes: { type: 'integer', minimum: 16384, description: "A client's unsent bytes above this pause its live writes." },
+      slow_client_timeout_ms: { type: 'integer', minimum: 100, description: 'A lagging client that does not drain for this long is cut.' },
+      max_replay_events: { type: 'integer', minimum: 0, description: 'A resume further behind gets `reset` instead of a replay.' },
+      replay_page_size: { type: 'integer', minimum: 1, description: 'Events read per replay step.' },
+    },
   },
-  create(config, ctx) {
-    const problems = factory.validate!(config);
-    if (problems.length > 0) throw new Error(`exporter sse: ${problems.join('; ')}`);
-    const { app } = ctx;
+  defaultConfig: () => ({
+    max_feed: 500,
+    stats_interval_ms: 5000,
+    max_clients: 50,
+    heartbeat_ms: 15000,
+    max_buffer_bytes: 1024 * 1024,
+    slow_client_timeout_ms: 30_000,
+    max_replay_events: 10_000,
+    replay_page_size: 500,
+  }),
+  create(config, host) {
+    const http = requireHttp(host);
     const hub = new SseHub({
-      store: ctx.store,
-      logger: ctx.logger,
-      now: () => ctx.clock.now().getTime(),
-      heartbeatMs: app.sseHeartbeatMs,
-      statsIntervalMs: app.statsIntervalMs,
-      maxBufferBytes: config.maxBufferBytes,
-      slowClientTimeoutMs: config.slowClientTimeoutMs,
-      maxReplayEvents: config.maxReplayEvents,
-      replayPageSize: config.replayPageSize,
+      store: () => {
+        const { events, sessions, stats } = host.storage();
+        return {
+          listEvents: (q) => events.listEvents(q),
+          eventCount: () => events.eventCount(),
+          maxSeq: () => events.maxSeq(),
+          getSession: (id) => sessions.getSession(id),
+          stats: () => stats.stats(),
+        };
+      },
+      logger: host.logger,
+      now: () => host.clock.now().getTime(),
+      heartbeatMs: config.heartbeat_ms,
+      statsIntervalMs: config.stats_interval_ms,
+      maxBufferBytes: config.max_buffer_bytes,
+      slowClientTimeoutMs: config.slow_client_timeout_ms,
+      maxReplayEvents: config.max_replay_events,
+      replayPageSize: config.replay_page_size,
       hello: () => ({
-        max_feed: app.maxFeed,
-        store_prompts: app.storePrompts,
-        heartbeat_ms: app.sseHeartbeatMs,
-        stats_interval_ms: app.statsIntervalMs,
+        max_feed: config.max_feed,
+        store_prompts: host.settings.storePrompts,
+        heartbeat_ms: config.heartbeat_ms,
+        stats_interval_ms: config.stats_interval_ms,
       }),
     });
 
-    ctx.http.get<{ Querystring: StreamQuery }>(
+    http.get<{ Querystring: StreamQuery }>(
       '/api/stream',
-      { schema: { querystring: querySchema } },
+      // EventSource cannot send headers: the stream also takes the token as ?access_token=.
+      { schema: { querystring: querySchema }, config: { tokenInQuery: true } },
       async (request, reply) => {
-        if (hub.size >= app.maxSseClients) {
-          return reply
-            .code(503)
-            .header('retry-after', '5')
-            .send({ error: 'too_many_clients', message: `at most ${app.maxSseClients} stream clients (AGENTSTATS_MAX_SSE_CLIENTS)` });
+        if (hub.size >= config.max_clients) {
+          reply.header('retry-after', '5');
+          return replyError(reply, 'too_many_clients', `at most ${config.max_clients} stream clients (exporters.${host.id}.max_clients)`);
         }
         const header = request.headers['last-event-id'];
         const rawCursor = (Array.isArray(header) ? header[0] : header) ?? request.query.last_event_id;
         let cursor: number | null = null;
         if (rawCursor !== undefined && rawCursor !== '') {
           if (!/^[0-9]{1,15}$/.test(rawCursor)) {
-            return reply
-              .code(400)
-              .send({ error: 'bad_request', message: 'Last-Event-ID must be an event seq (a non-negative integer)' });
+            return replyError(reply, 'bad_request', 'Last-Event-ID must be an event seq (a non-negative integer)');
           }
           cursor = Number(rawCursor);
         }
@@ -125,7 +147,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
       },
     );
     // End the streams before fastify waits for connections to close.
-    ctx.http.addHook('preClose', async () => hub.stop());
+    http.addHook('preClose', async () => hub.stop());
 
     return {
       start: () => hub.start(),

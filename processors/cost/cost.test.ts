@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { priceEvents } from './index.js';
 import { fromLiteLlm } from './litellm.js';
 import { bareModelName } from './normalize.js';

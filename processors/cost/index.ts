@@ -1,6 +1,6 @@
 /**
  * Cost processor (runs inside the piscina workers). Each worker loads the bundled price table and
- * the AGENTSTATS_PRICING_PATH override once, then per event:
+ * the `pricing_path` override once, then per event:
  *  - a cost the source reported (Claude Code's api_request cost_usd) is kept: cost_source 'reported';
  *  - tokens without a cost are priced from the table: cost_source 'computed',
  *    metadata.priced_as = the table key used;
@@ -8,14 +8,15 @@
  *    so totals show them as unpriced tokens, never as $0.
  * Events without any token count pass through untouched.
  */
-import type { ProcessorFactory } from '../../collector/component.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { ProcessorFactory } from '../../collector/core/component.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { computeCost } from './price.js';
 import { loadPriceTable, PriceLookup } from './table.js';
+import { loadPricingInfo } from './info.js';
 
 export interface CostProcessorConfig {
-  /** Overrides AGENTSTATS_PRICING_PATH when set. */
-  pricingPath?: string | null;
+  /** A price file merged over the bundled table (our shape or a raw LiteLLM file). */
+  pricing_path: string | null;
 }
 
 function hasTokens(e: CanonicalEvent): boolean {
@@ -51,9 +52,26 @@ export function priceEvents(events: CanonicalEvent[], lookup: PriceLookup): Cano
 const factory: ProcessorFactory<CostProcessorConfig> = {
   kind: 'processor',
   type: 'cost',
-  defaultConfig: () => ({}),
-  create(config, ctx) {
-    const table = loadPriceTable(config.pricingPath ?? ctx.app.pricingPath);
+  description: 'Prices token usage from the bundled LiteLLM table (and an override file); keeps reported costs.',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      pricing_path: {
+        type: ['string', 'null'],
+        description: 'A price file merged over the bundled table (relative to the config file). See docs/cost-and-import.md.',
+      },
+    },
+  },
+  defaultConfig: () => ({ pricing_path: null }),
+  setup(config, host) {
+    // Loads the table as the workers will, so a broken override stops start-up here with its path.
+    const info = loadPricingInfo(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));
+    host.publishInfo('pricing', info);
+    host.http?.get('/api/pricing', async () => info);
+  },
+  create(config, host) {
+    const table = loadPriceTable(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));
     const lookup = new PriceLookup(table);
     return {
       process: (events: CanonicalEvent[]) => priceEvents(events, lookup),

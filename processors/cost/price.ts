@@ -11,7 +11,7 @@
  * Long-context tiers: when the prompt (input + cache read + cache write) exceeds a tier's threshold
  * the whole request is priced at that tier, which is how Anthropic and Google bill it.
  */
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { ModelPrice, PriceTier } from './types.js';
 
 interface Rates {

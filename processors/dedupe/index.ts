@@ -4,12 +4,14 @@
  * authority; a worker-side cache of recent ids is deliberately absent, since it could call an event
  * a duplicate whose first transaction failed and was never stored.
  */
-import type { ProcessorFactory } from '../../collector/component.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { ProcessorFactory } from '../../collector/core/component.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 
 const factory: ProcessorFactory<Record<string, never>> = {
   kind: 'processor',
   type: 'dedupe',
+  description: 'Drops events whose event_id repeats within a batch (the store drops repeats of stored ones).',
+  configSchema: { type: 'object', additionalProperties: false, properties: {} },
   defaultConfig: () => ({}),
   create() {
     return {

@@ -1,22 +1,30 @@
 /**
- * Truncation processor: metadata larger than AGENTSTATS_MAX_PAYLOAD_KB is cut to fit. The result
+ * Truncation processor: metadata larger than `max_kb` is cut to fit. The result
  * is still a JSON object; the event is flagged with payload_truncated = 1.
  */
-import type { ProcessorFactory } from '../../collector/component.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { ProcessorFactory } from '../../collector/core/component.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { truncateJson } from './truncate-json.js';
 
 export interface TruncateConfig {
-  /** Overrides AGENTSTATS_MAX_PAYLOAD_KB when set. */
-  maxKb?: number;
+  /** Largest metadata kept whole, in KiB. */
+  max_kb: number;
 }
 
 const factory: ProcessorFactory<TruncateConfig> = {
   kind: 'processor',
   type: 'truncate',
-  defaultConfig: () => ({}),
-  create(config, ctx) {
-    const maxBytes = Math.floor((config.maxKb ?? ctx.app.maxPayloadKb) * 1024);
+  description: "Cuts an event's metadata to fit max_kb (still valid JSON, flagged payload_truncated).",
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      max_kb: { type: 'number', minimum: 1, maximum: 10240, description: "An event's metadata above this many KiB is truncated." },
+    },
+  },
+  defaultConfig: () => ({ max_kb: 10 }),
+  create(config) {
+    const maxBytes = Math.floor(config.max_kb * 1024);
     return {
       process(events: CanonicalEvent[]) {
         for (const event of events) {

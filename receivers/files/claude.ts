@@ -13,7 +13,7 @@
  * Tool calls: each tool_use block becomes one tool_use event when its tool_result arrives
  * (status from is_error, duration from the two lines' timestamps). Tool inputs are never stored.
  */
-import { apiRequestKey, toolCallKey } from '../../collector/correlation.js';
+import { apiRequestKey, toolCallKey } from '../../collector/core/correlation.js';
 import { childSessionId, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
 export interface ClaudeFileContext {

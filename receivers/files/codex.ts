@@ -17,7 +17,7 @@
  * Tools: function_call / custom_tool_call / local_shell_call become one tool_use event when their
  * output arrives. Arguments and outputs are never stored.
  */
-import { codexCallKey, toolCallKey } from '../../collector/correlation.js';
+import { codexCallKey, toolCallKey } from '../../collector/core/correlation.js';
 import { digest, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
 interface Snapshot {

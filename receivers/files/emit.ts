@@ -3,7 +3,7 @@
  * contract's own validation, and the counters a parse reports.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { validateEvent, type CanonicalEvent } from '../../collector/event.js';
+import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 
 export interface ParseCounters {
   /** Non-empty lines read. */

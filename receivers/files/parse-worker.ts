@@ -4,7 +4,7 @@
  * Lines are scanned as bytes and only those that can matter are JSON-parsed (a transcript is mostly
  * progress entries, file snapshots and tool output).
  */
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { ClaudeParser, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';

@@ -5,9 +5,9 @@
  * are committed. Files are submitted in order (parents before forks, main transcripts before
  * subagent logs) while the following files are already being parsed.
  */
-import type { ImportFileRecord, Store } from '../../collector/store.js';
-import type { SubmitBatch, SubmitResult } from '../../collector/pipeline.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import type { CheckpointStore, ImportFileRecord } from '../../collector/core/storage.js';
+import type { Consumer, SubmitResult } from '../../collector/core/consumer.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { discover, type FoundFile } from './discover.js';
 import { emptyCounters, type ParseCounters } from './emit.js';
 import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
@@ -29,8 +29,8 @@ export interface ImportOptions {
 }
 
 export interface ImportDeps {
-  store: Pick<Store, 'listImportFiles' | 'saveImportFiles'>;
-  pipeline: { submit(batch: SubmitBatch): Promise<SubmitResult>; readonly queueDepth: number };
+  store: CheckpointStore;
+  pipeline: Pick<Consumer, 'submit' | 'queueDepth'>;
   maxQueueEvents: number;
   parse(task: ParseTask): Promise<ParseResult>;
 }

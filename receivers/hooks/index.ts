@@ -14,17 +14,28 @@
  * start() replays the spool before the server listens, then every replayIntervalMs while it runs.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ReceiverFactory } from '../../collector/component.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { HookIngestor, type Prepared } from './ingest.js';
 import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
 import { HOOK_AGENTS, type HookAgent } from './types.js';
 
 export interface HooksReceiverConfig {
+  /** Routes are `<prefix>/<agent>` and `<prefix>/stats`. */
+  prefix: string;
+  /** Where the hook command (and this receiver, when the store fails) keeps events to replay. */
+  spool_path: string;
   /** Spool replay while running (ms); 0 replays only at start-up. */
-  replayIntervalMs: number;
+  replay_interval_ms: number;
   /** Longest an agent waits for the answer (ms) while its event is being committed. */
-  ackTimeoutMs: number;
+  ack_timeout_ms: number;
+}
+
+/** The hook command's own default, so both sides meet at the same file. */
+function defaultSpoolPath(): string {
+  return path.join(process.env.HOME ?? homedir(), '.agentstats', 'hook-spool.jsonl');
 }
 
 interface Counters {
@@ -47,14 +58,24 @@ const LOG_EVERY_MS = 60_000;
 const factory: ReceiverFactory<HooksReceiverConfig> = {
   kind: 'receiver',
   type: 'hooks',
-  defaultConfig: () => ({ replayIntervalMs: 30_000, ackTimeoutMs: 200 }),
-  validate: (c) => [
-    ...(Number.isFinite(c.replayIntervalMs) && c.replayIntervalMs >= 0 ? [] : ['replayIntervalMs must be >= 0']),
-    ...(Number.isFinite(c.ackTimeoutMs) && c.ackTimeoutMs >= 1 ? [] : ['ackTimeoutMs must be >= 1']),
-  ],
+  description: "The agents' hook posts (Claude Code, Codex, Gemini CLI), and replay of the hook command's spool.",
+  needsHttp: true,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      prefix: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$', description: 'Routes are `<prefix>/<agent>` and `<prefix>/stats`.' },
+      spool_path: { type: 'string', minLength: 1, description: 'The hook command\'s spool, replayed at start and every `replay_interval_ms`.' },
+      replay_interval_ms: { type: 'integer', minimum: 0, description: 'Spool replay while running; 0 = only at start-up.' },
+      ack_timeout_ms: { type: 'integer', minimum: 1, maximum: 60000, description: 'Longest a hook post waits for its commit before the answer.' },
+    },
+  },
+  defaultConfig: () => ({ prefix: '/api/hooks', spool_path: defaultSpoolPath(), replay_interval_ms: 30_000, ack_timeout_ms: 200 }),
   create(config, ctx) {
-    const { http, pipeline, app, logger } = ctx;
-    const ingestor = new HookIngestor({ storePrompts: app.storePrompts, now: () => ctx.clock.now(), store: ctx.store });
+    const http = requireHttp(ctx);
+    const { next: pipeline, logger } = ctx;
+    const spoolPath = ctx.resolvePath(config.spool_path);
+    const ingestor = new HookIngestor({ storePrompts: ctx.settings.storePrompts, now: () => ctx.clock.now(), toolStarts: ctx.toolStarts() });
     const counters: Counters = {
       received: 0,
       stored: 0,
@@ -87,11 +108,11 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     // Any content type, any bytes: the body is parsed by the ingestor, so that bad input still gets
     // the empty 200 (fastify's own JSON parser would answer 400 with a JSON error body).
     http.removeAllContentTypeParsers();
-    http.addContentTypeParser('*', { parseAs: 'string', bodyLimit: app.maxBodyKb * 1024 }, (_req, body, done) =>
+    http.addContentTypeParser('*', { parseAs: 'string', bodyLimit: ctx.settings.maxBodyBytes }, (_req, body, done) =>
       done(null, body),
     );
     http.setErrorHandler((error: Error & { code?: string }, request, reply) => {
-      const agent = agentOfUrl(request.url);
+      const agent = agentOfUrl(config.prefix, request.url);
       if (agent) {
         counters.received++;
         noteRejected(agent, error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : 'unreadable_body');
@@ -109,7 +130,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       if (event) {
         const committed = commit(agent, raw, event, receivedAt);
         let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), config.ackTimeoutMs)));
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), config.ack_timeout_ms)));
         if ((await Promise.race([committed, late])) === 'late') counters.answered_before_commit++;
         clearTimeout(timer);
       }
@@ -126,7 +147,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       } catch (error) {
         // Not stored now: keep the body for the next replay rather than lose it or tell the agent.
         try {
-          await appendToSpool(app.spoolPath, agent, raw, receivedAt);
+          await appendToSpool(spoolPath, agent, raw, receivedAt);
           counters.spooled_by_server++;
           logger.warn('hook event spooled, store unavailable', { agent, error: String(error) });
         } catch (spoolError) {
@@ -137,9 +158,9 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       }
       return 'done';
     };
-    for (const agent of HOOK_AGENTS) http.post(`/api/hooks/${agent}`, handle(agent));
+    for (const agent of HOOK_AGENTS) http.post(`${config.prefix}/${agent}`, handle(agent));
 
-    http.get('/api/hooks/stats', async () => ({ ...counters, spool_path: app.spoolPath }));
+    http.get(`${config.prefix}/stats`, async () => ({ ...counters, spool_path: spoolPath }));
 
     // ---------------------------------------------------------------- spool replay
     const submitLines = async (lines: SpoolLine[]) => {
@@ -160,7 +181,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     const replay = (): Promise<void> => {
       replaying ??= (async () => {
         try {
-          const stats = await replaySpool(app.spoolPath, submitLines);
+          const stats = await replaySpool(spoolPath, submitLines);
           counters.replayed.files += stats.files;
           counters.replayed.lines += stats.lines;
           counters.replayed.bad_lines += stats.badLines;
@@ -179,8 +200,8 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     return {
       async start() {
         await replay();
-        if (config.replayIntervalMs > 0 && !stopped) {
-          timer = setInterval(() => void replay(), config.replayIntervalMs);
+        if (config.replay_interval_ms > 0 && !stopped) {
+          timer = setInterval(() => void replay(), config.replay_interval_ms);
           timer.unref();
         }
       },
@@ -193,9 +214,9 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
   },
 };
 
-function agentOfUrl(url: string): HookAgent | null {
-  const match = /^\/api\/hooks\/([a-z-]+)/.exec(url);
-  const name = match?.[1];
+function agentOfUrl(prefix: string, url: string): HookAgent | null {
+  if (!url.startsWith(`${prefix}/`)) return null;
+  const name = /^[a-z-]+/.exec(url.slice(prefix.length + 1))?.[0];
   return name && (HOOK_AGENTS as readonly string[]).includes(name) ? (name as HookAgent) : null;
 }
 

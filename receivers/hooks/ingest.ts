@@ -4,8 +4,8 @@
  * through here, so a body maps to the same event (and the same event_id) either way.
  */
 import { createHash } from 'node:crypto';
-import { projectFromCwd, validateEvent, type CanonicalEvent } from '../../collector/event.js';
-import type { Store } from '../../collector/store.js';
+import { projectFromCwd, validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
+import type { ToolStartLookup } from '../../collector/core/storage.js';
 import { BranchResolver } from './git-branch.js';
 import { createClaudeCodeMapper } from './mappers/claude-code.js';
 import { createCodexMapper } from './mappers/codex.js';
@@ -22,7 +22,8 @@ export type Prepared =
 export interface IngestorOptions {
   storePrompts: boolean;
   now(): Date;
-  store: Pick<Store, 'listEvents'> | null;
+  /** Start times of calls whose Pre hook came before a restart (null: memory only). */
+  toolStarts: ToolStartLookup | null;
   branches?: BranchResolver;
 }
 
@@ -46,7 +47,7 @@ export class HookIngestor {
   private readonly branches: BranchResolver;
 
   constructor(private readonly opts: IngestorOptions) {
-    this.timing = new ToolTiming(opts.store);
+    this.timing = new ToolTiming(opts.toolStarts);
     this.branches = opts.branches ?? new BranchResolver();
   }
 

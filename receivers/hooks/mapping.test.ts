@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { promptKey, sessionBoundaryKey, toolCallKey } from '../../collector/correlation.js';
-import type { CanonicalEvent } from '../../collector/event.js';
+import { promptKey, sessionBoundaryKey, toolCallKey } from '../../collector/core/correlation.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { HookIngestor, hookEventId } from './ingest.js';
 import type { HookAgent } from './types.js';
 
@@ -15,7 +15,7 @@ function fixture(agent: HookAgent): Array<Record<string, unknown>> {
 
 /** Runs a fixture through one ingestor, one body every `stepMs` of server time. */
 function run(agent: HookAgent, opts: { storePrompts?: boolean; stepMs?: number } = {}) {
-  const ingestor = new HookIngestor({ storePrompts: opts.storePrompts ?? false, now: () => new Date(), store: null });
+  const ingestor = new HookIngestor({ storePrompts: opts.storePrompts ?? false, now: () => new Date(), toolStarts: null });
   const start = Date.parse('2026-11-24T12:00:00Z');
   const events: CanonicalEvent[] = [];
   const skipped: string[] = [];
@@ -208,7 +208,7 @@ describe('Gemini CLI hooks', () => {
 });
 
 describe('unusable input', () => {
-  const ingestor = new HookIngestor({ storePrompts: false, now: () => new Date(), store: null });
+  const ingestor = new HookIngestor({ storePrompts: false, now: () => new Date(), toolStarts: null });
   const prepare = (raw: string) => ingestor.prepare('claude-code', raw, new Date());
 
   it('is rejected with a reason, never mapped', () => {

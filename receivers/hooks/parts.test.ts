@@ -6,7 +6,6 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../collector/store.js';
 import { BranchResolver, readBranch } from './git-branch.js';
 import { appendToSpool, parseSpoolLine, replaySpool, type SpoolLine } from './spool.js';
 import { ToolTiming } from './tool-timing.js';
@@ -91,8 +90,11 @@ describe('spool', () => {
 
 describe('tool timing', () => {
   it('pairs by id, falls back to the stored start, and refuses impossible durations', () => {
-    const stored = [{ tool_use_id: 'c9', agent_type: 'codex', client_timestamp: '2026-11-24T10:00:00.000Z', created_at: '2026-11-24T10:00:00.000Z' }];
-    const timing = new ToolTiming({ listEvents: () => stored as unknown as StoredEvent[] });
+    // The storage's lookup knows one call that started before a restart.
+    const timing = new ToolTiming({
+      toolStartMs: (agent, session, id) =>
+        agent === 'codex' && session === 's' && id === 'c9' ? Date.parse('2026-11-24T10:00:00.000Z') : null,
+    });
     timing.started('codex', 's', 'c1', 'Bash', 1000);
     expect(timing.finished('codex', 's', 'c1', 'Bash', 1400)).toBe(400);
     expect(timing.finished('codex', 's', 'c1', 'Bash', 1500)).toBeNull();

@@ -2,13 +2,12 @@
  * Tool durations from Pre/Post pairs, for agents whose after-tool hook has no duration (Codex,
  * Gemini CLI). The start time of each open call is kept in a bounded in-memory LRU; a call whose
  * start is no longer in memory (the server restarted between the two hooks) is looked up among
- * the session's stored tool_start events.
+ * the session's stored tool_start events (the storage's tool-start lookup).
  *  - With a tool_use_id (Claude Code, Codex) the pair is matched exactly.
  *  - Without one (Gemini CLI) calls of the same tool in one session are matched first-in,
  *    first-out: the agent runs them in order, so the oldest open start belongs to the next end.
  */
-import { eventTime } from '../../collector/event.js';
-import type { Store } from '../../collector/store.js';
+import type { ToolStartLookup } from '../../collector/core/storage.js';
 
 /** Longest duration believed; a pair further apart is a mismatch, not a call. */
 const MAX_DURATION_MS = 24 * 3_600_000;
@@ -18,7 +17,7 @@ export class ToolTiming {
   private readonly byName = new Map<string, number[]>();
 
   constructor(
-    private readonly store: Pick<Store, 'listEvents'> | null,
+    private readonly starts: ToolStartLookup | null,
     private readonly maxOpen = 10_000,
   ) {}
 
@@ -70,11 +69,9 @@ export class ToolTiming {
   }
 
   private storedStart(agentType: string, sessionId: string, toolUseId: string): number | null {
-    if (!this.store) return null;
+    if (!this.starts) return null;
     try {
-      const starts = this.store.listEvents({ session_id: sessionId, event_type: 'tool_start', limit: 200 });
-      const hit = starts.find((e) => e.tool_use_id === toolUseId && e.agent_type === agentType);
-      return hit ? Date.parse(eventTime(hit)) : null;
+      return this.starts.toolStartMs(agentType, sessionId, toolUseId);
     } catch {
       return null;
     }

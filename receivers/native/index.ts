@@ -1,64 +1,82 @@
 /**
  * Native receiver: AgentStats' own JSON event format.
- *   POST /api/events        one event
- *   POST /api/events/batch  {"events": [...]}
+ *   POST <path>        one event                 (path: /api/events by default)
+ *   POST <path>/batch  {"events": [...]}
  */
-import type { ReceiverFactory } from '../../collector/component.js';
-import { replySubmitError, validateAll } from '../../collector/ingest.js';
+import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
+import { recordCommitted, recordSubmitError } from '../../collector/core/telemetry.js';
+import { validateAll } from '../../collector/core/validate-batch.js';
+import { replyError, replySubmitError } from '../../collector/server/errors.js';
 
 export interface NativeReceiverConfig {
+  /** Where single events are posted; batches go to `<path>/batch`. */
+  path: string;
   /** Most events accepted in one batch request. */
-  maxBatchEvents: number;
+  max_batch_events: number;
+  /** The `source` given to events that do not name one. */
+  source: string;
 }
 
 const factory: ReceiverFactory<NativeReceiverConfig> = {
   kind: 'receiver',
   type: 'native',
-  defaultConfig: () => ({ maxBatchEvents: 5000 }),
-  validate: (c) => (c.maxBatchEvents >= 1 ? [] : ['maxBatchEvents must be >= 1']),
-  create(config, ctx) {
-    const { http, pipeline } = ctx;
-    const validation = { now: () => ctx.clock.now(), newId: ctx.newId };
+  description: "AgentStats' own JSON events: one at `<path>`, many at `<path>/batch`.",
+  needsHttp: true,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$', description: 'Route for one event; batches at `<path>/batch`.' },
+      max_batch_events: { type: 'integer', minimum: 1, maximum: 100000, description: 'Most events in one batch request.' },
+      source: { enum: ['native', 'otlp', 'hook', 'import'], description: 'The `source` of events that do not name one.' },
+    },
+  },
+  defaultConfig: () => ({ path: '/api/events', max_batch_events: 5000, source: 'native' }),
+  create(config, host) {
+    const http = requireHttp(host);
+    const { next, telemetry } = host;
+    const validation = { now: () => host.clock.now(), newId: host.newId };
+    const defaults = { source: config.source } as const;
     // JSON only: a text/plain body (what an HTML form or a no-preflight fetch sends) is a 415.
     http.removeContentTypeParser('text/plain');
 
-    http.post('/api/events', async (request, reply) => {
-      const { valid, rejected } = validateAll([request.body], validation, { source: 'native' });
+    http.post(config.path, async (request, reply) => {
+      const { valid, rejected } = validateAll([request.body], validation, defaults);
       if (rejected.length > 0) {
+        telemetry.record('refused');
         return reply.code(400).send({ error: 'invalid_event', errors: rejected[0].errors });
       }
       try {
-        const result = await pipeline.submit({ events: valid });
+        const result = await next.submit({ events: valid });
+        recordCommitted(telemetry, result);
         const duplicate = result.ids.length === 0;
         return reply.code(duplicate ? 200 : 201).send({ id: valid[0].event_id, duplicate });
       } catch (error) {
+        recordSubmitError(telemetry, error, 1);
         return replySubmitError(reply, error);
       }
     });
 
-    http.post<{ Body: { events?: unknown } }>(
-      '/api/events/batch',
-      async (request, reply) => {
-        // Checked by hand: the schema validator would coerce a non-array into a one-element array.
-        const inputs = request.body?.events;
-        if (!Array.isArray(inputs)) {
-          return reply.code(400).send({ error: 'bad_request', message: 'body must be {"events": [...]}' });
-        }
-        if (inputs.length > config.maxBatchEvents) {
-          return reply.code(413).send({
-            error: 'batch_too_large',
-            message: `at most ${config.maxBatchEvents} events per batch, got ${inputs.length}`,
-          });
-        }
-        const { valid, rejected } = validateAll(inputs, validation, { source: 'native' });
-        try {
-          const result = valid.length > 0 ? await pipeline.submit({ events: valid }) : { ids: [], duplicates: 0 };
-          return { received: inputs.length, ids: result.ids, duplicates: result.duplicates, rejected };
-        } catch (error) {
-          return replySubmitError(reply, error);
-        }
-      },
-    );
+    http.post<{ Body: { events?: unknown } }>(`${config.path}/batch`, async (request, reply) => {
+      // Checked by hand: the schema validator would coerce a non-array into a one-element array.
+      const inputs = request.body?.events;
+      if (!Array.isArray(inputs)) return replyError(reply, 'bad_request', 'body must be {"events": [...]}');
+      if (inputs.length > config.max_batch_events) {
+        telemetry.record('refused', inputs.length);
+        return replyError(reply, 'batch_too_large', `at most ${config.max_batch_events} events per batch, got ${inputs.length}`);
+      }
+      const { valid, rejected } = validateAll(inputs, validation, defaults);
+      telemetry.record('refused', rejected.length);
+      if (valid.length === 0) return { received: inputs.length, ids: [], duplicates: 0, rejected };
+      try {
+        const result = await next.submit({ events: valid });
+        recordCommitted(telemetry, result);
+        return { received: inputs.length, ids: result.ids, duplicates: result.duplicates, rejected };
+      } catch (error) {
+        recordSubmitError(telemetry, error, valid.length);
+        return replySubmitError(reply, error);
+      }
+    });
     return {};
   },
 };

@@ -4,10 +4,10 @@
  * `grpc-encoding: gzip` (Gemini CLI compresses) and enforces the message size limit after
  * decompression.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { BackpressureError } from '../../collector/pipeline.js';
-import type { Logger } from '../../collector/component.js';
+import { tokenMatches } from '../../collector/core/auth.js';
+import { submitFailure, GRPC_STATUS } from '../../collector/core/errors.js';
+import type { Logger } from '../../collector/core/component.js';
 import { decodeProtobufRequest, encodeProtobufResponse, type Signal } from './proto.js';
 import type { OtlpSignals } from './signals.js';
 
@@ -86,7 +86,7 @@ async function exportCall(
   opts: GrpcOptions,
 ): Promise<Buffer> {
   if (opts.token && !authorized(call.metadata, opts.token)) {
-    throw { code: grpc.status.UNAUTHENTICATED, details: 'send authorization: Bearer <AGENTSTATS_TOKEN>' };
+    throw { code: grpc.status.UNAUTHENTICATED, details: 'send authorization: Bearer <token> (service.http.token)' };
   }
   let request: Record<string, unknown>;
   try {
@@ -99,16 +99,14 @@ async function exportCall(
     return encodeProtobufResponse(signal, response);
   } catch (error) {
     // OTLP/gRPC: UNAVAILABLE is retryable, which is what a full queue wants.
-    if (error instanceof BackpressureError) throw { code: grpc.status.UNAVAILABLE, details: error.message };
-    opts.logger.error('otlp grpc export failed', { error: String(error) });
-    throw { code: grpc.status.INTERNAL, details: 'the batch could not be stored' };
+    const failure = submitFailure(error);
+    if (failure.grpcCode !== GRPC_STATUS.UNAVAILABLE) opts.logger.error('otlp grpc export failed', { error: String(error) });
+    throw { code: failure.grpcCode, details: failure.message };
   }
 }
 
 function authorized(metadata: grpc.Metadata, token: string): boolean {
   const given = metadata.get('authorization')[0];
   if (typeof given !== 'string' || !given.startsWith('Bearer ')) return false;
-  const a = Buffer.from(given.slice(7));
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return tokenMatches(token, given.slice(7));
 }

@@ -5,7 +5,7 @@
  * 413 too large (before or after decompression); 415 unknown content type or encoding.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { replySubmitError } from '../../collector/ingest.js';
+import { replySubmitError } from '../../collector/server/errors.js';
 import { decodeBody, decompress, encodingOf, OtlpHttpError, type Encoding } from './decode.js';
 import { encodeProtobufResponse, encodeStatus, type Signal } from './proto.js';
 import type { OtlpSignals } from './signals.js';

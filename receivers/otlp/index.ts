@@ -1,11 +1,11 @@
 /**
  * OTLP receiver: logs, metrics and traces from the agents' OpenTelemetry exporters.
- *   HTTP  POST /api/otel/v1/{logs,metrics,traces} and /v1/{logs,metrics,traces}
+ *   HTTP  POST <prefix>/v1/{logs,metrics,traces} for each configured prefix
  *         (application/json or application/x-protobuf, gzip optional)
- *   gRPC  opentelemetry.proto.collector.*.v1.*Service/Export on AGENTSTATS_GRPC_PORT (off = none)
+ *   gRPC  opentelemetry.proto.collector.*.v1.*Service/Export on grpc_port ("off" = none)
  * See docs/otlp.md for what each agent sends and how it is mapped.
  */
-import type { ReceiverFactory } from '../../collector/component.js';
+import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { startGrpc, type GrpcServer } from './grpc.js';
 import { registerHttp } from './http.js';
 import { OtlpSignals } from './signals.js';
@@ -13,40 +13,58 @@ import { OtlpSignals } from './signals.js';
 export interface OtlpReceiverConfig {
   /** Prefixes for the /v1/<signal> routes: '/api/otel' and '' (the standard OTLP paths). */
   prefixes: string[];
+  /** OTLP/gRPC port on the service's bind address, or "off". */
+  grpc_port: number | 'off';
 }
 
 const factory: ReceiverFactory<OtlpReceiverConfig> = {
   kind: 'receiver',
   type: 'otlp',
-  defaultConfig: () => ({ prefixes: ['/api/otel', ''] }),
-  validate: (c) =>
-    c.prefixes.every((p) => p === '' || (p.startsWith('/') && !p.endsWith('/')))
-      ? []
-      : ['prefixes must be "" or start with "/" and not end with "/"'],
-  create(config, ctx) {
-    const signals = new OtlpSignals(ctx);
-    const bodyLimit = ctx.app.maxBodyKb * 1024;
-    registerHttp(ctx.http, signals, { prefixes: config.prefixes, bodyLimit });
+  description: 'OTLP logs, metrics and traces over HTTP (JSON or protobuf, gzip) and gRPC.',
+  needsHttp: true,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      prefixes: {
+        type: 'array',
+        items: { type: 'string', pattern: '^(|/.*[^/])$' },
+        uniqueItems: true,
+        description: 'URL prefixes of the `/v1/<signal>` routes (`""` = the standard OTLP paths).',
+      },
+      grpc_port: {
+        oneOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { const: 'off' }],
+        description: 'OTLP/gRPC port on the bind address, or `"off"`.',
+      },
+    },
+  },
+  defaultConfig: () => ({ prefixes: ['/api/otel', ''], grpc_port: 4317 }),
+  create(config, host) {
+    const signals = new OtlpSignals(host);
+    const bodyLimit = host.settings.maxBodyBytes;
+    registerHttp(requireHttp(host), signals, { prefixes: config.prefixes, bodyLimit });
     let grpcServer: GrpcServer | null = null;
+    const bindHost = host.settings.bindHost;
     return {
       async start() {
-        if (ctx.app.grpcPort === null) return;
+        if (config.grpc_port === 'off') return;
         try {
           grpcServer = await startGrpc(signals, {
-            host: ctx.app.host,
-            port: ctx.app.grpcPort,
+            host: bindHost,
+            port: config.grpc_port,
             maxMessageBytes: bodyLimit,
-            token: ctx.app.token,
-            logger: ctx.logger,
+            token: host.settings.token,
+            logger: host.logger,
           });
         } catch (error) {
           // A port clash (another collector on 4317) must not take the HTTP receivers down with it.
-          ctx.logger.warn('OTLP/gRPC receiver not started', { port: ctx.app.grpcPort, error: String(error) });
-          process.stdout.write(`AgentStats OTLP/gRPC not started: ${String(error)}\n`);
+          host.announce(
+            `AgentStats OTLP/gRPC not started on port ${config.grpc_port}: ${String(error)}; set receivers.${host.id}.grpc_port (AGENTSTATS_GRPC_PORT) to a free port or "off"`,
+          );
           return;
         }
-        const host = ctx.app.host.includes(':') ? `[${ctx.app.host}]` : ctx.app.host;
-        process.stdout.write(`AgentStats OTLP/gRPC listening on ${host}:${grpcServer.port}\n`);
+        const shown = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+        host.announce(`AgentStats OTLP/gRPC listening on ${shown}:${grpcServer.port}`);
       },
       async shutdown() {
         await grpcServer?.close();

@@ -4,7 +4,7 @@
  * it. Unusable records are counted for partialSuccess; everything else in the request is kept.
  */
 import { hash } from 'node:crypto';
-import { validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/event.js';
+import { validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/core/event.js';
 import { chooseMapper, type LogInput, type MapContext } from './mappers/index.js';
 import { sessionFacts } from './session-facts.js';
 import type { TraceSessions } from './trace-sessions.js';

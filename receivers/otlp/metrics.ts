@@ -5,7 +5,7 @@
  * it persisted for the series (so a restart does not count a running total twice).
  */
 import { createHash } from 'node:crypto';
-import type { MetricPointRecord } from '../../collector/store.js';
+import type { MetricPointRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
 import { note, type SignalResult } from './logs.js';
 import { asArray, asObject, attrMap, field, nanosToIso, num, pick, str, type Attrs } from './values.js';

@@ -3,7 +3,11 @@
  * both transports (HTTP and gRPC): map, submit to the pipeline, wait for the commit, and report
  * unusable records as partialSuccess.
  */
-import type { ReceiverContext } from '../../collector/component.js';
+import type { ReceiverHost } from '../../collector/core/component.js';
+import type { SubmitBatch } from '../../collector/core/consumer.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
+import type { MetricPointRecord, SpanRecord } from '../../collector/core/storage.js';
+import { recordCommitted, recordSubmitError } from '../../collector/core/telemetry.js';
 import { mapLogsRequest, type SignalResult } from './logs.js';
 import { mapMetricsRequest } from './metrics.js';
 import { mapTracesRequest } from './traces.js';
@@ -24,26 +28,34 @@ const NOUN: Record<Signal, string> = { logs: 'log records', metrics: 'data point
 export class OtlpSignals {
   private readonly traceSessions = new TraceSessions();
 
-  constructor(private readonly ctx: ReceiverContext) {}
+  constructor(private readonly host: ReceiverHost) {}
 
   /** Stores what is usable; resolves after the commit. Pipeline errors (backpressure) propagate. */
   async export(signal: Signal, request: Record<string, unknown>, idEncoding: 'hex' | 'base64'): Promise<ExportResponse> {
-    const { pipeline, app } = this.ctx;
-    const common = { storePrompts: app.storePrompts, idEncoding, traceSessions: this.traceSessions };
+    const { next: pipeline, settings } = this.host;
+    const common = { storePrompts: settings.storePrompts, idEncoding, traceSessions: this.traceSessions };
     let result: SignalResult<unknown>;
+    let batch: SubmitBatch;
     if (signal === 'logs') {
-      const validation = { now: () => this.ctx.clock.now(), newId: this.ctx.newId };
-      const logs = mapLogsRequest(request, { ...common, validation });
-      if (logs.items.length > 0) await pipeline.submit({ events: logs.items });
-      result = logs;
+      const validation = { now: () => this.host.clock.now(), newId: this.host.newId };
+      result = mapLogsRequest(request, { ...common, validation });
+      batch = { events: result.items as CanonicalEvent[] };
     } else if (signal === 'metrics') {
-      const metrics = mapMetricsRequest(request);
-      if (metrics.items.length > 0) await pipeline.submit({ events: [], metricPoints: metrics.items });
-      result = metrics;
+      result = mapMetricsRequest(request);
+      batch = { events: [], metricPoints: result.items as MetricPointRecord[] };
     } else {
-      const traces = mapTracesRequest(request, common);
-      if (traces.items.length > 0) await pipeline.submit({ events: [], spans: traces.items });
-      result = traces;
+      result = mapTracesRequest(request, common);
+      batch = { events: [], spans: result.items as SpanRecord[] };
+    }
+    const { telemetry } = this.host;
+    telemetry.record('refused', result.rejected);
+    if (result.items.length > 0) {
+      try {
+        recordCommitted(telemetry, await pipeline.submit(batch));
+      } catch (error) {
+        recordSubmitError(telemetry, error, result.items.length);
+        throw error;
+      }
     }
     return responseFor(signal, result);
   }

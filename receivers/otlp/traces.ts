@@ -4,7 +4,7 @@
  * earlier with the same trace id (Codex puts trace ids on its log records). The store links the
  * remaining ones when a later span of the same trace names its session.
  */
-import type { SpanRecord } from '../../collector/store.js';
+import type { SpanRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
 import { redactContent, type MapContext } from './mappers/common.js';
 import { note, type SignalResult } from './logs.js';

@@ -3,7 +3,7 @@
  * notifications, subagents and the generic fallback. Claude Code and Codex send the same shapes;
  * Gemini CLI reuses the steps under its own event names.
  */
-import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
+import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import {
   clip,
   isObject,

@@ -3,7 +3,7 @@
  * input_tokens excludes cache; cache_read_tokens and cache_creation_tokens are separate; cost_usd
  * is reported by the agent.
  */
-import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/correlation.js';
+import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';

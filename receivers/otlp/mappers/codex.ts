@@ -5,7 +5,7 @@
  * semantics: input includes cached tokens, output includes reasoning tokens; `tool_token_count` is
  * the total (input + output), not tool tokens, so it is ignored.
  */
-import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
+import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 

@@ -3,7 +3,7 @@
  * `api_response` carries the tokens: input_token_count includes cached content; output_token_count
  * excludes thoughts, so tokens_out = output + thoughts and reasoning_tokens = thoughts.
  */
-import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/correlation.js';
+import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';

@@ -1,6 +1,8 @@
 /**
- * The read/write contract of durable storage. exporters/sqlite implements it; the API routes and
- * the pipeline speak only this interface, so no SQL lives outside the storage layer.
+ * The contracts of durable storage: typed rows and narrow ports. The storage exporter
+ * (exporters/sqlite) implements them; the pipeline gets a batch writer, the API and the SSE replay
+ * typed readers, the files receiver a checkpoint store, the hooks receiver a tool-start lookup.
+ * No SQL lives outside the storage component.
  */
 import type { CanonicalEvent } from './event.js';
 
@@ -167,27 +169,65 @@ export interface BlockQuery {
   now: Date;
 }
 
-export interface Store {
+/** Handed to every exporter after a commit (and after a sweep changed sessions). */
+export interface CommittedBatch {
+  events: StoredEvent[];
+  sessions: SessionRow[];
+}
+
+/** The pipeline's one way into storage: one transaction per call. */
+export interface BatchWriter {
   writeBatch(batch: WriteBatch): WriteResult;
+}
+
+export interface EventReader {
   listEvents(query: EventQuery): StoredEvent[];
+  eventCount(): number;
+  maxSeq(): number;
+}
+
+export interface SessionReader {
   listSessions(query: SessionQuery): SessionRow[];
   getSession(sessionId: string): SessionRow | null;
   /** Sessions whose parent_session_id is this one (subagents), oldest first. */
   childSessions(sessionId: string): SessionRow[];
   /** Spans of one session, ordered by start time. */
   listSpans(sessionId: string, limit: number): SpanRecord[];
-  /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
-  markIdleSessions(olderThan: Date): SessionRow[];
+}
+
+export interface StatsReader {
   stats(): Record<string, unknown>;
   costStats(query: CostQuery): Record<string, unknown>;
   filterOptions(): Record<string, string[]>;
-  eventCount(): number;
-  maxSeq(): number;
-  /** Import bookkeeping (history files): every file read so far. */
-  listImportFiles(): ImportFileRecord[];
-  /** Saves (inserts or replaces) import bookkeeping rows in one transaction. */
-  saveImportFiles(records: ImportFileRecord[]): void;
   /** 5-hour billing blocks with burn rate and projection, from the hourly rollup. */
   billingBlocks(query: BlockQuery): Record<string, unknown>;
+}
+
+/** Per-file read positions of the history importer. */
+export interface CheckpointStore {
+  /** Every file read so far. */
+  listImportFiles(): ImportFileRecord[];
+  /** Saves (inserts or replaces) bookkeeping rows in one transaction. */
+  saveImportFiles(records: ImportFileRecord[]): void;
+}
+
+/** When a tool call started, for a Post hook whose Pre hook arrived before a restart. */
+export interface ToolStartLookup {
+  toolStartMs(agentType: string, sessionId: string, toolUseId: string): number | null;
+}
+
+export interface StoragePorts {
+  writer: BatchWriter;
+  events: EventReader;
+  sessions: SessionReader;
+  stats: StatsReader;
+  checkpoints: CheckpointStore;
+  toolStarts: ToolStartLookup;
+}
+
+/** Everything the SQLite store offers (its ports plus the idle sweep and close). */
+export interface Store extends BatchWriter, EventReader, SessionReader, StatsReader, CheckpointStore {
+  /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
+  markIdleSessions(olderThan: Date): SessionRow[];
   close(): void;
 }

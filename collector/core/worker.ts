@@ -1,6 +1,7 @@
 /**
  * Piscina worker: loads the configured processors once, then runs the chain over each batch.
  */
+import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from './event.js';
 import type { Processor, ProcessorFactory } from './component.js';
@@ -15,7 +16,9 @@ for (const spec of init.processors) {
   if (!factory || factory.kind !== 'processor') {
     throw new Error(`${spec.module} does not export a processor factory as default`);
   }
-  chain.push(await factory.create({ ...factory.defaultConfig(), ...spec.config }, { app: init.app }));
+  chain.push(
+    await factory.create(spec.config, { id: spec.id, resolvePath: (p) => path.resolve(spec.baseDir, p) }),
+  );
 }
 
 export default function runChain(events: CanonicalEvent[]): CanonicalEvent[] {

@@ -3,36 +3,12 @@
  * run through the processor chain as one worker task, written by the store in one transaction,
  * and only then acknowledged and fanned out to the other exporters.
  */
-import type { CanonicalEvent } from './event.js';
-import type { CommittedBatch, Exporter, Logger } from './component.js';
-import type { MetricPointRecord, SpanRecord, Store, StoredEvent } from './store.js';
+import type { CommittedBatch } from './storage.js';
+import type { Exporter, Logger } from './component.js';
+import type { BatchWriter, StoredEvent } from './storage.js';
 import type { ProcessorPool } from './pool.js';
-
-export interface SubmitBatch {
-  events: CanonicalEvent[];
-  spans?: SpanRecord[];
-  metricPoints?: MetricPointRecord[];
-}
-
-export interface SubmitResult {
-  /** Ids of this batch's events that were newly stored, in submission order. */
-  ids: string[];
-  /** Events skipped because their event_id was already stored or repeated. */
-  duplicates: number;
-  /** Stored events that add nothing to totals: another source already counted the occurrence. */
-  folded: number;
-  /** The newly stored events themselves. */
-  stored: StoredEvent[];
-  spansStored: number;
-  metricPointsStored: number;
-}
-
-/** Thrown when the queue is full; receivers answer 503 with Retry-After. */
-export class BackpressureError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('ingest queue is full');
-  }
-}
+import { BackpressureError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
+import type { ComponentTelemetry } from './telemetry.js';
 
 interface Pending {
   batch: SubmitBatch;
@@ -42,16 +18,20 @@ interface Pending {
 
 export interface PipelineOptions {
   pool: ProcessorPool;
-  store: Store;
+  /** The storage exporter's writer: one transaction per group. */
+  writer: BatchWriter;
+  /** Exporters that receive each committed batch (the storage exporter among them, if it consumes). */
   exporters: Exporter[];
+  /** Counts for the storage exporter: accepted (newly stored), duplicate, failed. */
+  storageTelemetry?: ComponentTelemetry;
   logger: Logger;
   /** Most events waiting before submit() refuses new batches. */
   maxQueueEvents: number;
-  /** Most events grouped into one worker task and one transaction. */
+  /** Most items (events, spans, metric points) grouped into one worker task and one transaction. */
   maxGroupEvents?: number;
 }
 
-export class Pipeline {
+export class Pipeline implements Consumer {
   private readonly queue: Pending[] = [];
   private queuedEvents = 0;
   private draining = false;
@@ -62,8 +42,12 @@ export class Pipeline {
     this.maxGroupEvents = opts.maxGroupEvents ?? 2000;
   }
 
+  get maxQueueEvents(): number {
+    return this.opts.maxQueueEvents;
+  }
+
   submit(batch: SubmitBatch): Promise<SubmitResult> {
-    const size = batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+    const size = batchSize(batch);
     if (size > 0 && this.queuedEvents + size > this.opts.maxQueueEvents && this.queuedEvents > 0) {
       return Promise.reject(new BackpressureError(1));
     }
@@ -86,14 +70,13 @@ export class Pipeline {
 
   private takeGroup(): Pending[] {
     const group: Pending[] = [];
-    let events = 0;
+    let items = 0;
     while (this.queue.length > 0) {
-      const next = this.queue[0];
-      const n = next.batch.events.length;
-      if (group.length > 0 && events + n > this.maxGroupEvents) break;
+      const n = batchSize(this.queue[0].batch);
+      if (group.length > 0 && items + n > this.maxGroupEvents) break;
       group.push(this.queue.shift()!);
-      events += n;
-      this.queuedEvents -= n + (next.batch.spans?.length ?? 0) + (next.batch.metricPoints?.length ?? 0);
+      items += n;
+      this.queuedEvents -= n;
     }
     return group;
   }
@@ -121,13 +104,14 @@ export class Pipeline {
 
   private fail(pending: Pending, error: unknown): void {
     this.opts.logger.error('pipeline batch failed', { error: String(error) });
+    this.opts.storageTelemetry?.record('failed', batchSize(pending.batch));
     pending.reject(error);
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {
     const events = group.flatMap((p) => p.batch.events);
     const processed = await this.opts.pool.run(events);
-    const result = this.opts.store.writeBatch({
+    const result = this.opts.writer.writeBatch({
       events: processed,
       spans: group.flatMap((p) => p.batch.spans ?? []),
       metricPoints: group.flatMap((p) => p.batch.metricPoints ?? []),
@@ -160,6 +144,10 @@ export class Pipeline {
         metricPointsStored: pending.batch.metricPoints?.length ?? 0,
       });
     }
+
+    const stored = result.inserted.length;
+    this.opts.storageTelemetry?.record('accepted', stored + result.spansStored + result.metricPointsStored);
+    this.opts.storageTelemetry?.record('duplicate', events.length - stored);
 
     const committed: CommittedBatch = { events: result.inserted, sessions: result.sessions };
     for (const exporter of this.opts.exporters) {

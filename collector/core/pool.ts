@@ -1,20 +1,23 @@
 /**
- * The processor pool: a piscina worker pool running the processor chain, one task per batch.
- * A round trip costs tens of microseconds, so tasks are always whole batches, never single events.
+ * The processor pool: a piscina worker pool running one pipeline's processor chain, one task per
+ * batch. A round trip costs tens of microseconds, so tasks are always whole batches, never events.
  */
 import { Piscina } from 'piscina';
 import type { CanonicalEvent } from './event.js';
-import type { AppConfig } from './config.js';
+import type { Logger } from './component.js';
 
 export interface ProcessorSpec {
-  type: string;
+  /** Component id from config (`type` or `type/name`). */
+  id: string;
   /** URL of a module whose default export is a ProcessorFactory. */
   module: string;
-  config: Record<string, unknown>;
+  /** The validated config, defaults included. */
+  config: unknown;
+  /** Folder that relative paths in the config are resolved against. */
+  baseDir: string;
 }
 
 export interface WorkerInit {
-  app: AppConfig;
   processors: ProcessorSpec[];
 }
 
@@ -23,25 +26,23 @@ export interface ProcessorPool {
   close(): Promise<void>;
 }
 
-export function createProcessorPool(app: AppConfig, processors: ProcessorSpec[]): ProcessorPool {
+export function createProcessorPool(processors: ProcessorSpec[], workers: number, logger: Logger): ProcessorPool {
   // Workers load compiled JavaScript: the pool runs from dist/ (npm start, npm run dev, tests).
   const workerUrl = new URL('./worker.js', import.meta.url);
-  const init: WorkerInit = { app, processors };
+  const init: WorkerInit = { processors };
   const piscina = new Piscina({
     filename: workerUrl.href,
-    minThreads: app.workers,
-    maxThreads: app.workers,
+    minThreads: workers,
+    maxThreads: workers,
     workerData: init,
     idleTimeout: Infinity,
   });
   // A worker that dies is replaced by piscina; its task fails and the batch is answered with an
   // error. Without a listener the 'error' event would take the whole server down.
-  piscina.on('error', (error: unknown) => {
-    process.stderr.write(`agentstats: processor worker failed: ${String(error)}\n`);
-  });
+  piscina.on('error', (error: unknown) => logger.error('processor worker failed', { error: String(error) }));
   return {
     async run(events) {
-      if (events.length === 0) return events;
+      if (events.length === 0 || processors.length === 0) return events;
       return (await piscina.run(events)) as CanonicalEvent[];
     },
     async close() {

@@ -1,13 +1,33 @@
 /**
- * The HTTP server: fastify with the security rules every route shares. Receivers and the API mount
- * themselves into it; nothing here knows about any component.
+ * The HTTP server: fastify with the security rules every route shares. Receivers, the API and the
+ * dashboard mount themselves into it; nothing here knows about any of them.
+ *
+ * Deny by default: when a token is configured every route needs it, unless the route itself says
+ * `config: { public: true }` (the dashboard's static files). A route that can only be reached by
+ * EventSource (which cannot send headers) says `config: { tokenInQuery: true }` to also accept
+ * `?access_token=`.
  */
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { isLoopbackHost, type AppConfig } from './config.js';
+import type { Logger as Pino } from 'pino';
+import { isLoopbackHost } from '../config/hosts.js';
+import { tokenMatches } from '../core/auth.js';
+import { replyError } from './errors.js';
 
-export interface ServerOptions {
-  app: AppConfig;
+export interface HttpSettings {
+  host: string;
+  token: string | null;
+  allowedHosts: string[];
+  maxBodyBytes: number;
+  logger: Pino;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served without the token (carries no data). */
+    public?: boolean;
+    /** Also accepts the token as ?access_token= (EventSource cannot send headers). */
+    tokenInQuery?: boolean;
+  }
 }
 
 /** The host part of a Host header or an Origin URL: "[::1]:3141" → "::1", "localhost:80" → "localhost". */
@@ -18,52 +38,41 @@ export function hostnameOf(hostHeader: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
-function tokenMatches(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function refuse(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
-  return reply.code(status).header('content-type', 'application/json').send({ error, message });
-}
-
-export function buildServer(opts: ServerOptions): FastifyInstance {
-  const { app } = opts;
-  const allowed = new Set([app.host.toLowerCase(), ...app.allowedHosts]);
+export function buildServer(settings: HttpSettings): FastifyInstance {
+  const allowed = new Set([settings.host.toLowerCase(), ...settings.allowedHosts]);
   const isAllowedHost = (name: string) => isLoopbackHost(name) || allowed.has(name);
 
+  // Typed as the default instance: components are written against FastifyInstance, not pino's type.
   const server = Fastify({
-    logger: app.logLevel === 'silent' ? false : { level: app.logLevel },
+    loggerInstance: settings.logger,
     // Request lines are not logged: hook and OTLP posts arrive many times a second.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: app.maxBodyKb * 1024,
+    bodyLimit: settings.maxBodyBytes,
     // Idle keep-alive sockets close at shutdown; requests in flight finish (their batches commit).
     forceCloseConnections: 'idle',
     // An unknown query parameter is an error, not silently dropped (a typo must not unfilter).
     ajv: { customOptions: { removeAdditional: false } },
-  });
+  }) as unknown as FastifyInstance;
 
   server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
     const host = request.headers.host;
-    if (!host || !isAllowedHost(hostnameOf(host))) {
-      return refuse(reply, 403, 'forbidden_host', 'Host header must name this machine (localhost or 127.0.0.1)');
-    }
+    if (!host || !isAllowedHost(hostnameOf(host))) return replyError(reply, 'forbidden_host');
     // Cross-site writes from browsers: agents send no Origin; a browser on another site does.
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const site = request.headers['sec-fetch-site'];
       const origin = request.headers.origin;
       const foreignOrigin = origin !== undefined && (origin === 'null' || !isAllowedHost(originHost(origin)));
-      if (site === 'cross-site' || site === 'same-site' || foreignOrigin) {
-        return refuse(reply, 403, 'cross_site_request', 'cross-site writes are not allowed');
-      }
+      if (site === 'cross-site' || site === 'same-site' || foreignOrigin) return replyError(reply, 'cross_site_request');
     }
-    if (app.token && !isPublicAsset(request.routeOptions.url)) {
+    // Decided on the route the router matched, not the raw URL, so an encoded path (/%61pi/stats)
+    // cannot slip past; an unmatched URL is not public.
+    const route = request.routeOptions;
+    if (settings.token && !(route.url !== undefined && route.config?.public === true)) {
       const auth = request.headers.authorization ?? '';
-      const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : streamToken(request);
-      if (!bearer || !tokenMatches(app.token, bearer)) {
-        return refuse(reply, 401, 'unauthorized', 'send Authorization: Bearer <AGENTSTATS_TOKEN>');
+      const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : route.config?.tokenInQuery ? queryToken(request) : null;
+      if (!bearer || !tokenMatches(settings.token, bearer)) {
+        return replyError(reply, 'unauthorized', 'send Authorization: Bearer <token> (service.http.token)');
       }
     }
   });
@@ -78,9 +87,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     });
   });
 
-  server.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
-  });
+  server.setNotFoundHandler((request, reply) =>
+    replyError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   return server;
 }
@@ -93,18 +102,7 @@ function originHost(origin: string): string {
   }
 }
 
-/**
- * The UI's files carry no data; everything else does. Decided on the route the router matched, not
- * the raw URL, so an encoded path (/%61pi/stats) cannot slip past; an unmatched URL is not public.
- */
-function isPublicAsset(routeUrl: string | undefined): boolean {
-  if (routeUrl === undefined) return false;
-  return !routeUrl.startsWith('/api/') && !routeUrl.startsWith('/v1/');
-}
-
-/** EventSource cannot send headers, so the stream alone also accepts ?access_token=. */
-function streamToken(request: FastifyRequest): string | null {
-  if (request.routeOptions.url !== '/api/stream') return null;
+function queryToken(request: FastifyRequest): string | null {
   const url = request.url;
   const q = url.indexOf('?');
   if (q === -1) return null;

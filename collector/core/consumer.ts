@@ -1,0 +1,45 @@
+/**
+ * The contract between a receiver and the pipeline it feeds (the Collector's `consumer`): submit a
+ * batch, and answer the client only once the returned promise resolves — by then it is committed.
+ */
+import type { CanonicalEvent } from './event.js';
+import type { MetricPointRecord, SpanRecord, StoredEvent } from './storage.js';
+
+export interface SubmitBatch {
+  events: CanonicalEvent[];
+  spans?: SpanRecord[];
+  metricPoints?: MetricPointRecord[];
+}
+
+export interface SubmitResult {
+  /** Ids of this batch's events that were newly stored, in submission order. */
+  ids: string[];
+  /** Events skipped because their event_id was already stored or repeated. */
+  duplicates: number;
+  /** Stored events that add nothing to totals: another source already counted the occurrence. */
+  folded: number;
+  /** The newly stored events themselves. */
+  stored: StoredEvent[];
+  spansStored: number;
+  metricPointsStored: number;
+}
+
+export interface Consumer {
+  submit(batch: SubmitBatch): Promise<SubmitResult>;
+  /** Items (events, spans, metric points) waiting right now. */
+  readonly queueDepth: number;
+  /** Most items that may wait before submit() refuses with a BackpressureError. */
+  readonly maxQueueEvents: number;
+}
+
+/** Items a batch holds: events, spans and metric points all cost a place in the queue. */
+export function batchSize(batch: SubmitBatch): number {
+  return batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+}
+
+/** Thrown when the queue is full; receivers answer 503 with Retry-After (gRPC: UNAVAILABLE). */
+export class BackpressureError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('ingest queue is full');
+  }
+}

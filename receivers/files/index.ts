@@ -1,0 +1,137 @@
+/**
+ * The files receiver: history files the agents write themselves (Claude Code transcripts, Codex
+ * rollouts), read from where each file was last left and parsed on a piscina pool.
+ *
+ * Mode `once` imports what is new and stops: `npm run import` builds the service with this
+ * receiver alone and calls runOnce(); in a running server it imports once in the background at
+ * start. Read positions live in the storage's checkpoint store, so both share them.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ReceiverFactory } from '../../collector/core/component.js';
+import { defaultRoots } from './discover.js';
+import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
+import { createProgressBar } from './progress.js';
+import { runImport, type ImportSummary } from './runner.js';
+
+export interface FilesReceiverConfig {
+  mode: 'once';
+  sources: FileKind[];
+  /** Claude Code projects folder; null = $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects. */
+  claude_code_dir: string | null;
+  /** Codex sessions folder; null = $CODEX_HOME/sessions or ~/.codex/sessions. */
+  codex_dir: string | null;
+  /** Only events from this time on (ISO time); a filtered run keeps no read positions. */
+  since: string | null;
+  /** Parsing threads; null = cores − 1, at most 8. */
+  workers: number | null;
+  /** Minutes a file must be quiet before its last response is taken as final. */
+  settle_minutes: number;
+  /** A progress bar on stderr when it is a terminal. */
+  progress: boolean;
+}
+
+const factory: ReceiverFactory<FilesReceiverConfig> = {
+  kind: 'receiver',
+  type: 'files',
+  description: 'Claude Code transcripts and Codex rollouts from disk (the history importer).',
+  needsHttp: false,
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      mode: { enum: ['once'], description: '`once`: import what is new, then stop (a server imports at start).' },
+      sources: {
+        type: 'array',
+        items: { enum: ['claude-code', 'codex'] },
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Which agents\' history to read.',
+      },
+      claude_code_dir: { type: ['string', 'null'], description: 'Claude Code projects folder (null: `$CLAUDE_CONFIG_DIR/projects` or `~/.claude/projects`).' },
+      codex_dir: { type: ['string', 'null'], description: 'Codex sessions folder (null: `$CODEX_HOME/sessions` or `~/.codex/sessions`).' },
+      since: { type: ['string', 'null'], description: 'Only events from this time on; such a run keeps no read positions.' },
+      workers: { type: ['integer', 'null'], minimum: 1, maximum: 64, description: 'Parsing threads (null: cores − 1, at most 8).' },
+      settle_minutes: { type: 'number', minimum: 0, description: 'Minutes a file must be quiet before its last response is final.' },
+      progress: { type: 'boolean', description: 'Progress bar on stderr when it is a terminal.' },
+    },
+  },
+  defaultConfig: () => ({
+    mode: 'once',
+    sources: ['claude-code', 'codex'],
+    claude_code_dir: null,
+    codex_dir: null,
+    since: null,
+    workers: null,
+    settle_minutes: 10,
+    progress: false,
+  }),
+  validate: (c) => (c.since !== null && !Number.isFinite(Date.parse(c.since)) ? [`since: not a time: "${c.since}"`] : []),
+  create(config, host) {
+    const workers = config.workers ?? Math.min(8, Math.max(1, availableParallelism() - 1));
+    const dirOf = (kind: FileKind) => (kind === 'claude-code' ? config.claude_code_dir : config.codex_dir);
+    const sources = config.sources.map((kind) => {
+      const dir = dirOf(kind);
+      return { kind, roots: dir ? [host.resolvePath(dir)] : defaultRoots(kind) };
+    });
+    const sinceMs = config.since ? Date.parse(config.since) : null;
+    const settleMs = config.settle_minutes * 60_000;
+
+    const runOnce = async (): Promise<ImportSummary> => {
+      const parsePool = new Piscina({
+        filename: new URL('./parse-worker.js', import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: Infinity,
+      });
+      const bar = config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
+      try {
+        const summary = await runImport(
+          {
+            sources,
+            sinceMs,
+            window: workers * 2,
+            maxTaskBytes: 32 * 1024 * 1024,
+            settleResponsesMs: settleMs,
+            settleCallsMs: Math.max(settleMs, 24 * 3_600_000),
+            useState: sinceMs === null,
+            now: () => host.clock.now().getTime(),
+            onProgress: bar ? (p) => bar.update(p) : undefined,
+            onWarning: (msg) => host.logger.warn(`skipped ${msg}`),
+          },
+          {
+            store: host.checkpoints(),
+            pipeline: host.next,
+            maxQueueEvents: host.next.maxQueueEvents,
+            parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
+          },
+        );
+        bar?.done();
+        host.telemetry.record('accepted', summary.stored);
+        host.telemetry.record('duplicate', summary.duplicates);
+        host.telemetry.record('failed', summary.files_failed);
+        return summary;
+      } finally {
+        await parsePool.destroy();
+      }
+    };
+
+    let background: Promise<unknown> | null = null;
+    return {
+      runOnce: runOnce as unknown as () => Promise<Record<string, unknown>>,
+      start() {
+        if (host.runMode !== 'serve') return;
+        // In a running server the import runs in the background: start-up does not wait for it.
+        background = runOnce().then(
+          (s) => host.logger.info('history import done', { files_read: s.files_read, stored: s.stored, folded: s.folded }),
+          (error) => host.logger.error('history import failed', { error: String(error) }),
+        );
+      },
+      async shutdown() {
+        await background;
+      },
+    };
+  },
+};
+
+export default factory;
