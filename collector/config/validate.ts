@@ -38,7 +38,12 @@ export interface SchemaProblem {
 export function validateAgainst(schema: JsonSchema, value: unknown): SchemaProblem[] {
   const fn = compile(schema);
   if (fn(value)) return [];
-  const problems = (fn.errors ?? []).map((e) => describe(e, schema));
+  const errors = fn.errors ?? [];
+  // A value that fits no branch of a oneOf gets one message naming the branches, not one per branch.
+  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const inBranch = (e: ErrorObject) =>
+    alternatives.some((a) => a !== e && e.instancePath === a.instancePath && e.schemaPath.startsWith(a.schemaPath.replace(/\/(oneOf|anyOf)$/, '/$1/')));
+  const problems = errors.filter((e) => !inBranch(e)).map((e) => describe(e, schema));
   // oneOf/anyOf repeat the same path with each branch's complaint: keep the first per path.
   const seen = new Set<string>();
   return problems.filter((p) => {
@@ -71,6 +76,14 @@ function describe(error: ErrorObject, root: JsonSchema): SchemaProblem {
     }
     case 'required':
       return { path: join(path, String((error.params as { missingProperty: string }).missingProperty)), message: 'is required' };
+    case 'type':
+      return { path, message: `must be ${typeWords((error.params as { type: string | string[] }).type)}` };
+    case 'oneOf':
+    case 'anyOf': {
+      const branches = (schemaAt(root, error.schemaPath)?.[error.keyword] as Record<string, unknown>[] | undefined) ?? [];
+      const words = branches.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : typeWords(b.type as string | string[])));
+      return { path, message: `must be ${words.join(' or ')}` };
+    }
     case 'enum':
       return {
         path,
@@ -79,6 +92,21 @@ function describe(error: ErrorObject, root: JsonSchema): SchemaProblem {
     default:
       return { path, message: error.message ?? 'is not valid' };
   }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  null: 'null',
+  object: 'an object',
+  array: 'a list',
+};
+
+function typeWords(type: string | string[] | undefined): string {
+  const types = Array.isArray(type) ? type : type ? String(type).split(',') : [];
+  return types.map((t) => TYPE_WORDS[t] ?? t).join(' or ') || 'something else';
 }
 
 /** The schema object that an error's schemaPath (#/properties/a/additionalProperties) points into. */

@@ -1,5 +1,6 @@
-/** Where the project's files are, whether running from source (tsx) or from dist/. */
+/** Where the project's files are (from source or from dist/), and how paths in config resolve. */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,3 +14,9 @@ function findRoot(): string {
 }
 
 export const projectRoot = findRoot();
+
+/** A path from config: `~/…` is the home folder, a relative path is taken from the config's folder. */
+export function resolveConfigPath(baseDir: string, p: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(process.env.HOME ?? homedir(), p.slice(1));
+  return path.resolve(baseDir, p);
+}

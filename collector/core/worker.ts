@@ -1,11 +1,11 @@
 /**
  * Piscina worker: loads the configured processors once, then runs the chain over each batch.
  */
-import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from './event.js';
 import type { Processor, ProcessorFactory } from './component.js';
 import type { WorkerInit } from './pool.js';
+import { resolveConfigPath } from './paths.js';
 
 const init = workerData as WorkerInit;
 
@@ -17,7 +17,7 @@ for (const spec of init.processors) {
     throw new Error(`${spec.module} does not export a processor factory as default`);
   }
   chain.push(
-    await factory.create(spec.config, { id: spec.id, resolvePath: (p) => path.resolve(spec.baseDir, p) }),
+    await factory.create(spec.config, { id: spec.id, resolvePath: (p) => resolveConfigPath(spec.baseDir, p) }),
   );
 }
 

@@ -5,7 +5,6 @@
  * be created or started stops start-up with its id in the message, after the ones already started
  * have been shut down.
  */
-import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as Pino } from 'pino';
@@ -16,6 +15,7 @@ import type {
 import type { Consumer, SubmitBatch } from '../core/consumer.js';
 import type { CommittedBatch, StoragePorts } from '../core/storage.js';
 import { Pipeline } from '../core/pipeline.js';
+import { resolveConfigPath } from '../core/paths.js';
 import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
 import { componentTelemetry } from '../core/telemetry.js';
 import { ConfigError, type LoadedConfig } from '../config/types.js';
@@ -82,7 +82,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       newId: () => uuidv7(),
       settings,
       telemetry: componentTelemetry(telemetry.meter, c.id, c.kind),
-      resolvePath: (p) => path.resolve(loaded.baseDir, p),
+      resolvePath: (p) => resolveConfigPath(loaded.baseDir, p),
       extension: <T>(id: string) => {
         if (!extensions.has(id)) throw new ComponentError(`extension ${id} is not configured (service.extensions)`);
         return extensions.get(id) as T;
