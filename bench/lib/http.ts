@@ -13,6 +13,7 @@ export interface HttpResult {
 export class BenchClient {
   readonly agent: http.Agent;
   private readonly base: URL;
+  readonly baseUrl: string;
 
   constructor(
     baseUrl: string,
@@ -20,6 +21,7 @@ export class BenchClient {
     private readonly timeoutMs: number,
     private readonly token: string | null = null,
   ) {
+    this.baseUrl = baseUrl;
     this.base = new URL(baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   }

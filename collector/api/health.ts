@@ -15,6 +15,8 @@ export interface HealthSources {
   startedAt: Date;
   version: string;
   pipelines(): Array<{ name: string; queue_depth: number }>;
+  /** Large bodies being received now, and how many were refused at the door. */
+  admission(): { large_in_flight: number; bytes_in_flight: number; refused: number };
   components(): Promise<ComponentHealth[]>;
 }
 
@@ -28,6 +30,7 @@ export function registerHealthRoute(server: FastifyInstance, events: EventReader
       events: events.eventCount(),
       queue_depth: pipelines.reduce((n, p) => n + p.queue_depth, 0),
       pipelines,
+      admission: h.admission(),
       components: await h.components(),
     };
   });

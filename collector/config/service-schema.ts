@@ -30,6 +30,16 @@ export const serviceSchema: JsonSchema = {
         },
         max_body_kb: { type: 'integer', minimum: 16, maximum: 1048576, description: 'Largest request body, in KiB.' },
         web_dir: { type: ['string', 'null'], description: 'The built dashboard to serve (default `dist/web`).' },
+        admission: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Admission control, decided before a body is read.',
+          properties: {
+            small_body_kb: { type: 'integer', minimum: 1, description: 'Bodies up to this size (hook posts, single events) are always admitted.' },
+            max_large_bodies: { type: 'integer', minimum: 1, description: 'Larger bodies received or processed at once; more get 503 + Retry-After.' },
+            max_inflight_mb: { type: 'integer', minimum: 1, description: 'Megabytes of larger bodies in flight at once; more get 503 + Retry-After.' },
+          },
+        },
       },
     },
     store_prompts: {

@@ -21,6 +21,7 @@ export interface ServiceConfig {
     allowed_hosts: string[];
     max_body_kb: number;
     web_dir: string | null;
+    admission: { small_body_kb: number; max_large_bodies: number; max_inflight_mb: number };
   };
   store_prompts: boolean;
   log: { level: 'silent' | 'error' | 'warn' | 'info' | 'debug'; format: 'auto' | 'pretty' | 'json' };

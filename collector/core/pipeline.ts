@@ -39,7 +39,7 @@ export class Pipeline implements Consumer {
   private readonly maxGroupEvents: number;
 
   constructor(private readonly opts: PipelineOptions) {
-    this.maxGroupEvents = opts.maxGroupEvents ?? 2000;
+    this.maxGroupEvents = opts.maxGroupEvents ?? 500;
   }
 
   get maxQueueEvents(): number {

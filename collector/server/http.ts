@@ -12,6 +12,7 @@ import type { Logger as Pino } from 'pino';
 import { isLoopbackHost } from '../config/hosts.js';
 import { tokenMatches } from '../core/auth.js';
 import { replyError } from './errors.js';
+import { registerAdmission, type AdmissionSettings, type AdmissionStats } from './admission.js';
 
 export interface HttpSettings {
   host: string;
@@ -19,6 +20,7 @@ export interface HttpSettings {
   allowedHosts: string[];
   maxBodyBytes: number;
   logger: Pino;
+  admission: Omit<AdmissionSettings, 'maxBodyBytes'>;
 }
 
 declare module 'fastify' {
@@ -38,7 +40,7 @@ export function hostnameOf(hostHeader: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
-export function buildServer(settings: HttpSettings): FastifyInstance {
+export function buildServer(settings: HttpSettings): { server: FastifyInstance; admission: () => AdmissionStats } {
   const allowed = new Set([settings.host.toLowerCase(), ...settings.allowedHosts]);
   const isAllowedHost = (name: string) => isLoopbackHost(name) || allowed.has(name);
 
@@ -77,6 +79,9 @@ export function buildServer(settings: HttpSettings): FastifyInstance {
     }
   });
 
+  // After the security checks (a refused request never takes a place), before any body is read.
+  const admission = registerAdmission(server, { ...settings.admission, maxBodyBytes: settings.maxBodyBytes });
+
   server.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -91,7 +96,7 @@ export function buildServer(settings: HttpSettings): FastifyInstance {
     replyError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
 
-  return server;
+  return { server, admission };
 }
 
 function originHost(origin: string): string {

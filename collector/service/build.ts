@@ -65,9 +65,21 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     storePrompts: config.service.store_prompts,
   };
   const telemetry = new SelfTelemetry();
-  const server: FastifyInstance | undefined = serve
-    ? buildServer({ host: http.host, token: http.token, allowedHosts: http.allowed_hosts, maxBodyBytes: settings.maxBodyBytes, logger: opts.logger })
+  const built = serve
+    ? buildServer({
+        host: http.host,
+        token: http.token,
+        allowedHosts: http.allowed_hosts,
+        maxBodyBytes: settings.maxBodyBytes,
+        logger: opts.logger,
+        admission: {
+          smallBodyBytes: http.admission.small_body_kb * 1024,
+          maxLargeBodies: http.admission.max_large_bodies,
+          maxBytesInFlight: http.admission.max_inflight_mb * 1024 * 1024,
+        },
+      })
     : undefined;
+  const server: FastifyInstance | undefined = built?.server;
   const running: Running[] = [];
   const extensions = new Map<string, unknown>();
   const infos = new Map<string, unknown>();
@@ -209,6 +221,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         version: opts.version,
         info: (name) => infos.get(name) ?? null,
         pipelines: () => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })),
+        admission: () => built!.admission(),
         components: () => telemetry.snapshot(),
       });
     }

@@ -7,7 +7,15 @@ import type { RawConfig } from '../config/types.js';
 export function defaultConfig(): RawConfig {
   return {
     service: {
-      http: { host: '127.0.0.1', port: 3141, token: null, allowed_hosts: [], max_body_kb: 16384, web_dir: null },
+      http: {
+        host: '127.0.0.1',
+        port: 3141,
+        token: null,
+        allowed_hosts: [],
+        max_body_kb: 16384,
+        web_dir: null,
+        admission: { small_body_kb: 256, max_large_bodies: 8, max_inflight_mb: 64 },
+      },
       store_prompts: false,
       log: { level: 'info', format: 'auto' },
       workers: 1,
