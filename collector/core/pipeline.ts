@@ -111,7 +111,7 @@ export class Pipeline implements Consumer {
   private async commitGroup(group: Pending[]): Promise<void> {
     const events = group.flatMap((p) => p.batch.events);
     const processed = await this.opts.pool.run(events);
-    const result = this.opts.writer.writeBatch({
+    const result = await this.opts.writer.writeBatch({
       events: processed,
       spans: group.flatMap((p) => p.batch.spans ?? []),
       metricPoints: group.flatMap((p) => p.batch.metricPoints ?? []),

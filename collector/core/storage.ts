@@ -175,9 +175,9 @@ export interface CommittedBatch {
   sessions: SessionRow[];
 }
 
-/** The pipeline's one way into storage: one transaction per call. */
+/** The pipeline's one way into storage: one transaction per call, resolved once committed. */
 export interface BatchWriter {
-  writeBatch(batch: WriteBatch): WriteResult;
+  writeBatch(batch: WriteBatch): WriteResult | Promise<WriteResult>;
 }
 
 export interface EventReader {
@@ -226,7 +226,8 @@ export interface StoragePorts {
 }
 
 /** Everything the SQLite store offers (its ports plus the idle sweep and close). */
-export interface Store extends BatchWriter, EventReader, SessionReader, StatsReader, CheckpointStore {
+export interface Store extends EventReader, SessionReader, StatsReader, CheckpointStore {
+  writeBatch(batch: WriteBatch): WriteResult;
   /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
   markIdleSessions(olderThan: Date): SessionRow[];
   close(): void;

@@ -6,6 +6,7 @@
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { SqliteStore } from './store.js';
+import { ThreadedWriter } from './writer-thread.js';
 
 export interface SqliteExporterConfig {
   path: string;
@@ -13,6 +14,8 @@ export interface SqliteExporterConfig {
   session_timeout_minutes: number;
   /** How often the idle sweep runs (ms). */
   sweep_interval_ms: number;
+  /** Write on a thread of its own, so transactions never hold up HTTP answers. */
+  writer_thread: boolean;
 }
 
 const factory: ExporterFactory<SqliteExporterConfig> = {
@@ -32,17 +35,28 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         description: 'Minutes without events before a session is `idle` (decimals allowed).',
       },
       sweep_interval_ms: { type: 'integer', minimum: 10, maximum: 3600000, description: 'How often the idle sweep runs.' },
+      writer_thread: {
+        type: 'boolean',
+        description: 'Write batches on a thread of their own (reads stay on the main thread), so a large transaction never delays an HTTP answer.',
+      },
     },
   },
-  defaultConfig: () => ({ path: './data/agentstats.db', session_timeout_minutes: 30, sweep_interval_ms: 30000 }),
-  create(config, host) {
+  defaultConfig: () => ({ path: './data/agentstats.db', session_timeout_minutes: 30, sweep_interval_ms: 30000, writer_thread: true }),
+  async create(config, host) {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
-    const store = new SqliteStore(config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path), {
-      now: () => host.clock.now(),
-      idleAfterMs,
-    });
+    const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
+    // Opening here creates and migrates the file before the writer thread opens it too.
+    const store = new SqliteStore(dbPath, { now: () => host.clock.now(), idleAfterMs });
+    // An in-memory database cannot be shared with another thread: it is written where it lives.
+    const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs }) : null;
+    try {
+      await threaded?.ready;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
     const storage: StoragePorts = {
-      writer: store,
+      writer: threaded ?? store,
       events: store,
       sessions: store,
       stats: store,
@@ -59,8 +73,9 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         }, config.sweep_interval_ms);
         sweep.unref();
       },
-      shutdown() {
+      async shutdown() {
         clearInterval(sweep);
+        await threaded?.close();
         store.close();
       },
     };
