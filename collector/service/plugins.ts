@@ -129,7 +129,7 @@ function importFailure(spec: string, url: string, error: unknown): string {
   const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
   const file = url.startsWith('file:') ? fileURLToPath(url) : null;
   const frame = file && error instanceof Error ? error.stack?.split('\n').find((line) => line.includes(file)) : undefined;
-  const where = frame ? ` (${frame.trim().replace(/^at\s+(?:.*\()?/, '').replace(/\)$/, '')})` : '';
+  const where = frame ? ` (${frame.trim().replace(/^at\s+(?:.*\()?/, '').replace(/\)$/, '').replace(url, file!)})` : '';
   // V8 gives an ES module's syntax error no line; node --check prints it.
   const hint = !frame && file && error instanceof SyntaxError ? ` (node --check ${file} shows where)` : '';
   return `plugin ${spec} could not be loaded: ${name}${message(error)}${where}${hint}`;
