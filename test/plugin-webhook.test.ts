@@ -141,7 +141,7 @@ describe('the webhook receiver installed as an npm package, as a named instance 
       service: {
         http: { token: TOKEN },
         max_queue_events: 100,
-        pipelines: { events: { receivers: ['native', 'webhook/ci'] } },
+        pipelines: { events: { receivers: ['native', 'webhook/ci', 'webhook/deliveries'] } },
       },
       receivers: {
         'webhook/ci': {
@@ -150,6 +150,14 @@ describe('the webhook receiver installed as an npm package, as a named instance 
           secret: SHARED,
           fields: { event_id: 'id', session_id: 'job', tokens_in: 'in', tokens_out: 'out' },
           defaults: { agent_type: 'ci_bot', event_type: 'api_request', model: 'claude-haiku-4-5' },
+        },
+        // A second instance of the same plugin: ids from the delivery header, no secret.
+        'webhook/deliveries': {
+          module: 'agentstats-receiver-webhook',
+          path: '/hooks/deliveries',
+          fields: { event_id: 'header:x-delivery', request_id: 'header:x-delivery', session_id: 'body:/session', event_type: 'type' },
+          defaults: { agent_type: 'deliveries_bot' },
+          events: '/items',
         },
       },
     }));
@@ -169,6 +177,19 @@ describe('the webhook receiver installed as an npm package, as a named instance 
     expect(ok.body.ids).toEqual(['tok-1']);
     const stored = await server.get('/api/events?session_id=job-token', auth);
     expect(stored.body.events.map((e: any) => [e.event_id, e.agent_type, e.tokens_in])).toEqual([['tok-1', 'ci_bot', 10]]);
+  });
+
+  it('a second instance on its own path takes ids from a header, unique per event of a delivery', async () => {
+    const delivery = { session: 'job-deliveries', items: [{ type: 'notification' }, { type: 'stop' }] };
+    const headers = { ...auth, 'x-delivery': 'dlv-7' };
+    expect((await post(server, '/hooks/deliveries', delivery, headers)).body.ids).toEqual(['dlv-7#0', 'dlv-7#1']);
+    // Redelivered: the same ids, nothing new.
+    expect((await post(server, '/hooks/deliveries', delivery, headers)).body).toMatchObject({ ids: [], duplicates: 2 });
+    const events = (await server.get('/api/events?session_id=job-deliveries', auth)).body.events as any[];
+    expect(events.map((e) => [e.event_id, e.request_id, e.event_type, e.agent_type]).sort()).toEqual([
+      ['dlv-7#0', 'dlv-7', 'notification', 'deliveries_bot'],
+      ['dlv-7#1', 'dlv-7', 'stop', 'deliveries_bot'],
+    ]);
   });
 
   it('under back-pressure answers 503 + Retry-After, and every batch it acknowledged is stored', async () => {
@@ -205,5 +226,37 @@ describe('the webhook receiver installed as an npm package, as a named instance 
     expect(run.output).toContain('"secret": "<set>"');
     expect(run.output).not.toContain(SHARED);
     expect(run.output).not.toContain(TOKEN);
+  });
+});
+
+describe('the webhook receiver refuses a config it cannot run with', () => {
+  it('a mapping that leaves a required field empty, and a mistyped field, stop start-up naming the keys (exit 78)', async () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'agentstats.jsonc');
+    writeFileSync(file, JSON.stringify({
+      service: { pipelines: { events: { receivers: ['native', 'webhook'] } } },
+      receivers: { webhook: { module: path.join(EXAMPLE, 'index.js'), fields: { event_type: 'kind', tokens_input: 'usage.in' }, defaults: { agent_type: 'x' } } },
+    }));
+    const bad = await runToExit({ dir, args: ['--config', file] });
+    expect(bad.code).toBe(78);
+    expect(bad.output).toContain(`  ${file}: receivers.webhook.fields.tokens_input: unknown key; did you mean tokens_in?\n`);
+    writeFileSync(file, JSON.stringify({
+      service: { pipelines: { events: { receivers: ['native', 'webhook'] } } },
+      receivers: { webhook: { module: path.join(EXAMPLE, 'index.js'), fields: { event_type: 'kind' }, defaults: { agent_type: 'x' } } },
+    }));
+    const missing = await runToExit({ dir, args: ['--config', file] });
+    expect(missing.code).toBe(78);
+    expect(missing.output).toContain(
+      `  ${file}: receivers.webhook.fields.session_id: every event needs a session_id: map it here or set defaults.session_id\n`,
+    );
+  });
+
+  it('a secret_env that is not set stops start-up naming the receiver (exit 1), nothing listens', async () => {
+    const run = await runToExit({ args: ['--config', path.join(EXAMPLE, 'agentstats.jsonc')] });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(
+      'agentstats: failed to start: receiver webhook: could not be created: secret_env: the environment variable AGENT_WEBHOOK_SECRET is not set\n',
+    );
+    expect(run.output).not.toContain('AgentStats listening on');
   });
 });
