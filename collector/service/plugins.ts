@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ComponentFactory, ComponentKind } from '../core/component.js';
@@ -15,7 +16,12 @@ import type { RegisteredFactory } from './registry.js';
 
 export class PluginError extends Error {}
 
-const isPathSpec = (spec: string) => spec.startsWith('.') || path.isAbsolute(spec);
+const isPathSpec = (spec: string) => spec.startsWith('.') || spec.startsWith('~/') || path.isAbsolute(spec);
+
+/** A module path: `~/…` from the home folder, anything else from the config file's folder. */
+function modulePath(spec: string, baseDir: string): string {
+  return spec.startsWith('~/') ? path.join(process.env.HOME ?? homedir(), spec.slice(2)) : path.resolve(baseDir, spec);
+}
 
 /** `name` or `@scope/name` of a bare specifier, and the subpath after it (`pkg/sub` → ./sub). */
 function splitPackage(spec: string): { name: string; subpath: string } {
@@ -25,13 +31,15 @@ function splitPackage(spec: string): { name: string; subpath: string } {
   return { name: parts.slice(0, n).join('/'), subpath: rest ? `./${rest}` : '.' };
 }
 
-/** An `exports` target for ESM: the import, node or default condition (nested), or a string. */
+const CONDITIONS = new Set(['import', 'node', 'default']);
+
+/** An `exports` target as import() picks it: the first of its conditions that applies, nested. */
 function exportTarget(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(exportTarget).find((t) => t !== null) ?? null;
   if (value && typeof value === 'object') {
-    for (const condition of ['import', 'node', 'default']) {
-      const target = exportTarget((value as Record<string, unknown>)[condition]);
+    for (const [condition, inner] of Object.entries(value)) {
+      const target = CONDITIONS.has(condition) ? exportTarget(inner) : null;
       if (target) return target;
     }
   }
@@ -48,21 +56,16 @@ function findPackageEntry(spec: string, fromDir: string): string | null {
     const pkgDir = path.join(dir, 'node_modules', name);
     const manifest = path.join(pkgDir, 'package.json');
     if (existsSync(manifest)) {
-      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
-      let target: string | null = null;
-      if (pkg.exports !== undefined) {
-        const exp = pkg.exports;
-        const keyed = exp && typeof exp === 'object' && !Array.isArray(exp) && Object.keys(exp).some((k) => k.startsWith('.'));
-        target = keyed ? exportTarget((exp as Record<string, unknown>)[subpath]) : subpath === '.' ? exportTarget(exp) : null;
-      } else {
-        target = subpath === '.' ? (pkg.main ?? 'index.js') : subpath;
-      }
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown };
+      const exp = pkg.exports;
+      const keyed = exp && typeof exp === 'object' && !Array.isArray(exp) && Object.keys(exp).some((k) => k.startsWith('.'));
+      const target = exp === undefined ? null : keyed ? exportTarget((exp as Record<string, unknown>)[subpath]) : subpath === '.' ? exportTarget(exp) : null;
       if (target) return path.resolve(pkgDir, target);
-      // Subpath patterns and the like: let Node's own resolver have a go.
+      // No exports (`main`, index.js, extensions looked up), subpath patterns and the like: Node's own resolver.
       try {
         return createRequire(manifest).resolve(spec);
       } catch {
-        throw new PluginError(`plugin ${spec}: the package at ${pkgDir} exports nothing for "${subpath}" that import can load`);
+        throw new PluginError(`plugin ${spec}: the package at ${pkgDir} has no entry for "${subpath}" that import can load`);
       }
     }
     if (path.dirname(dir) === dir) return null;
@@ -70,12 +73,12 @@ function findPackageEntry(spec: string, fromDir: string): string | null {
 }
 
 /**
- * The module's URL: a path (./x.js, /abs/x.js) from the config's folder; a package installed at or
+ * The module's URL: a path (./x.js, /abs/x.js, ~/x.js) from the config's folder; a package installed at or
  * above the config's folder; else a bare name that import() looks up from AgentStats' own folder.
  */
 export function resolvePluginModule(spec: string, baseDir: string): string {
   if (isPathSpec(spec)) {
-    const file = path.resolve(baseDir, spec);
+    const file = modulePath(spec, baseDir);
     if (!existsSync(file)) throw new PluginError(`plugin ${spec}: no file at ${file} (a module path is relative to the config file's folder)`);
     return pathToFileURL(file).href;
   }
