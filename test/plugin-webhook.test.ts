@@ -112,6 +112,8 @@ describe('the example webhook receiver, loaded by its own sample config', () => 
     expect(text.status).toBe(415);
     expect((await hook('"just a string"')).body).toEqual({ error: 'bad_request', message: 'the body must be a JSON object or array' });
     expect((await hook({ run: { id: 'x' } })).body).toEqual({ error: 'bad_request', message: 'no event or list of events at "/calls"' });
+    const empty = await hook(runBody('run-empty', []));
+    expect([empty.status, empty.body]).toEqual([200, { received: 0, ids: [], duplicates: 0, rejected: [] }]);
     const invalid = await hook(runBody('run-bad', [{ id: 'run-bad-1', kind: 'llm', at: 'yesterday' }]));
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ error: 'invalid_event', message: 'no event in the body is valid' });

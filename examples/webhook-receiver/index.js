@@ -172,6 +172,8 @@ const factory = {
       const found = dig(body, eventsAt.keys);
       const items = Array.isArray(found) ? found : found !== null && typeof found === 'object' ? [found] : null;
       if (!items) return fail(400, 'bad_request', `no event or list of events at "${config.events}"`);
+      // Nothing to store is not an error (a sender's empty flush must not show as a failed delivery).
+      if (items.length === 0) return reply.code(200).send({ received: 0, ids: [], duplicates: 0, rejected: [] });
       if (items.length > config.max_batch_events) {
         telemetry.record('refused', items.length);
         return fail(413, 'batch_too_large', `at most ${config.max_batch_events} events per request, got ${items.length}`);
@@ -185,7 +187,7 @@ const factory = {
       }));
       telemetry.record('refused', rejected.length);
       if (valid.length === 0) {
-        return fail(400, 'invalid_event', items.length === 0 ? 'the list of events is empty' : 'no event in the body is valid', { rejected });
+        return fail(400, 'invalid_event', 'no event in the body is valid', { rejected });
       }
       let result;
       try {
