@@ -5,7 +5,7 @@
 import type { ConfigSource } from './types.js';
 import { sourceOf } from './load.js';
 
-const SECRET_KEYS = /(^|\.)(token|headers\.[^.]+|password|api_key)$/;
+const SECRET_KEYS = /(^|\.)(token|secret|headers\.[^.]+|password|api_key)$/;
 
 function describeSource(source: ConfigSource): string {
   switch (source.kind) {

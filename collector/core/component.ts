@@ -11,6 +11,8 @@ import type { CanonicalEvent } from './event.js';
 import type { Consumer } from './consumer.js';
 import type { CommittedBatch, StoragePorts, CheckpointStore, ToolStartLookup } from './storage.js';
 import type { ComponentTelemetry } from './telemetry.js';
+import type { Rejected } from './validate-batch.js';
+import type { SubmitFailure } from './errors.js';
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
 export const COMPONENT_KINDS: readonly ComponentKind[] = ['receiver', 'processor', 'exporter', 'extension'];
@@ -97,6 +99,14 @@ export interface ReceiverHost extends ComponentHost {
   checkpoints(): CheckpointStore;
   /** The narrow lookup the hooks receiver needs to pair a tool's end with its start. */
   toolStarts(): ToolStartLookup;
+  /**
+   * Checks raw events against the event contract (docs/event-contract.md) with this host's clock
+   * and ids, each with `defaults` under it; the rejected ones carry their index and field errors.
+   * Offered here so that a plugin receiver needs no import from AgentStats.
+   */
+  validateEvents(inputs: unknown[], defaults?: Partial<CanonicalEvent>): { valid: CanonicalEvent[]; rejected: Rejected[] };
+  /** What a failed next.submit() means for the client: HTTP status, gRPC code, error code, Retry-After. */
+  submitFailure(error: unknown): SubmitFailure;
 }
 
 export interface Receiver extends Lifecycle {

@@ -26,7 +26,12 @@ export interface ProcessorPool {
   close(): Promise<void>;
 }
 
-export function createProcessorPool(processors: ProcessorSpec[], workers: number, logger: Logger): ProcessorPool {
+export interface StartingPool extends ProcessorPool {
+  /** Resolves once a worker has created every processor; rejects naming the one that failed. */
+  ready(): Promise<void>;
+}
+
+export function createProcessorPool(processors: ProcessorSpec[], workers: number, logger: Logger): StartingPool {
   // Workers load compiled JavaScript: the pool runs from dist/ (npm start, npm run dev, tests).
   const workerUrl = new URL('./worker.js', import.meta.url);
   const init: WorkerInit = { processors };
@@ -41,6 +46,9 @@ export function createProcessorPool(processors: ProcessorSpec[], workers: number
   // error. Without a listener the 'error' event would take the whole server down.
   piscina.on('error', (error: unknown) => logger.error('processor worker failed', { error: String(error) }));
   return {
+    async ready() {
+      if (processors.length > 0) await piscina.run(null);
+    },
     async run(events) {
       if (events.length === 0 || processors.length === 0) return events;
       return (await piscina.run(events)) as CanonicalEvent[];

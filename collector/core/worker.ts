@@ -1,5 +1,8 @@
 /**
  * Piscina worker: loads the configured processors once, then runs the chain over each batch.
+ * A processor that cannot be loaded or created is remembered, not thrown at load: the pool's
+ * ready() check (a `null` task) then fails with the processor's id and start-up stops, instead of
+ * piscina replacing a dying worker forever while every batch fails.
  */
 import { workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from './event.js';
@@ -10,18 +13,25 @@ import { resolveConfigPath } from './paths.js';
 const init = workerData as WorkerInit;
 
 const chain: Processor[] = [];
+let initError: string | null = null;
 for (const spec of init.processors) {
-  const mod = (await import(spec.module)) as { default: ProcessorFactory };
-  const factory = mod.default;
-  if (!factory || factory.kind !== 'processor') {
-    throw new Error(`${spec.module} does not export a processor factory as default`);
+  try {
+    const mod = (await import(spec.module)) as { default: ProcessorFactory };
+    const factory = mod.default;
+    if (!factory || factory.kind !== 'processor') throw new Error(`${spec.module} does not export a processor factory as default`);
+    const processor = await factory.create(spec.config, { id: spec.id, resolvePath: (p) => resolveConfigPath(spec.baseDir, p) });
+    if (!processor || typeof processor.process !== 'function') throw new Error('create() must return an object with process(events)');
+    chain.push(processor);
+  } catch (error) {
+    initError = `processor ${spec.id}: could not be created: ${error instanceof Error ? error.message : String(error)}`;
+    break;
   }
-  chain.push(
-    await factory.create(spec.config, { id: spec.id, resolvePath: (p) => resolveConfigPath(spec.baseDir, p) }),
-  );
 }
 
-export default function runChain(events: CanonicalEvent[]): CanonicalEvent[] {
+/** A batch in, the processed batch out; `null` asks whether the chain loaded (the ready check). */
+export default function runChain(events: CanonicalEvent[] | null): CanonicalEvent[] | null {
+  if (initError) throw new Error(initError);
+  if (events === null) return null;
   let batch = events;
   for (const processor of chain) batch = processor.process(batch);
   return batch;

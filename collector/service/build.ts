@@ -17,6 +17,8 @@ import type { CommittedBatch, StoragePorts } from '../core/storage.js';
 import { Pipeline } from '../core/pipeline.js';
 import { resolveConfigPath } from '../core/paths.js';
 import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
+import { submitFailure } from '../core/errors.js';
+import { validateAll } from '../core/validate-batch.js';
 import { componentTelemetry } from '../core/telemetry.js';
 import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
@@ -110,9 +112,15 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     });
     return made;
   };
-  const created = (c: ResolvedComponent, lifecycle: Lifecycle) => running.push({ kind: c.kind, id: c.id, lifecycle, started: false });
   const failure = (c: ResolvedComponent, what: string, error: unknown) =>
     new ComponentError(`${c.kind} ${c.id}: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const created = (c: ResolvedComponent, lifecycle: Lifecycle) => {
+    // A plugin's create() that returns nothing would otherwise fail later, in start(), less clearly.
+    if (!lifecycle || typeof lifecycle !== 'object') {
+      throw failure(c, 'could not be created', `create() returned ${lifecycle === null ? 'null' : typeof lifecycle}, expected an object`);
+    }
+    running.push({ kind: c.kind, id: c.id, lifecycle, started: false });
+  };
 
   const pipelines = Object.entries(config.service.pipelines).map(([name, p]) => ({
     name,
@@ -204,6 +212,10 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       });
       const pool = createProcessorPool(specs, config.service.workers, componentLogger(opts.logger, { pipeline: p.name }));
       pools.push(pool);
+      // create() runs in the workers: wait for it, so that a processor that cannot be created stops start-up.
+      await pool.ready().catch((e: unknown) => {
+        throw new ComponentError(e instanceof Error ? e.message : String(e));
+      });
       consumers.set(p.name, new Pipeline({
         pool,
         writer: storage.writer,
@@ -234,14 +246,17 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       if (!serve && f.needsHttp) continue;
       const targets = pipelines.filter((p) => p.receivers.includes(id)).map((p) => consumers.get(p.name)!);
       const next = fanOut(targets);
+      const host = hostFor(c);
       const receiver: Receiver = await inScope(f.needsHttp, async (scope) =>
         f.create(c.config, {
-          ...hostFor(c),
+          ...host,
           http: scope,
           runMode: opts.mode,
           next,
           checkpoints: () => primary.checkpoints,
           toolStarts: () => primary.toolStarts,
+          validateEvents: (inputs, defaults) => validateAll(inputs, { now: () => host.clock.now(), newId: host.newId }, defaults),
+          submitFailure,
         }),
       ).catch((e) => {
         throw failure(c, 'could not be created', e);
@@ -250,12 +265,12 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     }
     if (server) await registerWebUi(server, http.web_dir);
   } catch (error) {
-    await teardown(running, server, consumers, pools, telemetry);
+    await teardown(running, server, consumers, pools, telemetry, opts.logger);
     throw error;
   }
 
   let stopping: Promise<void> | null = null;
-  const shutdown = () => (stopping ??= teardown(running, server, consumers, pools, telemetry));
+  const shutdown = () => (stopping ??= teardown(running, server, consumers, pools, telemetry, opts.logger));
 
   return {
     async start() {
@@ -314,26 +329,31 @@ function fanOut(targets: Pipeline[]): Consumer {
   };
 }
 
-/** Receivers first, then the HTTP server, the pipelines' queues, pools, exporters, extensions. */
+/**
+ * Receivers first, then the HTTP server, the pipelines' queues, pools, exporters, extensions.
+ * Every step is best effort: one that fails is logged and the rest still close (the database too).
+ */
 async function teardown(
   running: Running[],
   server: FastifyInstance | undefined,
   consumers: Map<string, Pipeline>,
   pools: ProcessorPool[],
   telemetry: SelfTelemetry,
+  logger: Pino,
 ): Promise<void> {
-  const reversed = [...running].reverse();
-  const stop = async (r: Running) => {
+  const attempt = async (what: string, step: () => unknown) => {
     try {
-      await r.lifecycle.shutdown?.();
-    } catch {
-      // Shutting down is best effort: one component's failure must not keep the others open.
+      await step();
+    } catch (error) {
+      logger.warn({ err: error }, `shutdown: ${what} failed`);
     }
   };
+  const reversed = [...running].reverse();
+  const stop = (r: Running) => attempt(`${r.kind} ${r.id}`, () => r.lifecycle.shutdown?.());
   for (const r of reversed.filter((x) => x.kind === 'receiver')) await stop(r);
-  await server?.close();
-  for (const p of consumers.values()) await p.idle();
-  for (const pool of pools) await pool.close();
+  if (server) await attempt('the HTTP server', () => server.close());
+  for (const [name, p] of consumers) await attempt(`pipeline ${name}`, () => p.idle());
+  for (const pool of pools) await attempt('a processor pool', () => pool.close());
   for (const r of reversed.filter((x) => x.kind !== 'receiver')) await stop(r);
-  await telemetry.shutdown();
+  await attempt('self-telemetry', () => telemetry.shutdown());
 }

@@ -98,7 +98,15 @@ export async function resolveComponents(loaded: LoadedConfig): Promise<ResolvedC
       const schemaProblems = validateAgainst(factory.configSchema, merged);
       for (const p of schemaProblems) problems.push(problemAt(sources, p.path ? `${section}.${id}.${p.path}` : `${section}.${id}`, p.message));
       if (schemaProblems.length === 0) {
-        for (const p of (factory.validate as ((c: unknown) => string[]) | undefined)?.(merged) ?? []) {
+        let extra: unknown;
+        try {
+          extra = (factory.validate as ((c: unknown) => unknown) | undefined)?.(merged) ?? [];
+        } catch (error) {
+          // A plugin's own check that throws is its bug, reported like any config problem.
+          extra = [`its validate() threw: ${error instanceof Error ? error.message : String(error)}`];
+        }
+        if (!Array.isArray(extra)) extra = ['validate() must return a list of problems'];
+        for (const p of (extra as unknown[]).map(String)) {
           const colon = p.indexOf(': ');
           const key = colon > 0 && !p.slice(0, colon).includes(' ') ? `${section}.${id}.${p.slice(0, colon)}` : `${section}.${id}`;
           problems.push(problemAt(sources, key, colon > 0 && key !== `${section}.${id}` ? p.slice(colon + 2) : p));

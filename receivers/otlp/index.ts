@@ -64,7 +64,9 @@ const factory: ReceiverFactory<OtlpReceiverConfig> = {
           return;
         }
         const shown = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
-        host.announce(`AgentStats OTLP/gRPC listening on ${shown}:${grpcServer.port}`);
+        // A named instance (otlp/team) says which it is: several may listen side by side.
+        const which = host.id === factory.type ? '' : ` (${host.id})`;
+        host.announce(`AgentStats OTLP/gRPC listening on ${shown}:${grpcServer.port}${which}`);
       },
       async shutdown() {
         await grpcServer?.close();

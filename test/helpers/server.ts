@@ -18,7 +18,7 @@ export interface TestServer {
   dbPath: string;
   env: Record<string, string>;
   output(): string;
-  get<T = any>(pathname: string): Promise<{ status: number; body: T }>;
+  get<T = any>(pathname: string, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   post<T = any>(pathname: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
   /** Stops and starts again on the same database (and port). */
@@ -30,13 +30,19 @@ export function makeTempDir(prefix = 'agentstats-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function startTestServer(
-  opts: { env?: Record<string, string>; dir?: string; port?: number } = {},
-): Promise<TestServer> {
-  const dir = opts.dir ?? makeTempDir();
-  const dbPath = path.join(dir, 'agentstats.db');
-  const env: Record<string, string> = {
-    AGENTSTATS_DB_PATH: dbPath,
+export interface StartOptions {
+  /** AGENTSTATS_* and other variables; an empty string unsets a default below (e.g. to let a config file's value stand). */
+  env?: Record<string, string>;
+  dir?: string;
+  port?: number;
+  /** Command-line arguments, e.g. ['--config', file]. */
+  args?: string[];
+}
+
+/** The environment a test server runs with: its own temp dir for every file, loopback, quiet logs. */
+function serverEnv(opts: StartOptions, dir: string): Record<string, string> {
+  return {
+    AGENTSTATS_DB_PATH: path.join(dir, 'agentstats.db'),
     AGENTSTATS_PORT: String(opts.port ?? 0),
     AGENTSTATS_HOST: '127.0.0.1',
     AGENTSTATS_GRPC_PORT: 'off',
@@ -45,7 +51,14 @@ export async function startTestServer(
     HOME: dir,
     ...opts.env,
   };
-  const child = spawn(process.execPath, [MAIN], {
+}
+
+export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dir = opts.dir ?? makeTempDir();
+  const env = serverEnv(opts, dir);
+  const dbPath = env.AGENTSTATS_DB_PATH || path.join(dir, 'agentstats.db');
+  const args = opts.args ?? [];
+  const child = spawn(process.execPath, [MAIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,12 +80,38 @@ export async function startTestServer(
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  return handle(child, { dir, dbPath, env, port, output: () => output });
+  return handle(child, { dir, dbPath, env, args, port, output: () => output });
+}
+
+/**
+ * Runs the server expecting it to stop by itself (a start-up that must fail, --validate,
+ * --print-config): resolves with its exit code and everything it printed.
+ */
+export async function runToExit(opts: StartOptions = {}, timeoutMs = 15000): Promise<{ code: number | null; output: string }> {
+  const dir = opts.dir ?? makeTempDir();
+  const child = spawn(process.execPath, [MAIN, ...(opts.args ?? [])], {
+    env: { PATH: process.env.PATH ?? '', ...serverEnv(opts, dir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    // 'close', not 'exit': by then everything the process printed has been read.
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }
 
 function handle(
   child: ChildProcess,
-  s: { dir: string; dbPath: string; env: Record<string, string>; port: number; output: () => string },
+  s: { dir: string; dbPath: string; env: Record<string, string>; args: string[]; port: number; output: () => string },
 ): TestServer {
   const url = `http://127.0.0.1:${s.port}`;
   let stopped = false;
@@ -93,8 +132,8 @@ function handle(
     dbPath: s.dbPath,
     env: s.env,
     output: s.output,
-    async get(pathname) {
-      const res = await fetch(url + pathname);
+    async get(pathname, headers = {}) {
+      const res = await fetch(url + pathname, { headers });
       return { status: res.status, body: await parseBody(res) };
     },
     async post(pathname, body, headers = {}) {
@@ -109,7 +148,7 @@ function handle(
     async restart() {
       await stop();
       // s.env holds AGENTSTATS_PORT=0 from the first start: pin the port that was bound.
-      return startTestServer({ env: { ...s.env, AGENTSTATS_PORT: String(s.port) }, dir: s.dir, port: s.port });
+      return startTestServer({ env: { ...s.env, AGENTSTATS_PORT: String(s.port) }, dir: s.dir, port: s.port, args: s.args });
     },
     async cleanup() {
       await stop();
