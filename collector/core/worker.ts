@@ -5,7 +5,7 @@ import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from './event.js';
 import type { Processor, ProcessorFactory } from './component.js';
-import type { WorkerInit } from './pool.js';
+import type { ChainResult, WorkerInit } from './pool.js';
 
 const init = workerData as WorkerInit;
 
@@ -21,8 +21,17 @@ for (const spec of init.processors) {
   );
 }
 
-export default function runChain(events: CanonicalEvent[]): CanonicalEvent[] {
+/** Runs the chain; a processor that throws is named in the answer rather than thrown anonymously. */
+export default function runChain(events: CanonicalEvent[]): ChainResult {
   let batch = events;
-  for (const processor of chain) batch = processor.process(batch);
-  return batch;
+  const passed: number[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    try {
+      batch = chain[i].process(batch);
+    } catch (error) {
+      return { failedAt: i, message: error instanceof Error ? error.message : String(error) };
+    }
+    passed.push(batch.length);
+  }
+  return { events: batch, passed };
 }
