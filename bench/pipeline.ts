@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   let loop: LoopResult | null = null;
   try {
     // Warm both sides (JIT, worker start, first pages).
-    for (let i = 0; i < 200; i++) store.writeBatch({ events: await pool.run(canonicalBatch(25, 1000 + i)) });
+    for (let i = 0; i < 200; i++) store.writeBatch({ events: (await pool.run(canonicalBatch(25, 1000 + i))).events });
     for (const size of sizes) {
       const pool_ = new Samples();
       const store_ = new Samples();
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) {
         const batch = canonicalBatch(size, size * 100_000 + i);
         const t0 = performance.now();
-        const processed = await pool.run(batch);
+        const { events: processed } = await pool.run(batch);
         const t1 = performance.now();
         store.writeBatch({ events: processed });
         const t2 = performance.now();

@@ -1,4 +1,8 @@
-/** GET /api/health: liveness, the numbers an operator checks first, and each component's counts. */
+/**
+ * GET /api/health: liveness, the numbers an operator checks first, and each component's counts.
+ * Polled by the dashboard's health strip: everything here is in memory except the event count
+ * (one indexed read), and the counts come from one on-demand collection of the service's meter.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { EventReader } from '../core/storage.js';
 
@@ -11,18 +15,23 @@ export interface ComponentHealth {
   duplicate: number;
 }
 
+export interface PipelineHealth {
+  name: string;
+  queue_depth: number;
+}
+
 export interface HealthSources {
   startedAt: Date;
   version: string;
-  pipelines(): Array<{ name: string; queue_depth: number }>;
   /** Large bodies being received now, and how many were refused at the door. */
   admission(): { large_in_flight: number; bytes_in_flight: number; refused: number };
-  components(): Promise<ComponentHealth[]>;
+  /** Per-pipeline queue depth and per-component counts, read from the self-telemetry meter. */
+  telemetry(): Promise<{ pipelines: PipelineHealth[]; components: ComponentHealth[] }>;
 }
 
 export function registerHealthRoute(server: FastifyInstance, events: EventReader, h: HealthSources): void {
   server.get('/api/health', async () => {
-    const pipelines = h.pipelines();
+    const { pipelines, components } = await h.telemetry();
     return {
       status: 'ok',
       version: h.version,
@@ -31,7 +40,7 @@ export function registerHealthRoute(server: FastifyInstance, events: EventReader
       queue_depth: pipelines.reduce((n, p) => n + p.queue_depth, 0),
       pipelines,
       admission: h.admission(),
-      components: await h.components(),
+      components,
     };
   });
 }

@@ -145,6 +145,11 @@ export interface ProcessorSetupHost extends ComponentHost {
 }
 
 export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+  /**
+   * What an event this processor drops counts as in its self-telemetry: `duplicate` for a
+   * processor that drops repeats, `refused` (the default) for one that filters.
+   */
+  droppedAs?: 'duplicate' | 'refused';
   setup?(config: C, host: ProcessorSetupHost): void | Promise<void>;
   create(config: C, host: ProcessorWorkerHost): Processor | Promise<Processor>;
 }

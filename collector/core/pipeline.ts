@@ -6,9 +6,9 @@
 import type { CommittedBatch } from './storage.js';
 import type { Exporter, Logger } from './component.js';
 import type { BatchWriter, StoredEvent } from './storage.js';
-import type { ProcessorPool } from './pool.js';
+import { ProcessorError, type ProcessorPool } from './pool.js';
 import { BackpressureError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
-import type { ComponentTelemetry } from './telemetry.js';
+import type { ComponentTelemetry, Outcome } from './telemetry.js';
 
 interface Pending {
   batch: SubmitBatch;
@@ -24,6 +24,11 @@ export interface PipelineOptions {
   exporters: Exporter[];
   /** Counts for the storage exporter: accepted (newly stored), duplicate, failed. */
   storageTelemetry?: ComponentTelemetry;
+  /**
+   * Counts for each processor, in chain order (the pool's `passed` follows it): events passed on
+   * are accepted, events dropped count as `droppedAs`.
+   */
+  processorTelemetry?: Array<{ id: string; telemetry: ComponentTelemetry; droppedAs: Outcome }>;
   logger: Logger;
   /** Most events waiting before submit() refuses new batches. */
   maxQueueEvents: number;
@@ -102,15 +107,31 @@ export class Pipeline implements Consumer {
     }
   }
 
+  /** A batch that failed alone: counted against the processor that threw, else the storage. */
   private fail(pending: Pending, error: unknown): void {
     this.opts.logger.error('pipeline batch failed', { error: String(error) });
-    this.opts.storageTelemetry?.record('failed', batchSize(pending.batch));
+    if (error instanceof ProcessorError) {
+      this.opts.processorTelemetry?.find((p) => p.id === error.processorId)?.telemetry.record('failed', pending.batch.events.length);
+    } else {
+      this.opts.storageTelemetry?.record('failed', batchSize(pending.batch));
+    }
     pending.reject(error);
+  }
+
+  private recordProcessors(input: number, passed: number[]): void {
+    const chain = this.opts.processorTelemetry;
+    if (!chain) return;
+    chain.forEach((p, i) => {
+      const out = passed[i] ?? input;
+      p.telemetry.record('accepted', out);
+      p.telemetry.record(p.droppedAs, input - out);
+      input = out;
+    });
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {
     const events = group.flatMap((p) => p.batch.events);
-    const processed = await this.opts.pool.run(events);
+    const { events: processed, passed } = await this.opts.pool.run(events);
     const result = await this.opts.writer.writeBatch({
       events: processed,
       spans: group.flatMap((p) => p.batch.spans ?? []),
@@ -145,9 +166,11 @@ export class Pipeline implements Consumer {
       });
     }
 
+    // Counted only once committed: a group that fails is retried batch by batch and counted then.
+    this.recordProcessors(events.length, passed);
     const stored = result.inserted.length;
     this.opts.storageTelemetry?.record('accepted', stored + result.spansStored + result.metricPointsStored);
-    this.opts.storageTelemetry?.record('duplicate', events.length - stored);
+    this.opts.storageTelemetry?.record('duplicate', processed.length - stored);
 
     const committed: CommittedBatch = { events: result.inserted, sessions: result.sessions };
     for (const exporter of this.opts.exporters) {

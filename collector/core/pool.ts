@@ -21,8 +21,27 @@ export interface WorkerInit {
   processors: ProcessorSpec[];
 }
 
+export interface ProcessedBatch {
+  events: CanonicalEvent[];
+  /** How many events each processor passed on, in chain order (its input is the one before). */
+  passed: number[];
+}
+
+/** What a worker task answers: the processed batch, or which processor threw. */
+export type ChainResult = ProcessedBatch | { failedAt: number; message: string };
+
+/** A processor threw on a batch; `processorId` names it (self-telemetry counts it failed). */
+export class ProcessorError extends Error {
+  constructor(
+    readonly processorId: string,
+    message: string,
+  ) {
+    super(`processor ${processorId}: ${message}`);
+  }
+}
+
 export interface ProcessorPool {
-  run(events: CanonicalEvent[]): Promise<CanonicalEvent[]>;
+  run(events: CanonicalEvent[]): Promise<ProcessedBatch>;
   close(): Promise<void>;
 }
 
@@ -50,8 +69,10 @@ export function createProcessorPool(processors: ProcessorSpec[], workers: number
       if (processors.length > 0) await piscina.run(null);
     },
     async run(events) {
-      if (events.length === 0 || processors.length === 0) return events;
-      return (await piscina.run(events)) as CanonicalEvent[];
+      if (events.length === 0 || processors.length === 0) return { events, passed: processors.map(() => events.length) };
+      const result = (await piscina.run(events)) as ChainResult;
+      if ('failedAt' in result) throw new ProcessorError(processors[result.failedAt].id, result.message);
+      return result;
     },
     async close() {
       await piscina.destroy();

@@ -2,15 +2,30 @@
  * Self-observability: what each component accepted, refused, failed and found duplicate, recorded
  * through @opentelemetry/api metrics under the component's id. The service reads them back for
  * GET /api/health (see collector/service/self-telemetry.ts).
+ *
+ * Who records what (the unit is the component's own item: event, span or metric point, unless said):
+ * - receivers: the host wraps each receiver's `next` in countedConsumer(), so every submit is
+ *   counted without the receiver's help — newly stored items are accepted, repeats duplicate, a
+ *   pushback (queue full) refused, any other pipeline error failed. A receiver itself records only
+ *   what it turns away before submitting (invalid input) as refused.
+ * - processors: the pipeline records, per committed group, the events each one passed on
+ *   (accepted) and dropped (as its factory's `droppedAs`: dedupe → duplicate, others → refused);
+ *   a batch a processor threw on is failed.
+ * - the storage exporter: the pipeline records newly stored items (accepted), events the store
+ *   already held (duplicate) and batches that could not be committed (failed).
+ * - other exporters record their own (the SSE stream: events delivered per client, clients turned
+ *   away at the cap, clients cut as too slow).
  */
 import type { Meter } from '@opentelemetry/api';
-import { BackpressureError } from './consumer.js';
+import { BackpressureError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
 
 export type Outcome = 'accepted' | 'refused' | 'failed' | 'duplicate';
 export const OUTCOMES: readonly Outcome[] = ['accepted', 'refused', 'failed', 'duplicate'];
 
 /** The instrument every component's counts go to; attributes: component.id, component.kind, outcome. */
 export const ITEMS_METRIC = 'agentstats.component.items';
+/** Items waiting in a pipeline's queue (observable gauge); attribute: pipeline.name. */
+export const QUEUE_DEPTH_METRIC = 'agentstats.pipeline.queue_depth';
 
 export interface ComponentTelemetry {
   /** Adds n items of this outcome (events, records, spans, points: the component's own unit). */
@@ -32,16 +47,29 @@ export function componentTelemetry(meter: Meter, id: string, kind: string): Comp
   };
 }
 
-/** A committed submit: newly stored items are accepted, repeats are duplicates. */
-export function recordCommitted(
-  telemetry: ComponentTelemetry,
-  result: { ids: string[]; duplicates: number; spansStored: number; metricPointsStored: number },
-): void {
-  telemetry.record('accepted', result.ids.length + result.spansStored + result.metricPointsStored);
-  telemetry.record('duplicate', result.duplicates);
-}
-
-/** A failed submit: refused when the pipeline pushed back (a retry can succeed), failed otherwise. */
-export function recordSubmitError(telemetry: ComponentTelemetry, error: unknown, items: number): void {
-  telemetry.record(error instanceof BackpressureError ? 'refused' : 'failed', items);
+/**
+ * A consumer that counts every submit for the component feeding it: committed items are accepted
+ * or duplicate, a pushback is refused (a retry can succeed), anything else failed.
+ */
+export function countedConsumer(next: Consumer, telemetry: ComponentTelemetry): Consumer {
+  return {
+    async submit(batch: SubmitBatch): Promise<SubmitResult> {
+      let result: SubmitResult;
+      try {
+        result = await next.submit(batch);
+      } catch (error) {
+        telemetry.record(error instanceof BackpressureError ? 'refused' : 'failed', batchSize(batch));
+        throw error;
+      }
+      telemetry.record('accepted', result.ids.length + result.spansStored + result.metricPointsStored);
+      telemetry.record('duplicate', result.duplicates);
+      return result;
+    },
+    get queueDepth() {
+      return next.queueDepth;
+    },
+    get maxQueueEvents() {
+      return next.maxQueueEvents;
+    },
+  };
 }

@@ -7,7 +7,7 @@
 import { workerData } from 'node:worker_threads';
 import type { CanonicalEvent } from './event.js';
 import type { Processor, ProcessorFactory } from './component.js';
-import type { WorkerInit } from './pool.js';
+import type { ChainResult, WorkerInit } from './pool.js';
 import { resolveConfigPath } from './paths.js';
 
 const init = workerData as WorkerInit;
@@ -28,11 +28,22 @@ for (const spec of init.processors) {
   }
 }
 
-/** A batch in, the processed batch out; `null` asks whether the chain loaded (the ready check). */
-export default function runChain(events: CanonicalEvent[] | null): CanonicalEvent[] | null {
+/**
+ * Runs the chain; a processor that throws is named in the answer rather than thrown anonymously.
+ * `null` asks whether the chain loaded (the pool's ready check).
+ */
+export default function runChain(events: CanonicalEvent[] | null): ChainResult | null {
   if (initError) throw new Error(initError);
   if (events === null) return null;
   let batch = events;
-  for (const processor of chain) batch = processor.process(batch);
-  return batch;
+  const passed: number[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    try {
+      batch = chain[i].process(batch);
+    } catch (error) {
+      return { failedAt: i, message: error instanceof Error ? error.message : String(error) };
+    }
+    passed.push(batch.length);
+  }
+  return { events: batch, passed };
 }

@@ -19,7 +19,7 @@ import { resolveConfigPath } from '../core/paths.js';
 import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
 import { submitFailure } from '../core/errors.js';
 import { validateAll } from '../core/validate-batch.js';
-import { componentTelemetry } from '../core/telemetry.js';
+import { componentTelemetry, countedConsumer, type ComponentTelemetry } from '../core/telemetry.js';
 import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
 import { bannerLogger, componentLogger } from '../server/logging.js';
@@ -86,8 +86,19 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
   const extensions = new Map<string, unknown>();
   const infos = new Map<string, unknown>();
 
+  const telemetries = new Map<string, ComponentTelemetry>();
+  /** One telemetry per component, registered so that it shows (with zeros) before it records. */
+  const telemetryOf = (kind: string, id: string): ComponentTelemetry => {
+    const key = `${kind}\u0000${id}`;
+    let t = telemetries.get(key);
+    if (!t) {
+      telemetry.register(id, kind);
+      t = componentTelemetry(telemetry.meter, id, kind);
+      telemetries.set(key, t);
+    }
+    return t;
+  };
   const hostFor = (c: ResolvedComponent): ComponentHost => {
-    telemetry.register(c.id, c.kind);
     return {
       id: c.id,
       logger: componentLogger(opts.logger, { component: c.id, kind: c.kind }),
@@ -95,7 +106,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       clock: { now: () => new Date() },
       newId: () => uuidv7(),
       settings,
-      telemetry: componentTelemetry(telemetry.meter, c.id, c.kind),
+      telemetry: telemetryOf(c.kind, c.id),
       resolvePath: (p) => resolveConfigPath(loaded.baseDir, p),
       extension: <T>(id: string) => {
         if (!extensions.has(id)) throw new ComponentError(`extension ${id} is not configured (service.extensions)`);
@@ -198,6 +209,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         setUp.add(id);
         const c = byId('processors', id);
         const f = c.factory as ProcessorFactory;
+        telemetryOf(c.kind, c.id);
         await inScope(true, async (scope) =>
           f.setup?.(c.config, { ...hostFor(c), http: scope, publishInfo: (name, value) => infos.set(name, value) }),
         ).catch((e) => {
@@ -220,21 +232,26 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         pool,
         writer: storage.writer,
         exporters: p.exporters.map((id) => exporters.get(id)).filter((e): e is Exporter => e !== undefined),
-        storageTelemetry: componentTelemetry(telemetry.meter, storageId, 'exporter'),
+        storageTelemetry: telemetryOf('exporter', storageId),
+        processorTelemetry: p.processors.map((id) => ({
+          id,
+          telemetry: telemetryOf('processor', id),
+          droppedAs: (byId('processors', id).factory as ProcessorFactory).droppedAs ?? 'refused',
+        })),
         logger: componentLogger(opts.logger, { pipeline: p.name }),
         maxQueueEvents: config.service.max_queue_events,
       }));
     }
 
+    telemetry.observePipelines(() => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })));
     const primary = storageOf.get(pipelines[0].exporters[0])!;
     if (server) {
       registerApi(server, primary, {
         startedAt: new Date(),
         version: opts.version,
         info: (name) => infos.get(name) ?? null,
-        pipelines: () => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })),
         admission: () => built!.admission(),
-        components: () => telemetry.snapshot(),
+        telemetry: () => telemetry.snapshot(),
       });
     }
 
@@ -245,7 +262,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       const f = c.factory as ReceiverFactory;
       if (!serve && f.needsHttp) continue;
       const targets = pipelines.filter((p) => p.receivers.includes(id)).map((p) => consumers.get(p.name)!);
-      const next = fanOut(targets);
+      // Every submit is counted under the receiver's id, plugins included, without their help.
+      const next = countedConsumer(fanOut(targets), telemetryOf(c.kind, c.id));
       const host = hostFor(c);
       const receiver: Receiver = await inScope(f.needsHttp, async (scope) =>
         f.create(c.config, {

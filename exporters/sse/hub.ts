@@ -8,9 +8,14 @@
  * drains it catches up from the store page by page, so it never holds more than about one page
  * beyond the cap. A client whose socket does not drain for `slowClientTimeoutMs` is disconnected;
  * the browser reconnects with Last-Event-ID and resumes from the store.
+ *
+ * Self-telemetry: each event written to a client is one accepted item (live or replayed, so an
+ * event sent to three dashboards counts three); a client cut as too slow, or whose replay read
+ * failed, is one failed item.
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../collector/core/component.js';
+import type { ComponentTelemetry } from '../../collector/core/telemetry.js';
 import type { CommittedBatch, EventReader, SessionReader, SessionRow, StatsReader, StoredEvent } from '../../collector/core/storage.js';
 
 /** What the hub reads: replay pages, session rows for replayed sessions, stats for `stats` messages. */
@@ -38,6 +43,7 @@ export interface HubOptions {
   replayPageSize: number;
   /** Facts sent to each client when it connects (feed size, prompt storage, ...). */
   hello(): Record<string, unknown>;
+  telemetry?: ComponentTelemetry;
 }
 
 interface Client {
@@ -134,6 +140,7 @@ export class SseHub {
     const firstSeq = events.length > 0 ? events[0].seq : Number.POSITIVE_INFINITY;
     const lastSeq = events.length > 0 ? events[events.length - 1].seq : 0;
     let shared: Buffer | null = null;
+    let delivered = 0;
 
     for (const client of this.clients) {
       if (client.lagging || client.closed) continue;
@@ -142,6 +149,7 @@ export class SseHub {
         shared ??= Buffer.from(frames.join('') + sessionFrames.join(''), 'utf8');
         if (lastSeq > 0) client.lastSeq = lastSeq;
         this.write(client, shared);
+        delivered += events.length;
         continue;
       }
       let chunk = '';
@@ -149,6 +157,7 @@ export class SseHub {
         if (event.seq > client.lastSeq && matchesEvent(client.filter, event)) {
           chunk += frames[i];
           client.lastSeq = event.seq;
+          delivered++;
         }
       });
       sessions.forEach((session, i) => {
@@ -156,6 +165,7 @@ export class SseHub {
       });
       if (chunk) this.write(client, chunk);
     }
+    this.opts.telemetry?.record('accepted', delivered);
   }
 
   /** Replays stored events after client.lastSeq until caught up or the socket buffer is full. */
@@ -171,6 +181,7 @@ export class SseHub {
         page = store.listEvents({ ...filter, after_seq: client.lastSeq, limit: this.opts.replayPageSize });
       } catch (error) {
         this.opts.logger.error('sse replay failed', { error: String(error) });
+        this.opts.telemetry?.record('failed');
         client.res.destroy();
         return;
       }
@@ -181,6 +192,7 @@ export class SseHub {
         if (session) chunk += sessionFrame(session);
       }
       client.lastSeq = page[page.length - 1].seq;
+      this.opts.telemetry?.record('accepted', page.length);
       if (!this.write(client, chunk, true)) return; // still lagging: resumes on 'drain'
       if (page.length < this.opts.replayPageSize) break;
     }
@@ -213,6 +225,7 @@ export class SseHub {
     for (const client of this.clients) {
       if (client.lagging && now - client.laggingSince > this.opts.slowClientTimeoutMs) {
         this.opts.logger.warn('sse client too slow, disconnected', { buffered: client.res.writableLength });
+        this.opts.telemetry?.record('failed');
         client.res.destroy();
       }
     }

@@ -94,6 +94,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
       slowClientTimeoutMs: config.slow_client_timeout_ms,
       maxReplayEvents: config.max_replay_events,
       replayPageSize: config.replay_page_size,
+      telemetry: host.telemetry,
       hello: () => ({
         max_feed: config.max_feed,
         store_prompts: host.settings.storePrompts,
@@ -108,6 +109,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
       { schema: { querystring: querySchema }, config: { tokenInQuery: true } },
       async (request, reply) => {
         if (hub.size >= config.max_clients) {
+          host.telemetry.record('refused'); // one client turned away at the cap
           reply.header('retry-after', '5');
           return replyError(reply, 'too_many_clients', `at most ${config.max_clients} stream clients (exporters.${host.id}.max_clients)`);
         }

@@ -11,6 +11,7 @@ const factory: ProcessorFactory<Record<string, never>> = {
   kind: 'processor',
   type: 'dedupe',
   description: 'Drops events whose event_id repeats within a batch (the store drops repeats of stored ones).',
+  droppedAs: 'duplicate',
   configSchema: { type: 'object', additionalProperties: false, properties: {} },
   defaultConfig: () => ({}),
   create() {

@@ -107,8 +107,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
           },
         );
         bar?.done();
-        host.telemetry.record('accepted', summary.stored);
-        host.telemetry.record('duplicate', summary.duplicates);
+        // Stored and duplicate events are counted per submit by the host; a file that could not
+        // be read is one failed item (its events are unknown).
         host.telemetry.record('failed', summary.files_failed);
         return summary;
       } finally {

@@ -92,6 +92,8 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     const bump = (bucket: Record<string, number>, reason: string) => (bucket[reason] = (bucket[reason] ?? 0) + 1);
     const noteRejected = (agent: HookAgent, reason: string) => {
       bump(counters.rejected, reason);
+      // Self-telemetry: input turned away is refused; the host counts what each submit stores.
+      ctx.telemetry.record('refused');
       const key = `${agent}:${reason}`;
       const now = Date.now();
       if ((lastLogged.get(key) ?? 0) + LOG_EVERY_MS > now) return;
@@ -185,6 +187,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
           counters.replayed.files += stats.files;
           counters.replayed.lines += stats.lines;
           counters.replayed.bad_lines += stats.badLines;
+          ctx.telemetry.record('refused', stats.badLines);
           if (stats.files > 0) logger.info('hook spool replayed', { ...stats });
         } catch (error) {
           counters.replayed.failures++;

@@ -4,7 +4,6 @@
  *   POST <path>/batch  {"events": [...]}
  */
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
-import { recordCommitted, recordSubmitError } from '../../collector/core/telemetry.js';
 import { validateAll } from '../../collector/core/validate-batch.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
 
@@ -47,12 +46,11 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
         return reply.code(400).send({ error: 'invalid_event', errors: rejected[0].errors });
       }
       try {
+        // The host counts what next.submit() stores, repeats or refuses; invalid input is ours to count.
         const result = await next.submit({ events: valid });
-        recordCommitted(telemetry, result);
         const duplicate = result.ids.length === 0;
         return reply.code(duplicate ? 200 : 201).send({ id: valid[0].event_id, duplicate });
       } catch (error) {
-        recordSubmitError(telemetry, error, 1);
         return replySubmitError(reply, error);
       }
     });
@@ -70,10 +68,8 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
       if (valid.length === 0) return { received: inputs.length, ids: [], duplicates: 0, rejected };
       try {
         const result = await next.submit({ events: valid });
-        recordCommitted(telemetry, result);
         return { received: inputs.length, ids: result.ids, duplicates: result.duplicates, rejected };
       } catch (error) {
-        recordSubmitError(telemetry, error, valid.length);
         return replySubmitError(reply, error);
       }
     });

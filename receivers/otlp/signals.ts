@@ -7,7 +7,6 @@ import type { ReceiverHost } from '../../collector/core/component.js';
 import type { SubmitBatch } from '../../collector/core/consumer.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { MetricPointRecord, SpanRecord } from '../../collector/core/storage.js';
-import { recordCommitted, recordSubmitError } from '../../collector/core/telemetry.js';
 import { mapLogsRequest, type SignalResult } from './logs.js';
 import { mapMetricsRequest } from './metrics.js';
 import { mapTracesRequest } from './traces.js';
@@ -47,16 +46,9 @@ export class OtlpSignals {
       result = mapTracesRequest(request, common);
       batch = { events: [], spans: result.items as SpanRecord[] };
     }
-    const { telemetry } = this.host;
-    telemetry.record('refused', result.rejected);
-    if (result.items.length > 0) {
-      try {
-        recordCommitted(telemetry, await pipeline.submit(batch));
-      } catch (error) {
-        recordSubmitError(telemetry, error, result.items.length);
-        throw error;
-      }
-    }
+    // Unusable records are ours to count; the host counts what the submit stores or refuses.
+    this.host.telemetry.record('refused', result.rejected);
+    if (result.items.length > 0) await pipeline.submit(batch);
     return responseFor(signal, result);
   }
 }

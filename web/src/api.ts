@@ -3,6 +3,7 @@
  * reads state from the store, which this module feeds.
  */
 import type { CostStats, FilterOptions, Hello, SessionDetail, SessionRow, Stats, StoredEvent } from './types.js';
+import type { Health } from './health.js';
 
 const TOKEN_KEY = 'agentstats.token';
 
@@ -60,6 +61,7 @@ export const api = {
   cost: (p: { since?: string; until?: string; bucket: 'hour' | 'day'; tz: string }) =>
     getJson<CostStats>('/api/stats/cost', p),
   blocks: (p: Params) => getJson<unknown>('/api/stats/blocks', p),
+  health: () => getJson<Health>('/api/health'),
 };
 
 export interface StreamHandlers {

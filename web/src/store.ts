@@ -8,6 +8,7 @@ import { normalizeBlocks } from './blocks.js';
 import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import { findInTree, replaceInTree, type TreeNode } from './tree.js';
+import type { Health } from './health.js';
 
 export type { TreeNode };
 import type {
@@ -44,6 +45,8 @@ export interface State {
   today: Counters | null;
   timeline24h: CostStats['timeline'];
   blocks: Block[] | null;
+  /** GET /api/health: queue depth and per-component counts, refreshed with the stats messages. */
+  health: Health | null;
   route: Route;
   sessions: Loadable<{ rows: SessionRow[]; next: string | null }>;
   detail: Loadable<SessionDetail> & { tree: TreeNode | null };
@@ -74,6 +77,7 @@ export class AppStore {
     today: null,
     timeline24h: [],
     blocks: null,
+    health: null,
     route: parseRoute(),
     sessions: empty(),
     detail: { ...empty(), tree: null },
@@ -86,6 +90,7 @@ export class AppStore {
   private helloCount = 0;
   private lastRefresh = 0;
   private lastOptions = 0;
+  private lastHealth = 0;
   private optionsTimer = 0;
   /** The offered filter values as prefixed keys, to spot an event's new value in O(1). */
   private optionKeys: { of: FilterOptions; keys: Set<string> } | null = null;
@@ -124,6 +129,7 @@ export class AppStore {
       if (error instanceof HttpError && error.status === 401) this.set({ connection: 'unauthorized' });
     }
     void this.loadOptions();
+    void this.loadHealth();
     this.stream = new StreamClient({
       hello: (h) => this.onHello(h),
       events: (e) => this.onEvents(e),
@@ -206,6 +212,16 @@ export class AppStore {
       else void this.loadCost(true);
     }
     if (now - this.lastOptions > 30_000) void this.loadOptions();
+    if (now - this.lastHealth > 2000) void this.loadHealth();
+  }
+
+  private async loadHealth(): Promise<void> {
+    this.lastHealth = Date.now();
+    try {
+      this.set({ health: await api.health() });
+    } catch {
+      /* the strip keeps its last numbers; the connection pill tells the story */
+    }
   }
 
   private async reload(): Promise<void> {

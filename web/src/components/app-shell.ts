@@ -1,4 +1,7 @@
-/** The frame: navigation, connection state, theme toggle, keyboard shortcuts, and the current view. */
+/**
+ * The frame: navigation, connection state, theme toggle, keyboard shortcuts, the current view, and
+ * the health strip in the footer.
+ */
 import { LitElement, css, html } from 'lit';
 import { saveToken } from '../api.js';
 import { hrefFor, navigate, type View } from '../router.js';
@@ -7,6 +10,7 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { effectiveTheme, toggleTheme } from '../theme.js';
 import { ago } from '../format.js';
+import './health-strip.js';
 
 const NAV: Array<[View, string, string]> = [
   ['overview', 'Overview', '1'],
@@ -107,9 +111,9 @@ export class AppShell extends LitElement {
         max-width: 1500px;
         margin: 0 auto;
       }
-      footer {
+      footer .hint {
         text-align: center;
-        padding: 0 0 16px;
+        padding: 8px 0 16px;
       }
       kbd {
         font-family: var(--mono);
@@ -231,7 +235,10 @@ export class AppShell extends LitElement {
         ${store.state.connection === 'unauthorized' ? this.renderToken() : null}
         ${this.renderView()}
       </main>
-      <footer class="hint">Keys: <kbd>1</kbd>–<kbd>4</kbd> views · <kbd>/</kbd> filter · <kbd>p</kbd> pause the feed</footer>
+      <footer>
+        <as-health-strip></as-health-strip>
+        <div class="hint">Keys: <kbd>1</kbd>–<kbd>4</kbd> views · <kbd>/</kbd> filter · <kbd>p</kbd> pause the feed</div>
+      </footer>
     `;
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * GET /api/health as the health strip reads it: each pipeline's queue depth and each component's
+ * counts since start. Declared here, minimal, until the types derived from the server's schemas
+ * replace the hand-kept ones.
+ */
+export interface ComponentHealth {
+  id: string;
+  kind: string;
+  accepted: number;
+  refused: number;
+  failed: number;
+  duplicate: number;
+}
+
+export interface Health {
+  queue_depth: number;
+  pipelines: Array<{ name: string; queue_depth: number }>;
+  components: ComponentHealth[];
+}
+
+/** The strip's groups, in pipeline order; an unknown kind (a future one) goes last under its name. */
+export const KIND_LABELS: Record<string, string> = { receiver: 'receivers', processor: 'processors', exporter: 'exporters', extension: 'extensions' };
+
+export function byKind(components: ComponentHealth[]): Array<[kind: string, list: ComponentHealth[]]> {
+  const groups = new Map<string, ComponentHealth[]>();
+  for (const c of components) groups.set(c.kind, [...(groups.get(c.kind) ?? []), c]);
+  const rank = (k: string) => (k in KIND_LABELS ? Object.keys(KIND_LABELS).indexOf(k) : 99);
+  return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
+/** One line for a tooltip: every count in words. */
+export function describe(c: ComponentHealth): string {
+  return `${c.kind} ${c.id}: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.refused} refused, ${c.failed} failed`;
+}
