@@ -193,16 +193,14 @@ const factory = {
       try {
         result = await host.next.submit({ events: valid });
       } catch (error) {
+        // host.next counts what it stores, refuses and fails under this receiver's id by itself.
         const failure = host.submitFailure(error);
-        telemetry.record(failure.retryAfterSeconds !== undefined ? 'refused' : 'failed', valid.length);
         // The error, never the body: a webhook may carry prompts.
         if (failure.retryAfterSeconds === undefined) host.logger.error('webhook batch could not be stored', { error: String(error) });
         else reply.header('retry-after', String(failure.retryAfterSeconds));
         return fail(failure.status, failure.code, failure.message);
       }
       // Answered only now: the batch is committed.
-      telemetry.record('accepted', result.ids.length);
-      telemetry.record('duplicate', result.duplicates);
       return reply.code(200).send({ received: items.length, ids: result.ids, duplicates: result.duplicates, rejected });
     });
     return {
