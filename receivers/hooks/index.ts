@@ -105,7 +105,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       counters.received++;
       const raw = typeof request.body === 'string' ? request.body : '';
       const receivedAt = ctx.clock.now();
-      const event = tally(ingestor.prepare(agent, raw, receivedAt), agent);
+      const event = tally(await ingestor.prepare(agent, raw, receivedAt), agent);
       if (event) {
         const committed = commit(agent, raw, event, receivedAt);
         let timer: NodeJS.Timeout | undefined;
@@ -146,7 +146,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       const events: CanonicalEvent[] = [];
       const receivedAt = ctx.clock.now();
       for (const line of lines) {
-        const event = tally(ingestor.prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
+        const event = tally(await ingestor.prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
         if (event) events.push(event);
       }
       if (events.length === 0) return;
