@@ -3,9 +3,13 @@
  *   POST /api/hooks/claude-code | /api/hooks/codex | /api/hooks/gemini-cli   raw hook input JSON
  *   GET  /api/hooks/stats                                                     what came in, by outcome
  *
- * Every post is answered 200 with an EMPTY body, whatever it held: a JSON body could be read by
- * the agent as a decision (block, deny, continue:false), and hooks must only observe. Unusable
- * input is counted and logged by reason (never its content) and nothing is stored for it. The
+ * Every post an agent can send is answered 200 with an EMPTY body: a JSON body on a 2xx could be
+ * read by the agent as a decision (block, deny, continue:false), and hooks must only observe. That
+ * includes bodies too large to keep or shaped in a way the mappers cannot use (counted, logged by
+ * reason, never by content, nothing stored). What no hook sender produces gets a 4xx with a JSON
+ * error — agents never read a non-2xx answer as a decision: a body that is not a JSON object
+ * (400) and a Content-Type or Content-Encoding that says the body is something else (415,
+ * content-type.ts). See docs/hooks.md ("What is accepted"). The
  * answer waits for the SQLite commit (milliseconds), so an answered hook is normally on disk — but
  * never longer than ackTimeoutMs: the agent waits on some hooks (PreToolUse) and must not be slowed
  * by a pipeline busy with a large OTLP burst; the commit then completes in the background. When the
@@ -16,6 +20,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiverFactory } from '../../collector/component.js';
 import type { CanonicalEvent } from '../../collector/event.js';
+import { classifyHookPost, type AcceptedKind } from './content-type.js';
 import { HookIngestor, type Prepared } from './ingest.js';
 import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
 import { HOOK_AGENTS, type HookAgent } from './types.js';
@@ -29,6 +34,10 @@ export interface HooksReceiverConfig {
 
 interface Counters {
   received: number;
+  /** Answers by HTTP status. */
+  answered: Record<string, number>;
+  /** Posts read, by how their Content-Type was read (content-type.ts). */
+  content_types: Partial<Record<AcceptedKind, number>>;
   stored: number;
   duplicates: number;
   skipped: Record<string, number>;
@@ -57,6 +66,8 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     const ingestor = new HookIngestor({ storePrompts: app.storePrompts, now: () => ctx.clock.now(), store: ctx.store });
     const counters: Counters = {
       received: 0,
+      answered: {},
+      content_types: {},
       stored: 0,
       duplicates: 0,
       skipped: {},
@@ -76,6 +87,19 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       if ((lastLogged.get(key) ?? 0) + LOG_EVERY_MS > now) return;
       lastLogged.set(key, now);
       logger.warn('hook input not stored', { agent, reason, total: counters.rejected[reason] });
+    };
+    const answer = (reply: FastifyReply, status: number, error?: { error: string; message: string }) => {
+      bump(counters.answered, String(status));
+      return error ? reply.code(status).send(error) : reply.code(status).send();
+    };
+    /** ingestor.prepare that never throws: a mapper bug is logged (never the body) and counted. */
+    const prepare = async (agent: HookAgent, raw: string, receivedAt: Date, spooledAt?: string | null): Promise<Prepared> => {
+      try {
+        return await ingestor.prepare(agent, raw, receivedAt, spooledAt ?? null);
+      } catch (error) {
+        logger.error('hook mapping failed', { agent, error: String(error) });
+        return { kind: 'reject', reason: 'mapping_failed' };
+      }
     };
     const tally = (prepared: Prepared, agent: HookAgent): CanonicalEvent | null => {
       if (prepared.kind === 'event') return prepared.event;
@@ -98,14 +122,33 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       } else {
         logger.error('hooks route failed', { error: String(error) });
       }
-      return reply.code(200).send();
+      return answer(reply, 200);
     });
+
+    /** Before the body is read: refuse labels no hook sender uses, make the rest parseable. */
+    const checkHeaders = async (request: FastifyRequest, reply: FastifyReply) => {
+      const agent = agentOfUrl(request.url);
+      const verdict = classifyHookPost(request.headers['content-type'], request.headers['content-encoding']);
+      if (!verdict.ok) {
+        counters.received++;
+        if (agent) noteRejected(agent, verdict.reason);
+        return answer(reply, 415, { error: verdict.reason, message: verdict.message });
+      }
+      bump(counters.content_types, verdict.kind);
+      // fastify refuses an empty or list Content-Type (415) before any parser runs; the body is
+      // parsed as JSON whatever the label, so give it the one label it is read as.
+      if (verdict.kind !== 'missing') request.raw.headers['content-type'] = 'application/json';
+    };
 
     const handle = (agent: HookAgent) => async (request: FastifyRequest, reply: FastifyReply) => {
       counters.received++;
       const raw = typeof request.body === 'string' ? request.body : '';
       const receivedAt = ctx.clock.now();
-      const event = tally(await ingestor.prepare(agent, raw, receivedAt), agent);
+      const prepared = await prepare(agent, raw, receivedAt);
+      const event = tally(prepared, agent);
+      if (prepared.kind === 'reject' && NOT_JSON_OBJECT.has(prepared.reason)) {
+        return answer(reply, 400, { error: prepared.reason, message: 'a hook body is one JSON object' });
+      }
       if (event) {
         const committed = commit(agent, raw, event, receivedAt);
         let timer: NodeJS.Timeout | undefined;
@@ -113,7 +156,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
         if ((await Promise.race([committed, late])) === 'late') counters.answered_before_commit++;
         clearTimeout(timer);
       }
-      return reply.code(200).send();
+      return answer(reply, 200);
     };
 
     /** Submits one event; never rejects (a failed submit spools the body instead). */
@@ -137,7 +180,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       }
       return 'done';
     };
-    for (const agent of HOOK_AGENTS) http.post(`/api/hooks/${agent}`, handle(agent));
+    for (const agent of HOOK_AGENTS) http.post(`/api/hooks/${agent}`, { onRequest: checkHeaders }, handle(agent));
 
     http.get('/api/hooks/stats', async () => ({ ...counters, spool_path: app.spoolPath }));
 
@@ -146,7 +189,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       const events: CanonicalEvent[] = [];
       const receivedAt = ctx.clock.now();
       for (const line of lines) {
-        const event = tally(await ingestor.prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
+        const event = tally(await prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
         if (event) events.push(event);
       }
       if (events.length === 0) return;
@@ -192,6 +235,9 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     };
   },
 };
+
+/** Rejections no agent's hook body can cause: answered 400 instead of the empty 200. */
+const NOT_JSON_OBJECT = new Set(['empty_body', 'invalid_json', 'not_an_object']);
 
 function agentOfUrl(url: string): HookAgent | null {
   const match = /^\/api\/hooks\/([a-z-]+)/.exec(url);
