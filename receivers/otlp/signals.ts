@@ -21,23 +21,28 @@ const REJECTED_FIELD: Record<Signal, string> = {
 
 const NOUN: Record<Signal, string> = { logs: 'log records', metrics: 'data points', traces: 'spans' };
 
+/** Mapping faults are logged at most once per this many ms (a hostile client must not flood the log). */
+const LOG_EVERY_MS = 60_000;
+
 export class OtlpSignals {
   private readonly traceSessions = new TraceSessions();
+  private lastFaultLog = 0;
 
   constructor(private readonly ctx: ReceiverContext) {}
 
   /** Stores what is usable; resolves after the commit. Pipeline errors (backpressure) propagate. */
   async export(signal: Signal, request: Record<string, unknown>, idEncoding: 'hex' | 'base64'): Promise<ExportResponse> {
     const { pipeline, app } = this.ctx;
-    const common = { storePrompts: app.storePrompts, idEncoding, traceSessions: this.traceSessions };
+    const now = () => this.ctx.clock.now();
+    const common = { storePrompts: app.storePrompts, idEncoding, traceSessions: this.traceSessions, now };
     let result: SignalResult<unknown>;
     if (signal === 'logs') {
-      const validation = { now: () => this.ctx.clock.now(), newId: this.ctx.newId };
+      const validation = { now, newId: this.ctx.newId };
       const logs = mapLogsRequest(request, { ...common, validation });
       if (logs.items.length > 0) await pipeline.submit({ events: logs.items });
       result = logs;
     } else if (signal === 'metrics') {
-      const metrics = mapMetricsRequest(request);
+      const metrics = mapMetricsRequest(request, { now });
       if (metrics.items.length > 0) await pipeline.submit({ events: [], metricPoints: metrics.items });
       result = metrics;
     } else {
@@ -45,7 +50,17 @@ export class OtlpSignals {
       if (traces.items.length > 0) await pipeline.submit({ events: [], spans: traces.items });
       result = traces;
     }
+    this.noteFaults(signal, result);
     return responseFor(signal, result);
+  }
+
+  /** Records whose mapping threw were rejected (the client hears why); the log hears that it happened. */
+  private noteFaults(signal: Signal, result: SignalResult<unknown>): void {
+    if (result.faults === 0) return;
+    const now = Date.now();
+    if (now - this.lastFaultLog < LOG_EVERY_MS) return;
+    this.lastFaultLog = now;
+    this.ctx.logger.warn('otlp records could not be mapped and were rejected', { signal, faults: result.faults });
   }
 }
 
