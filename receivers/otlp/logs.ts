@@ -46,9 +46,13 @@ export function emptyResult<T>(): SignalResult<T> {
   return { items: [], rejected: 0, messages: [], faults: 0 };
 }
 
+/** Longest reason kept: reasons can quote client text (an event name), which is not echoed in bulk. */
+const MAX_MESSAGE_CHARS = 200;
+
 export function note(result: SignalResult<unknown>, where: string, why: string, count = 1): void {
   result.rejected += count;
-  if (result.messages.length < MAX_MESSAGES) result.messages.push(`${where}: ${why}`);
+  const text = why.length > MAX_MESSAGE_CHARS ? `${why.slice(0, MAX_MESSAGE_CHARS)}…` : why;
+  if (result.messages.length < MAX_MESSAGES) result.messages.push(`${where}: ${text}`);
 }
 
 /**
