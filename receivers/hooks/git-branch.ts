@@ -43,7 +43,8 @@ export class BranchResolver {
     this.ttlMs = opts.ttlMs ?? 30_000;
     this.maxEntries = opts.maxEntries ?? 500;
     this.waitMs = opts.waitMs ?? 50;
-    this.maxInFlight = opts.maxInFlight ?? 4;
+    // libuv's pool has 4 threads (gzip, fs, dns share it): a hung file system may hold 2, never all.
+    this.maxInFlight = opts.maxInFlight ?? 2;
     this.now = opts.now ?? Date.now;
   }
 
