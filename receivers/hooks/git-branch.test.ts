@@ -4,19 +4,21 @@
  * lookup answers promptly with null and reads nothing it should not (no event-loop stall, no
  * memory growth). Real files, FIFOs made with mkfifo, the real /dev/zero.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fifoHeadRepo, hostileRepos } from '../../test/helpers/hostile-fs.js';
 import { BranchResolver, MAX_FILE_BYTES, readBranch, readSmallFile } from './git-branch.js';
 
-const temp = () => mkdtempSync(path.join(tmpdir(), 'agentstats-branch-'));
+const root = mkdtempSync(path.join(tmpdir(), 'agentstats-branch-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const temp = () => mkdtempSync(path.join(root, 'd-'));
 
 describe('branch lookup on hostile paths', () => {
   it('answers null quickly for FIFOs, /dev/zero, huge files, and without growing memory', async () => {
     const rssBefore = process.memoryUsage().rss;
-    for (const [name, dir] of Object.entries(hostileRepos())) {
+    for (const [name, dir] of Object.entries(hostileRepos(root))) {
       const started = Date.now();
       expect(await readBranch(dir), name).toBeNull();
       expect(Date.now() - started, name).toBeLessThan(2000);
@@ -34,7 +36,7 @@ describe('branch lookup on hostile paths', () => {
     expect(await readSmallFile(small)).toBeNull();
     expect(await readSmallFile('/dev/zero')).toBeNull();
     expect(await readSmallFile(dir)).toBeNull();
-    expect(await readSmallFile(path.join(fifoHeadRepo(), '.git', 'HEAD'))).toBeNull();
+    expect(await readSmallFile(path.join(fifoHeadRepo(root), '.git', 'HEAD'))).toBeNull();
     expect(await readSmallFile(path.join(dir, 'missing'))).toBeNull();
   });
 
