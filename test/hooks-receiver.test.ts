@@ -1,7 +1,8 @@
 /**
- * The hook endpoints against a real server: whatever arrives, the answer is 200 with an empty body
- * (never something the agent could read as a decision); bad input is counted by reason and stores
- * nothing; a re-sent body is one event; prompt text only with AGENTSTATS_STORE_PROMPTS=1.
+ * The hook endpoints against a real server: whatever an agent can send is answered 200 with an
+ * empty body (never something the agent could read as a decision); unusable input is counted by
+ * reason and stores nothing; a body that is not JSON gets a 400 (no agent sends one); a re-sent
+ * body is one event; prompt text only with AGENTSTATS_STORE_PROMPTS=1.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,19 +32,20 @@ const json = { 'content-type': 'application/json' };
 const stop = (sid: string) => JSON.stringify({ session_id: sid, hook_event_name: 'Stop', cwd: '/tmp/p', stop_hook_active: false });
 
 describe('hook endpoints', () => {
-  it('answer 200 with an empty body to every kind of bad input, and store nothing', async () => {
-    const cases: Array<[string | undefined, Record<string, string>]> = [
-      ['{not json', json],
-      ['plain words', { 'content-type': 'text/plain' }],
-      ['[1,2,3]', json],
-      ['{"hook_event_name":"Stop"}', json],
-      ['{"session_id":"s"}', json],
-      [undefined, {}],
-      [JSON.stringify({ session_id: 's', hook_event_name: 'Stop', pad: 'x'.repeat(20_000) }), json],
+  it('answer 200 with an empty body to agent-shaped input they cannot use, 400 to non-JSON, and store nothing', async () => {
+    const cases: Array<[string | undefined, Record<string, string>, number]> = [
+      ['{not json', json, 400],
+      ['plain words', { 'content-type': 'text/plain' }, 400],
+      ['[1,2,3]', json, 400],
+      ['{"hook_event_name":"Stop"}', json, 200],
+      ['{"session_id":"s"}', json, 200],
+      [undefined, {}, 400],
+      [JSON.stringify({ session_id: 's', hook_event_name: 'Stop', pad: 'x'.repeat(20_000) }), json, 200],
     ];
-    for (const [body, headers] of cases) {
+    for (const [body, headers, status] of cases) {
       const res = await post('/api/hooks/claude-code', body, headers);
-      expect([res.status, res.text]).toEqual([200, '']);
+      if (status === 200) expect([res.status, res.text]).toEqual([200, '']);
+      else expect([res.status, JSON.parse(res.text).error]).toEqual([400, expect.any(String)]);
     }
     const stats = (await server.get('/api/hooks/stats')).body;
     expect(stats.rejected).toEqual({

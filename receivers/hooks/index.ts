@@ -3,21 +3,26 @@
  *   POST /api/hooks/claude-code | /api/hooks/codex | /api/hooks/gemini-cli   raw hook input JSON
  *   GET  /api/hooks/stats                                                     what came in, by outcome
  *
- * Every post is answered 200 with an EMPTY body, whatever it held: a JSON body could be read by
- * the agent as a decision (block, deny, continue:false), and hooks must only observe. Unusable
- * input is counted and logged by reason (never its content) and nothing is stored for it. The
+ * Every post an agent can send is answered 200 with an EMPTY body: a JSON body on a 2xx could be
+ * read by the agent as a decision (block, deny, continue:false), and hooks must only observe. That
+ * includes bodies too large to keep or shaped in a way the mappers cannot use (counted, logged by
+ * reason, never by content, nothing stored). What no hook sender produces gets a 4xx with a JSON
+ * error — agents never read a non-2xx answer as a decision: a body that is not a JSON object
+ * (400) and a Content-Type or Content-Encoding that says the body is something else (415,
+ * content-type.ts). See docs/hooks.md ("What is accepted"). The
  * answer waits for the SQLite commit (milliseconds), so an answered hook is normally on disk — but
- * never longer than ackTimeoutMs: the agent waits on some hooks (PreToolUse) and must not be slowed
+ * never longer than ack_timeout_ms: the agent waits on some hooks (PreToolUse) and must not be slowed
  * by a pipeline busy with a large OTLP burst; the commit then completes in the background. When the
  * store cannot take the event (queue full, failure) the body goes to the spool and is replayed.
  *
- * start() replays the spool before the server listens, then every replayIntervalMs while it runs.
+ * start() replays the spool before the server listens, then every replay_interval_ms while it runs.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
+import { classifyHookPost, type AcceptedKind } from './content-type.js';
 import { HookIngestor, type Prepared } from './ingest.js';
 import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
 import { HOOK_AGENTS, type HookAgent } from './types.js';
@@ -40,12 +45,16 @@ function defaultSpoolPath(): string {
 
 interface Counters {
   received: number;
+  /** Answers by HTTP status. */
+  answered: Record<string, number>;
+  /** Posts read, by how their Content-Type was read (content-type.ts). */
+  content_types: Partial<Record<AcceptedKind, number>>;
   stored: number;
   duplicates: number;
   skipped: Record<string, number>;
   rejected: Record<string, number>;
   spooled_by_server: number;
-  /** Posts answered at ackTimeoutMs, before their commit finished. */
+  /** Posts answered at ack_timeout_ms, before their commit finished. */
   answered_before_commit: number;
   /** Commits under way right now (answered or not). */
   pending_commits: number;
@@ -78,6 +87,8 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     const ingestor = new HookIngestor({ storePrompts: ctx.settings.storePrompts, now: () => ctx.clock.now(), toolStarts: ctx.toolStarts() });
     const counters: Counters = {
       received: 0,
+      answered: {},
+      content_types: {},
       stored: 0,
       duplicates: 0,
       skipped: {},
@@ -100,6 +111,19 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       lastLogged.set(key, now);
       logger.warn('hook input not stored', { agent, reason, total: counters.rejected[reason] });
     };
+    const answer = (reply: FastifyReply, status: number, error?: { error: string; message: string }) => {
+      bump(counters.answered, String(status));
+      return error ? reply.code(status).send(error) : reply.code(status).send();
+    };
+    /** ingestor.prepare that never throws: a mapper bug is logged (never the body) and counted. */
+    const prepare = async (agent: HookAgent, raw: string, receivedAt: Date, spooledAt?: string | null): Promise<Prepared> => {
+      try {
+        return await ingestor.prepare(agent, raw, receivedAt, spooledAt ?? null);
+      } catch (error) {
+        logger.error('hook mapping failed', { agent, error: String(error) });
+        return { kind: 'reject', reason: 'mapping_failed' };
+      }
+    };
     const tally = (prepared: Prepared, agent: HookAgent): CanonicalEvent | null => {
       if (prepared.kind === 'event') return prepared.event;
       if (prepared.kind === 'skip') bump(counters.skipped, prepared.reason);
@@ -121,14 +145,33 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       } else {
         logger.error('hooks route failed', { error: String(error) });
       }
-      return reply.code(200).send();
+      return answer(reply, 200);
     });
+
+    /** Before the body is read: refuse labels no hook sender uses, make the rest parseable. */
+    const checkHeaders = async (request: FastifyRequest, reply: FastifyReply) => {
+      const agent = agentOfUrl(config.prefix, request.url);
+      const verdict = classifyHookPost(request.headers['content-type'], request.headers['content-encoding']);
+      if (!verdict.ok) {
+        counters.received++;
+        if (agent) noteRejected(agent, verdict.reason);
+        return answer(reply, 415, { error: verdict.reason, message: verdict.message });
+      }
+      bump(counters.content_types, verdict.kind);
+      // fastify refuses an empty or list Content-Type (415) before any parser runs; the body is
+      // parsed as JSON whatever the label, so give it the one label it is read as.
+      if (verdict.kind !== 'missing') request.raw.headers['content-type'] = 'application/json';
+    };
 
     const handle = (agent: HookAgent) => async (request: FastifyRequest, reply: FastifyReply) => {
       counters.received++;
       const raw = typeof request.body === 'string' ? request.body : '';
       const receivedAt = ctx.clock.now();
-      const event = tally(ingestor.prepare(agent, raw, receivedAt), agent);
+      const prepared = await prepare(agent, raw, receivedAt);
+      const event = tally(prepared, agent);
+      if (prepared.kind === 'reject' && NOT_JSON_OBJECT.has(prepared.reason)) {
+        return answer(reply, 400, { error: prepared.reason, message: 'a hook body is one JSON object' });
+      }
       if (event) {
         const committed = commit(agent, raw, event, receivedAt);
         let timer: NodeJS.Timeout | undefined;
@@ -136,7 +179,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
         if ((await Promise.race([committed, late])) === 'late') counters.answered_before_commit++;
         clearTimeout(timer);
       }
-      return reply.code(200).send();
+      return answer(reply, 200);
     };
 
     /** Submits one event; never rejects (a failed submit spools the body instead). */
@@ -160,7 +203,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       }
       return 'done';
     };
-    for (const agent of HOOK_AGENTS) http.post(`${config.prefix}/${agent}`, handle(agent));
+    for (const agent of HOOK_AGENTS) http.post(`${config.prefix}/${agent}`, { onRequest: checkHeaders }, handle(agent));
 
     http.get(`${config.prefix}/stats`, async () => ({ ...counters, spool_path: spoolPath }));
 
@@ -169,7 +212,7 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       const events: CanonicalEvent[] = [];
       const receivedAt = ctx.clock.now();
       for (const line of lines) {
-        const event = tally(ingestor.prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
+        const event = tally(await prepare(line.agent, line.raw, receivedAt, line.spooledAt), line.agent);
         if (event) events.push(event);
       }
       if (events.length === 0) return;
@@ -216,6 +259,9 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     };
   },
 };
+
+/** Rejections no agent's hook body can cause: answered 400 instead of the empty 200. */
+const NOT_JSON_OBJECT = new Set(['empty_body', 'invalid_json', 'not_an_object']);
 
 function agentOfUrl(prefix: string, url: string): HookAgent | null {
   if (!url.startsWith(`${prefix}/`)) return null;

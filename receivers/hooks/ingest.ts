@@ -52,10 +52,24 @@ export class HookIngestor {
   }
 
   /**
-   * Maps one body. `spooledAt` is the time the hook command wrote it to the spool (replay only): the
-   * best known time of a body that carries none of its own.
+   * Maps one body and adds the git branch of its cwd. The branch lookup reads the disk, so it is
+   * async and bounded (git-branch.ts): it never holds the answer more than a few ms.
    */
-  prepare(agent: HookAgent, raw: string, receivedAt: Date, spooledAt: string | null = null): Prepared {
+  async prepare(agent: HookAgent, raw: string, receivedAt: Date, spooledAt: string | null = null): Promise<Prepared> {
+    const prepared = this.mapBody(agent, raw, receivedAt, spooledAt);
+    if (prepared.kind === 'event' && prepared.event.cwd) {
+      // Set after validation: readBranch gives at most 256 characters, the contract's limit.
+      prepared.event.branch = await this.branches.branchOf(prepared.event.cwd);
+    }
+    return prepared;
+  }
+
+  /**
+   * Maps one body without touching the disk (branch stays null): synchronous, so tool timing sees
+   * posts in arrival order. `spooledAt` is the time the hook command wrote it to the spool (replay
+   * only): the best known time of a body that carries none of its own.
+   */
+  mapBody(agent: HookAgent, raw: string, receivedAt: Date, spooledAt: string | null = null): Prepared {
     if (raw.trim() === '') return { kind: 'reject', reason: 'empty_body' };
     let body: unknown;
     try {
@@ -116,7 +130,7 @@ export class HookIngestor {
       duration_ms: durationMs,
       cwd,
       project: projectFromCwd(cwd),
-      branch: this.branches.branchOf(cwd),
+      branch: null,
       client_timestamp: ownTime !== null || spooledAt ? new Date(timeMs).toISOString() : null,
       metadata,
     };

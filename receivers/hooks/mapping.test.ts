@@ -20,7 +20,7 @@ function run(agent: HookAgent, opts: { storePrompts?: boolean; stepMs?: number }
   const events: CanonicalEvent[] = [];
   const skipped: string[] = [];
   fixture(agent).forEach((body, i) => {
-    const prepared = ingestor.prepare(agent, JSON.stringify(body), new Date(start + i * (opts.stepMs ?? 100)));
+    const prepared = ingestor.mapBody(agent, JSON.stringify(body), new Date(start + i * (opts.stepMs ?? 100)));
     if (prepared.kind === 'event') events.push(prepared.event);
     else if (prepared.kind === 'skip') skipped.push(prepared.reason);
     else throw new Error(`rejected ${prepared.reason}`);
@@ -209,7 +209,7 @@ describe('Gemini CLI hooks', () => {
 
 describe('unusable input', () => {
   const ingestor = new HookIngestor({ storePrompts: false, now: () => new Date(), toolStarts: null });
-  const prepare = (raw: string) => ingestor.prepare('claude-code', raw, new Date());
+  const prepare = (raw: string) => ingestor.mapBody('claude-code', raw, new Date());
 
   it('is rejected with a reason, never mapped', () => {
     expect(prepare('')).toEqual({ kind: 'reject', reason: 'empty_body' });

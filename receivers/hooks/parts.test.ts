@@ -13,36 +13,37 @@ import { ToolTiming } from './tool-timing.js';
 const temp = () => mkdtempSync(path.join(tmpdir(), 'agentstats-hooks-'));
 
 describe('git branch', () => {
-  it('reads a branch, a worktree and a detached HEAD from any subdirectory', () => {
+  it('reads a branch, a worktree and a detached HEAD from any subdirectory', async () => {
     const repo = temp();
     mkdirSync(path.join(repo, '.git'));
     writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/feature/hooks\n');
     mkdirSync(path.join(repo, 'src', 'deep'), { recursive: true });
-    expect(readBranch(path.join(repo, 'src', 'deep'))).toBe('feature/hooks');
+    expect(await readBranch(path.join(repo, 'src', 'deep'))).toBe('feature/hooks');
 
     const worktree = temp();
     mkdirSync(path.join(repo, '.git', 'worktrees', 'wt'), { recursive: true });
     writeFileSync(path.join(repo, '.git', 'worktrees', 'wt', 'HEAD'), 'ref: refs/heads/wt-branch\n');
     writeFileSync(path.join(worktree, '.git'), `gitdir: ${path.join(repo, '.git', 'worktrees', 'wt')}\n`);
-    expect(readBranch(worktree)).toBe('wt-branch');
+    expect(await readBranch(worktree)).toBe('wt-branch');
 
     writeFileSync(path.join(repo, '.git', 'HEAD'), 'a'.repeat(40) + '\n');
-    expect(readBranch(repo)).toBe('aaaaaaaaaaaa');
-    expect(readBranch(temp())).toBeNull();
+    expect(await readBranch(repo)).toBe('aaaaaaaaaaaa');
+    expect(await readBranch(temp())).toBeNull();
   });
 
-  it('caches per cwd until the entry expires', () => {
+  it('caches per cwd until the entry expires', async () => {
     const repo = temp();
     mkdirSync(path.join(repo, '.git'));
     writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/one\n');
     let now = 0;
-    const resolver = new BranchResolver(1000, 10, () => now);
-    expect(resolver.branchOf(repo)).toBe('one');
+    const resolver = new BranchResolver({ ttlMs: 1000, maxEntries: 10, now: () => now, waitMs: 5000 });
+    expect(await resolver.branchOf(repo)).toBe('one');
     writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/two\n');
-    expect(resolver.branchOf(repo)).toBe('one');
+    expect(await resolver.branchOf(repo)).toBe('one');
     now = 2000;
-    expect(resolver.branchOf(repo)).toBe('two');
-    expect(resolver.branchOf('relative/dir')).toBeNull();
+    expect(await resolver.branchOf(repo)).toBe('two');
+    expect(await resolver.branchOf('relative/dir')).toBeNull();
+    expect(await resolver.branchOf(`${repo}\0/x`)).toBeNull();
   });
 });
 

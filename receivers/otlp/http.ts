@@ -32,7 +32,9 @@ export function registerHttp(scope: FastifyInstance, signals: OtlpSignals, opts:
 
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : error.statusCode;
-    if (status === 413 || status === 415 || status === 400) {
+    // Whatever fastify refuses before the handler (a bad Content-Length, an aborted body…) is the
+    // client's problem and gets its 4xx in OTLP form; only the server's own faults are 500.
+    if (status !== undefined && status >= 400 && status < 500) {
       return sendError(reply, encodingOf(request.headers['content-type']), status, error.message);
     }
     request.log.error({ err: error }, 'otlp request failed');

@@ -13,11 +13,15 @@ import {
   asArray,
   asObject,
   attrMap,
+  contractRange,
   field,
   hexId,
   isoFromString,
+  nanosProblem,
   nanosToIso,
+  nanosSet,
   num,
+  scalarText,
   str,
 } from './values.js';
 
@@ -32,58 +36,112 @@ export interface SignalResult<T> {
   rejected: number;
   /** Why records were rejected (the first few), for partialSuccess.errorMessage. */
   messages: string[];
+  /** Records rejected because mapping threw: a bug to log, never a reason to fail the request. */
+  faults: number;
 }
 
 const MAX_MESSAGES = 5;
 
-export function note(result: SignalResult<unknown>, where: string, why: string): void {
-  result.rejected += 1;
-  if (result.messages.length < MAX_MESSAGES) result.messages.push(`${where}: ${why}`);
+export function emptyResult<T>(): SignalResult<T> {
+  return { items: [], rejected: 0, messages: [], faults: 0 };
+}
+
+/** Longest reason kept: reasons can quote client text (an event name), which is not echoed in bulk. */
+const MAX_MESSAGE_CHARS = 200;
+
+export function note(result: SignalResult<unknown>, where: string, why: string, count = 1): void {
+  result.rejected += count;
+  const text = why.length > MAX_MESSAGE_CHARS ? `${why.slice(0, MAX_MESSAGE_CHARS)}…` : why;
+  if (result.messages.length < MAX_MESSAGES) result.messages.push(`${where}: ${text}`);
+}
+
+/**
+ * Runs the mapping of one record (or of everything under one resource or scope, `records` of
+ * them). An unexpected throw rejects just those records, so one odd record never costs the valid
+ * ones of the same export a 500.
+ */
+export function guarded(result: SignalResult<unknown>, where: string, records: () => number, map: () => void): void {
+  const taken = result.items.length;
+  const rejected = result.rejected;
+  try {
+    map();
+  } catch (error) {
+    // The unit is rejected as a whole: records of it already taken or noted count once, here.
+    result.items.length = taken;
+    result.rejected = rejected;
+    result.faults += 1;
+    let count = 1;
+    try {
+      count = Math.max(1, records());
+    } catch {
+      // keep 1
+    }
+    note(result, where, `could not be read (${error instanceof Error ? error.name : 'error'})`, count);
+  }
 }
 
 export function mapLogsRequest(request: Record<string, unknown>, opts: SignalOptions): SignalResult<CanonicalEvent> {
-  const result: SignalResult<CanonicalEvent> = { items: [], rejected: 0, messages: [] };
+  const result = emptyResult<CanonicalEvent>();
   const withFacts = new Set<string>();
+  const range = contractRange(opts.validation.now());
   asArray(field(request, 'resourceLogs')).forEach((rl, ri) => {
     const resourceLogs = asObject(rl);
-    const resource = attrMap(asObject(resourceLogs.resource).attributes);
-    asArray(field(resourceLogs, 'scopeLogs')).forEach((sl, si) => {
-      const scopeLogs = asObject(sl);
-      const scopeObj = asObject(scopeLogs.scope);
-      const scope = { name: str(scopeObj.name), version: str(scopeObj.version) };
-      asArray(field(scopeLogs, 'logRecords')).forEach((lr, li) => {
-        const where = `record ${ri}.${si}.${li}`;
-        if (typeof lr !== 'object' || lr === null || Array.isArray(lr)) {
-          note(result, where, 'not a LogRecord object');
-          return;
-        }
-        const record = lr as Record<string, unknown>;
-        const input = flatten(record, resource, scope, opts);
-        const mapped = chooseMapper(input).map(input, opts);
-        if ('skip' in mapped) return;
-        if ('reject' in mapped) {
-          note(result, where, mapped.reject);
-          return;
-        }
-        const raw = mapped.event;
-        raw.event_id = recordId(record, input);
-        const sessionId = String(raw.session_id);
-        // Session facts ride on one event per session and request: the session row merges them.
-        if (!withFacts.has(sessionId)) {
-          withFacts.add(sessionId);
-          (raw.metadata as Record<string, unknown>).session = sessionFacts(resource, input.attrs);
-        }
-        const validated = validateEvent(raw, opts.validation);
-        if (!validated.ok) {
-          note(result, where, validated.errors.map((e) => `${e.field} ${e.message}`).join('; '));
-          return;
-        }
-        opts.traceSessions.remember(input.traceId, sessionId);
-        result.items.push(validated.event);
+    const scopes = asArray(field(resourceLogs, 'scopeLogs'));
+    const recordsIn = () => scopes.reduce((n: number, sl) => n + asArray(field(asObject(sl), 'logRecords')).length, 0);
+    guarded(result, `resource ${ri}`, recordsIn, () => {
+      const resource = attrMap(asObject(resourceLogs.resource).attributes);
+      scopes.forEach((sl, si) => {
+        const scopeLogs = asObject(sl);
+        const scopeObj = asObject(scopeLogs.scope);
+        const scope = { name: str(scopeObj.name), version: str(scopeObj.version) };
+        asArray(field(scopeLogs, 'logRecords')).forEach((lr, li) => {
+          const where = `record ${ri}.${si}.${li}`;
+          guarded(result, where, () => 1, () => {
+            const why = mapRecord(lr, resource, scope, { opts, range, withFacts, result });
+            if (why) note(result, where, why);
+          });
+        });
       });
     });
   });
   return result;
+}
+
+interface RecordContext {
+  opts: SignalOptions;
+  range: { minMs: number; maxMs: number };
+  /** Sessions that already got their session facts in this request. */
+  withFacts: Set<string>;
+  result: SignalResult<CanonicalEvent>;
+}
+
+/** Maps one record into ctx.result.items; returns why it was rejected, or null. */
+function mapRecord(lr: unknown, resource: Record<string, unknown>, scope: LogInput['scope'], ctx: RecordContext): string | null {
+  const { opts, withFacts, result } = ctx;
+  if (typeof lr !== 'object' || lr === null || Array.isArray(lr)) return 'not a LogRecord object';
+  const record = lr as Record<string, unknown>;
+  // The time the event will carry must be one the contract accepts: a value too large for a Date
+  // is refused like any other out-of-range time, not replaced by the observed time.
+  const timeField = nanosSet(field(record, 'timeUnixNano')) ? 'timeUnixNano' : 'observedTimeUnixNano';
+  const timeProblem = nanosProblem(field(record, timeField), ctx.range);
+  if (timeProblem) return `${timeField} ${timeProblem}`;
+  const input = flatten(record, resource, scope, opts);
+  const mapped = chooseMapper(input).map(input, opts);
+  if ('skip' in mapped) return null;
+  if ('reject' in mapped) return mapped.reject;
+  const raw = mapped.event;
+  raw.event_id = recordId(record, input);
+  const sessionId = scalarText(raw.session_id) ?? '';
+  // Session facts ride on one event per session and request: the session row merges them.
+  if (!withFacts.has(sessionId)) {
+    withFacts.add(sessionId);
+    (raw.metadata as Record<string, unknown>).session = sessionFacts(resource, input.attrs);
+  }
+  const validated = validateEvent(raw, opts.validation);
+  if (!validated.ok) return validated.errors.map((e) => `${e.field} ${e.message}`).join('; ');
+  opts.traceSessions.remember(input.traceId, sessionId);
+  result.items.push(validated.event);
+  return null;
 }
 
 function flatten(
@@ -120,8 +178,8 @@ function flatten(
  */
 function recordId(record: Record<string, unknown>, input: LogInput): string {
   const key = [
-    String(field(record, 'timeUnixNano') ?? ''),
-    String(field(record, 'observedTimeUnixNano') ?? ''),
+    scalarText(field(record, 'timeUnixNano')) ?? '',
+    scalarText(field(record, 'observedTimeUnixNano')) ?? '',
     JSON.stringify(input.attrs),
     JSON.stringify(input.body ?? null),
     `${input.traceId ?? ''}/${input.spanId ?? ''}/${input.otlpEventName ?? ''}`,

@@ -7,61 +7,99 @@
 import type { SpanRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
 import { redactContent, type MapContext } from './mappers/common.js';
-import { note, type SignalResult } from './logs.js';
+import { emptyResult, guarded, note, type SignalResult } from './logs.js';
 import type { TraceSessions } from './trace-sessions.js';
-import { asArray, asObject, attrMap, field, hexId, nanosToIso, nanosToMs, num, pick, str } from './values.js';
+import {
+  asArray,
+  asObject,
+  attrMap,
+  contractRange,
+  field,
+  hexId,
+  nanosProblem,
+  nanosToIso,
+  nanosToMs,
+  num,
+  pick,
+  str,
+} from './values.js';
 
 const SESSION_KEYS = ['session.id', 'conversation.id', 'gen_ai.conversation.id', 'thread.id', 'thread_id'] as const;
 
 export interface TraceOptions extends MapContext {
   idEncoding: 'hex' | 'base64';
   traceSessions: TraceSessions;
+  /** The server's clock: span times beyond one day from now are refused, as event times are. */
+  now: () => Date;
 }
 
 export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOptions): SignalResult<SpanRecord> {
-  const result: SignalResult<SpanRecord> = { items: [], rejected: 0, messages: [] };
-  const id = (v: unknown) => hexId(v, opts.idEncoding);
+  const result = emptyResult<SpanRecord>();
+  const range = contractRange(opts.now());
   asArray(field(request, 'resourceSpans')).forEach((rs, ri) => {
     const resourceSpans = asObject(rs);
-    const resource = attrMap(asObject(resourceSpans.resource).attributes);
-    const service = str(resource['service.name']);
-    asArray(field(resourceSpans, 'scopeSpans')).forEach((ss, si) => {
-      const scopeSpans = asObject(ss);
-      const scope = str(asObject(scopeSpans.scope).name);
-      asArray(scopeSpans.spans).forEach((s, pi) => {
-        const span = asObject(s);
-        const where = `span ${ri}.${si}.${pi}`;
-        const traceId = id(field(span, 'traceId'));
-        const spanId = id(field(span, 'spanId'));
-        const startMs = nanosToMs(field(span, 'startTimeUnixNano'));
-        if (!traceId || traceId.length !== 32) return note(result, where, 'traceId must be 16 non-zero bytes');
-        if (!spanId || spanId.length !== 16) return note(result, where, 'spanId must be 8 non-zero bytes');
-        if (startMs === null) return note(result, where, 'no startTimeUnixNano');
-        const endMs = nanosToMs(field(span, 'endTimeUnixNano'));
-        const attributes = redactContent(attrMap(span.attributes), opts);
-        const name = str(span.name) ?? '(unnamed)';
-        const status = asObject(span.status);
-        result.items.push({
-          trace_id: traceId,
-          span_id: spanId,
-          parent_span_id: id(field(span, 'parentSpanId')),
-          session_id: pick(SESSION_KEYS, attributes, resource),
-          agent_type: agentOf(name, resource),
-          name,
-          kind: num(span.kind),
-          start_time: new Date(startMs).toISOString(),
-          end_time: endMs === null ? null : new Date(endMs).toISOString(),
-          duration_ms: endMs === null ? null : Math.max(0, endMs - startMs),
-          status_code: num(status.code),
-          status_message: str(status.message),
-          attributes,
-          extra: extraOf(span, scope, service, opts),
+    const scopes = asArray(field(resourceSpans, 'scopeSpans'));
+    const spansIn = () => scopes.reduce((n: number, ss) => n + asArray(asObject(ss).spans).length, 0);
+    guarded(result, `resource ${ri}`, spansIn, () => {
+      const resource = attrMap(asObject(resourceSpans.resource).attributes);
+      const service = str(resource['service.name']);
+      scopes.forEach((ss, si) => {
+        const scopeSpans = asObject(ss);
+        const from = { resource, service, scope: str(asObject(scopeSpans.scope).name) };
+        asArray(scopeSpans.spans).forEach((s, pi) => {
+          const where = `span ${ri}.${si}.${pi}`;
+          guarded(result, where, () => 1, () => {
+            const mapped = mapSpan(asObject(s), from, range, opts);
+            if (typeof mapped === 'string') note(result, where, mapped);
+            else result.items.push(mapped);
+          });
         });
       });
     });
   });
   linkSessions(result.items, opts.traceSessions);
   return result;
+}
+
+interface SpanSource {
+  resource: Record<string, unknown>;
+  service: string | null;
+  scope: string | null;
+}
+
+/** One span as a record, or why it was rejected. */
+function mapSpan(span: Record<string, unknown>, from: SpanSource, range: { minMs: number; maxMs: number }, opts: TraceOptions): SpanRecord | string {
+  const id = (v: unknown) => hexId(v, opts.idEncoding);
+  const traceId = id(field(span, 'traceId'));
+  const spanId = id(field(span, 'spanId'));
+  if (!traceId || traceId.length !== 32) return 'traceId must be 16 non-zero bytes';
+  if (!spanId || spanId.length !== 16) return 'spanId must be 8 non-zero bytes';
+  for (const key of ['startTimeUnixNano', 'endTimeUnixNano']) {
+    const problem = nanosProblem(field(span, key), range);
+    if (problem) return `${key} ${problem}`;
+  }
+  const startMs = nanosToMs(field(span, 'startTimeUnixNano'));
+  if (startMs === null) return 'no startTimeUnixNano';
+  const endMs = nanosToMs(field(span, 'endTimeUnixNano'));
+  const attributes = redactContent(attrMap(span.attributes), opts);
+  const name = str(span.name) ?? '(unnamed)';
+  const status = asObject(span.status);
+  return {
+    trace_id: traceId,
+    span_id: spanId,
+    parent_span_id: id(field(span, 'parentSpanId')),
+    session_id: pick(SESSION_KEYS, attributes, from.resource),
+    agent_type: agentOf(name, from.resource),
+    name,
+    kind: num(span.kind),
+    start_time: new Date(startMs).toISOString(),
+    end_time: endMs === null ? null : new Date(endMs).toISOString(),
+    duration_ms: endMs === null ? null : Math.max(0, endMs - startMs),
+    status_code: num(status.code),
+    status_message: str(status.message),
+    attributes,
+    extra: extraOf(span, from.scope, from.service, opts),
+  };
 }
 
 /** Span events and links as they came (content redacted), plus where the span came from. */

@@ -4,6 +4,8 @@
  * nanosecond timestamps and trace/span ids.
  */
 
+import { LIMITS } from '../../collector/core/event.js';
+
 export type Attrs = Record<string, unknown>;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -13,17 +15,32 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Deeper arrays and maps than this are cut (a hostile body must not exhaust the stack). */
 const MAX_DEPTH = 16;
 
-/** One AnyValue to a plain value; the empty AnyValue `{}` is undefined ("no value"). */
+/**
+ * A JSON scalar's text; undefined for anything else. Every conversion of a client value to a
+ * string or number goes through here or a typeof check: String() or Number() on an array nested a
+ * few thousand levels deep overflows the stack (it joins recursively).
+ */
+export function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+/** One AnyValue to a plain value; the empty AnyValue `{}` (or one of the wrong type) is undefined. */
 export function anyValue(v: unknown, depth = 0): unknown {
   if (!isObject(v)) return undefined;
-  if (v.stringValue !== undefined && v.stringValue !== null) return String(v.stringValue);
+  if (v.stringValue !== undefined && v.stringValue !== null) return scalarText(v.stringValue);
   if (v.boolValue !== undefined && v.boolValue !== null) return v.boolValue === true || v.boolValue === 'true';
   if (v.intValue !== undefined && v.intValue !== null) {
-    const n = Number(v.intValue);
-    return Number.isFinite(n) ? n : String(v.intValue);
+    const text = scalarText(v.intValue);
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    return Number.isFinite(n) ? n : text;
   }
   if (v.doubleValue !== undefined && v.doubleValue !== null) {
-    const n = Number(v.doubleValue);
+    const text = scalarText(v.doubleValue);
+    if (text === undefined) return undefined;
+    const n = Number(text);
     return Number.isFinite(n) ? n : null;
   }
   if (isObject(v.arrayValue) || isObject(v.kvlistValue)) {
@@ -34,7 +51,7 @@ export function anyValue(v: unknown, depth = 0): unknown {
       : [];
     return values.map((x) => anyValue(x, depth + 1) ?? null);
   }
-  if (v.bytesValue !== undefined && v.bytesValue !== null) return String(v.bytesValue);
+  if (v.bytesValue !== undefined && v.bytesValue !== null) return scalarText(v.bytesValue);
   return undefined;
 }
 
@@ -93,8 +110,16 @@ export function pick(keys: readonly string[], ...maps: Attrs[]): string | null {
   return null;
 }
 
-/** A 64-bit nanosecond timestamp (string or number) in ms; 0 and garbage are null. */
-export function nanosToMs(v: unknown): number | null {
+/** The event times the contract accepts (collector/event.ts LIMITS), as of `now`. */
+export function contractRange(now: Date): { minMs: number; maxMs: number } {
+  return { minMs: LIMITS.minTimestampMs, maxMs: now.getTime() + LIMITS.maxFutureMs };
+}
+
+/** The largest time a Date holds (ms since the epoch, ECMA-262 §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+/** A 64-bit nanosecond timestamp (string or number) in ms, any size; 0 and garbage are null. */
+function rawNanosToMs(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? v / 1e6 : null;
   if (typeof v !== 'string' || !/^\d+$/.test(v)) return null;
   const digits = v.replace(/^0+/, '');
@@ -104,11 +129,34 @@ export function nanosToMs(v: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** Whether a nanosecond timestamp is set: a positive number or digit string (any size). */
+export function nanosSet(v: unknown): boolean {
+  return rawNanosToMs(v) !== null;
+}
+
+/** A nanosecond timestamp in ms when a Date can hold it; 0, garbage and out-of-range values are null. */
+export function nanosToMs(v: unknown): number | null {
+  const ms = rawNanosToMs(v);
+  return ms !== null && ms <= MAX_DATE_MS ? ms : null;
+}
+
+/**
+ * Why a nanosecond timestamp that is set cannot be used, or null when it can (or is unset: 0,
+ * absent, or not a number at all, which OTLP readers treat as unset). `range` is the window the
+ * event contract accepts (collector/event.ts LIMITS).
+ */
+export function nanosProblem(v: unknown, range: { minMs: number; maxMs: number }): string | null {
+  const ms = rawNanosToMs(v);
+  if (ms === null) return null;
+  if (ms < range.minMs || ms > range.maxMs) {
+    return `out of range (${new Date(range.minMs).toISOString().slice(0, 10)} to one day from now)`;
+  }
+  return null;
+}
+
 export function nanosToIso(v: unknown): string | null {
   const ms = nanosToMs(v);
-  if (ms === null) return null;
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 export function isoFromString(v: unknown): string | null {

@@ -14,6 +14,8 @@ export const MAIN = path.join(ROOT, 'dist', 'collector', 'main.js');
 export interface TestServer {
   url: string;
   port: number;
+  /** The server process (for reading its memory from /proc). */
+  pid: number;
   dir: string;
   dbPath: string;
   env: Record<string, string>;
@@ -128,6 +130,7 @@ function handle(
   return {
     url,
     port: s.port,
+    pid: child.pid!,
     dir: s.dir,
     dbPath: s.dbPath,
     env: s.env,
