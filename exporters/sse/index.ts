@@ -11,6 +11,7 @@ import { requireHttp, type ExporterFactory } from '../../collector/core/componen
 import { replyError } from '../../collector/server/errors.js';
 import { SseHub } from './hub.js';
 import type { StreamFilter } from './frames.js';
+import { ERROR_RESPONSES, StreamQuery } from '../../collector/api/schemas/index.js';
 
 export interface SseExporterConfig {
   /** Events the dashboard keeps in its live feed (sent in `hello`). */
@@ -26,22 +27,6 @@ export interface SseExporterConfig {
   max_replay_events: number;
   /** Events read from the store per replay step. */
   replay_page_size: number;
-}
-
-const querySchema = {
-  type: 'object',
-  properties: {
-    session_id: { type: 'string', minLength: 1, maxLength: 256 },
-    agent_type: { type: 'string', minLength: 1, maxLength: 256 },
-    last_event_id: { type: 'string', pattern: '^[0-9]{1,15}$' },
-    access_token: { type: 'string' },
-  },
-} as const;
-
-interface StreamQuery {
-  session_id?: string;
-  agent_type?: string;
-  last_event_id?: string;
 }
 
 const factory: ExporterFactory<SseExporterConfig> = {
@@ -105,7 +90,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
     http.get<{ Querystring: StreamQuery }>(
       '/api/stream',
       // EventSource cannot send headers: the stream also takes the token as ?access_token=.
-      { schema: { querystring: querySchema }, config: { tokenInQuery: true } },
+      { schema: { querystring: StreamQuery, response: ERROR_RESPONSES }, config: { tokenInQuery: true } },
       async (request, reply) => {
         if (hub.size >= config.max_clients) {
           reply.header('retry-after', '5');
