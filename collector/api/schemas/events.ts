@@ -28,7 +28,8 @@ export const EventsQuery = Type.Object(
 );
 export type EventsQuery = Static<typeof EventsQuery>;
 
-/** A stored event (docs/event-contract.md), with its storage sequence number. */
+/** A stored event (docs/event-contract.md), with its storage sequence number. Fields in the order
+ *  the API has always sent them (the table's column order). */
 export const StoredEvent = Type.Object(
   {
     /** Monotonic storage sequence: the paging cursor and the SSE event id. */
@@ -60,8 +61,9 @@ export const StoredEvent = Type.Object(
     prompt_id: Nullable(Type.String()),
     tool_use_id: Nullable(Type.String()),
     correlation_key: Nullable(Type.String()),
-    metadata: OpenObject,
+    /** 1 when metadata was cut to fit processors.truncate.max_kb. */
     payload_truncated: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+    metadata: OpenObject,
   },
   { additionalProperties: false },
 );
