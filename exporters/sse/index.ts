@@ -11,7 +11,7 @@ import { requireHttp, type ExporterFactory } from '../../collector/core/componen
 import { replyError } from '../../collector/server/errors.js';
 import { SseHub } from './hub.js';
 import type { StreamFilter } from './frames.js';
-import { ERROR_RESPONSES, StreamQuery } from '../../collector/api/schemas/index.js';
+import { ERROR_RESPONSES, StreamQuery, type Hello } from '../../collector/api/schemas/index.js';
 
 export interface SseExporterConfig {
   /** Events the dashboard keeps in its live feed (sent in `hello`). */
@@ -79,7 +79,8 @@ const factory: ExporterFactory<SseExporterConfig> = {
       slowClientTimeoutMs: config.slow_client_timeout_ms,
       maxReplayEvents: config.max_replay_events,
       replayPageSize: config.replay_page_size,
-      hello: () => ({
+      // The `hello` message less its seq (the hub adds it): the shape web/ reads, from the contract.
+      hello: (): Omit<Hello, 'seq'> => ({
         max_feed: config.max_feed,
         store_prompts: host.settings.storePrompts,
         heartbeat_ms: config.heartbeat_ms,
