@@ -1,30 +1,14 @@
 /** GET /api/stats/blocks: 5-hour billing blocks with burn rate and projected block total. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StatsReader } from '../core/storage.js';
-import { TIME_PARAM } from './params.js';
-
-const blocksSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    agent_type: { type: 'string', minLength: 1, maxLength: 64 },
-    since: TIME_PARAM,
-    until: TIME_PARAM,
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
-  },
-} as const;
-
-interface BlocksQuerystring {
-  agent_type?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-}
+import { BLOCKS_DEFAULT_LIMIT, BlocksQuery, BlocksResponse, ERROR_RESPONSES } from './schemas/index.js';
 
 export function registerBlocksRoutes(server: FastifyInstance, store: StatsReader, now: () => Date = () => new Date()): void {
-  server.get<{ Querystring: BlocksQuerystring }>(
+  server.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/stats/blocks',
-    { schema: { querystring: blocksSchema } },
-    async (request) => store.billingBlocks({ ...request.query, now: now() }),
+    { schema: { querystring: BlocksQuery, response: { 200: BlocksResponse, ...ERROR_RESPONSES } } },
+    // Untyped reader answer until its shaping moves to api/read-models/ (see stats.ts).
+    async (request) => store.billingBlocks({ ...request.query, limit: request.query.limit ?? BLOCKS_DEFAULT_LIMIT, now: now() }) as BlocksResponse,
   );
 }

@@ -4,43 +4,35 @@
  * (one indexed read), and the counts come from one on-demand collection of the service's meter.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EventReader } from '../core/storage.js';
-
-export interface ComponentHealth {
-  id: string;
-  kind: string;
-  accepted: number;
-  refused: number;
-  failed: number;
-  duplicate: number;
-}
-
-export interface PipelineHealth {
-  name: string;
-  queue_depth: number;
-}
+import { ERROR_RESPONSES, Health, NoQuery, type ComponentHealth, type PipelineHealth } from './schemas/index.js';
 
 export interface HealthSources {
   startedAt: Date;
   version: string;
   /** Large bodies being received now, and how many were refused at the door. */
-  admission(): { large_in_flight: number; bytes_in_flight: number; refused: number };
+  admission(): Health['admission'];
   /** Per-pipeline queue depth and per-component counts, read from the self-telemetry meter. */
   telemetry(): Promise<{ pipelines: PipelineHealth[]; components: ComponentHealth[] }>;
 }
 
 export function registerHealthRoute(server: FastifyInstance, events: EventReader, h: HealthSources): void {
-  server.get('/api/health', async () => {
-    const { pipelines, components } = await h.telemetry();
-    return {
-      status: 'ok',
-      version: h.version,
-      uptime_s: Math.round((Date.now() - h.startedAt.getTime()) / 1000),
-      events: events.eventCount(),
-      queue_depth: pipelines.reduce((n, p) => n + p.queue_depth, 0),
-      pipelines,
-      admission: h.admission(),
-      components,
-    };
-  });
+  server.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/api/health',
+    { schema: { querystring: NoQuery, response: { 200: Health, ...ERROR_RESPONSES } } },
+    async () => {
+      const { pipelines, components } = await h.telemetry();
+      return {
+        status: 'ok' as const,
+        version: h.version,
+        uptime_s: Math.round((Date.now() - h.startedAt.getTime()) / 1000),
+        events: events.eventCount(),
+        queue_depth: pipelines.reduce((n, p) => n + p.queue_depth, 0),
+        pipelines,
+        admission: h.admission(),
+        components,
+      };
+    },
+  );
 }

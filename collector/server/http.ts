@@ -7,11 +7,11 @@
  * EventSource (which cannot send headers) says `config: { tokenInQuery: true }` to also accept
  * `?access_token=`.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { isLoopbackHost } from '../config/hosts.js';
 import { tokenMatches } from '../core/auth.js';
-import { replyError } from './errors.js';
+import { catalogAnswer, replyError, type ThrownError } from './errors.js';
 import { registerAdmission, type AdmissionSettings, type AdmissionStats } from './admission.js';
 
 export interface HttpSettings {
@@ -82,14 +82,11 @@ export function buildServer(settings: HttpSettings): { server: FastifyInstance; 
   // After the security checks (a refused request never takes a place), before any body is read.
   const admission = registerAdmission(server, { ...settings.admission, maxBodyBytes: settings.maxBodyBytes });
 
-  server.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.code(status).send({
-      // Schema failures get the same code as every other bad request.
-      error: error.validation ? 'bad_request' : (error.code ?? (status >= 500 ? 'internal_error' : 'bad_request')),
-      message: status >= 500 ? 'internal error' : error.message,
-    });
+  // Every error fastify or a handler throws answers in the catalog's shape, with a catalog code.
+  server.setErrorHandler((error: ThrownError, request, reply) => {
+    const answer = catalogAnswer(error, (part) => schemaNames(request.routeOptions.schema, part));
+    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(answer.status).send({ error: answer.code, message: answer.message });
   });
 
   server.setNotFoundHandler((request, reply) =>
@@ -105,6 +102,12 @@ function originHost(origin: string): string {
   } catch {
     return '';
   }
+}
+
+/** The property names a route's schema declares for one request part (querystring, body …). */
+function schemaNames(schema: FastifySchema | undefined, part: string): string[] {
+  const partSchema = (schema as Record<string, unknown> | undefined)?.[part] as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(partSchema?.properties ?? {});
 }
 
 function queryToken(request: FastifyRequest): string | null {

@@ -11,6 +11,7 @@ import { requireHttp, type ExporterFactory } from '../../collector/core/componen
 import { replyError } from '../../collector/server/errors.js';
 import { SseHub } from './hub.js';
 import type { StreamFilter } from './frames.js';
+import { ERROR_RESPONSES, StreamQuery, type Hello } from '../../collector/api/schemas/index.js';
 
 export interface SseExporterConfig {
   /** Events the dashboard keeps in its live feed (sent in `hello`). */
@@ -26,22 +27,6 @@ export interface SseExporterConfig {
   max_replay_events: number;
   /** Events read from the store per replay step. */
   replay_page_size: number;
-}
-
-const querySchema = {
-  type: 'object',
-  properties: {
-    session_id: { type: 'string', minLength: 1, maxLength: 256 },
-    agent_type: { type: 'string', minLength: 1, maxLength: 256 },
-    last_event_id: { type: 'string', pattern: '^[0-9]{1,15}$' },
-    access_token: { type: 'string' },
-  },
-} as const;
-
-interface StreamQuery {
-  session_id?: string;
-  agent_type?: string;
-  last_event_id?: string;
 }
 
 const factory: ExporterFactory<SseExporterConfig> = {
@@ -95,7 +80,8 @@ const factory: ExporterFactory<SseExporterConfig> = {
       maxReplayEvents: config.max_replay_events,
       replayPageSize: config.replay_page_size,
       telemetry: host.telemetry,
-      hello: () => ({
+      // The `hello` message less its seq (the hub adds it): the shape web/ reads, from the contract.
+      hello: (): Omit<Hello, 'seq'> => ({
         max_feed: config.max_feed,
         store_prompts: host.settings.storePrompts,
         heartbeat_ms: config.heartbeat_ms,
@@ -106,7 +92,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
     http.get<{ Querystring: StreamQuery }>(
       '/api/stream',
       // EventSource cannot send headers: the stream also takes the token as ?access_token=.
-      { schema: { querystring: querySchema }, config: { tokenInQuery: true } },
+      { schema: { querystring: StreamQuery, response: ERROR_RESPONSES }, config: { tokenInQuery: true } },
       async (request, reply) => {
         if (hub.size >= config.max_clients) {
           host.telemetry.record('refused'); // one client turned away at the cap

@@ -13,6 +13,7 @@ import type { CanonicalEvent } from '../../collector/core/event.js';
 import { computeCost } from './price.js';
 import { loadPriceTable, PriceLookup } from './table.js';
 import { loadPricingInfo } from './info.js';
+import { ERROR_RESPONSES, NoQuery, PricingInfo } from '../../collector/api/schemas/index.js';
 
 export interface CostProcessorConfig {
   /** A price file merged over the bundled table (our shape or a raw LiteLLM file). */
@@ -68,7 +69,7 @@ const factory: ProcessorFactory<CostProcessorConfig> = {
     // Loads the table as the workers will, so a broken override stops start-up here with its path.
     const info = loadPricingInfo(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));
     host.publishInfo('pricing', info);
-    host.http?.get('/api/pricing', async () => info);
+    host.http?.get('/api/pricing', { schema: { querystring: NoQuery, response: { 200: PricingInfo, ...ERROR_RESPONSES } } }, async () => info);
   },
   create(config, host) {
     const table = loadPriceTable(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));

@@ -4,16 +4,9 @@
  * `pricing` fact that /api/stats/cost carries. Reading it loads the table exactly as the workers
  * will (table.ts holds the one set of checks), so a broken override stops start-up with its path.
  */
+// The shape is the API's: GET /api/pricing serializes it with this schema.
+import type { PricingInfo } from '../../collector/api/schemas/pricing.js';
 import { readTableFile, loadPriceTable } from './table.js';
-
-export interface PricingInfo {
-  date: string | null;
-  source: string | null;
-  /** Models in the bundled table. */
-  models: number;
-  unit: string | null;
-  override: { path: string; models: number } | null;
-}
 
 export function loadPricingInfo(overridePath: string | null): PricingInfo {
   const table = loadPriceTable(overridePath);

@@ -22,6 +22,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
+import { ERROR_RESPONSES, HookStats, NoQuery } from '../../collector/api/schemas/index.js';
 import { classifyHookPost, type AcceptedKind } from './content-type.js';
 import { HookIngestor, type Prepared } from './ingest.js';
 import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
@@ -43,23 +44,11 @@ function defaultSpoolPath(): string {
   return path.join(process.env.HOME ?? homedir(), '.agentstats', 'hook-spool.jsonl');
 }
 
-interface Counters {
-  received: number;
-  /** Answers by HTTP status. */
-  answered: Record<string, number>;
+/** What GET <prefix>/stats answers, less the spool path. */
+type Counters = Omit<HookStats, 'spool_path' | 'content_types'> & {
   /** Posts read, by how their Content-Type was read (content-type.ts). */
   content_types: Partial<Record<AcceptedKind, number>>;
-  stored: number;
-  duplicates: number;
-  skipped: Record<string, number>;
-  rejected: Record<string, number>;
-  spooled_by_server: number;
-  /** Posts answered at ack_timeout_ms, before their commit finished. */
-  answered_before_commit: number;
-  /** Commits under way right now (answered or not). */
-  pending_commits: number;
-  replayed: { files: number; lines: number; stored: number; duplicates: number; bad_lines: number; failures: number };
-}
+};
 
 /** A reason is logged at most once per this many ms (a broken client must not flood the log). */
 const LOG_EVERY_MS = 60_000;
@@ -205,7 +194,11 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
     };
     for (const agent of HOOK_AGENTS) http.post(`${config.prefix}/${agent}`, { onRequest: checkHeaders }, handle(agent));
 
-    http.get(`${config.prefix}/stats`, async () => ({ ...counters, spool_path: spoolPath }));
+    http.get(
+      `${config.prefix}/stats`,
+      { schema: { querystring: NoQuery, response: { 200: HookStats, ...ERROR_RESPONSES } } },
+      async () => ({ ...counters, spool_path: spoolPath }),
+    );
 
     // ---------------------------------------------------------------- spool replay
     const submitLines = async (lines: SpoolLine[]) => {

@@ -6,6 +6,7 @@
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { validateAll } from '../../collector/core/validate-batch.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
+import { BatchResult, ERROR_RESPONSES, EventAccepted } from '../../collector/api/schemas/index.js';
 
 export interface NativeReceiverConfig {
   /** Where single events are posted; batches go to `<path>/batch`. */
@@ -39,11 +40,16 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
     // JSON only: a text/plain body (what an HTML form or a no-preflight fetch sends) is a 415.
     http.removeContentTypeParser('text/plain');
 
-    http.post(config.path, async (request, reply) => {
+    // The bodies are checked by validateEvent (no coercion, every field error at once), not by a
+    // body schema; the answers are serialized with the contract's response schemas.
+    const single = { schema: { response: { 200: EventAccepted, 201: EventAccepted, ...ERROR_RESPONSES } } };
+    const batch = { schema: { response: { 200: BatchResult, ...ERROR_RESPONSES } } };
+
+    http.post(config.path, single, async (request, reply) => {
       const { valid, rejected } = validateAll([request.body], validation, defaults);
       if (rejected.length > 0) {
         telemetry.record('refused');
-        return reply.code(400).send({ error: 'invalid_event', errors: rejected[0].errors });
+        return replyError(reply, 'invalid_event', undefined, { errors: rejected[0].errors });
       }
       try {
         // The host counts what next.submit() stores, repeats or refuses; invalid input is ours to count.
@@ -55,7 +61,7 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
       }
     });
 
-    http.post<{ Body: { events?: unknown } }>(`${config.path}/batch`, async (request, reply) => {
+    http.post<{ Body: { events?: unknown } }>(`${config.path}/batch`, batch, async (request, reply) => {
       // Checked by hand: the schema validator would coerce a non-array into a one-element array.
       const inputs = request.body?.events;
       if (!Array.isArray(inputs)) return replyError(reply, 'bad_request', 'body must be {"events": [...]}');

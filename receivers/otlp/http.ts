@@ -5,7 +5,8 @@
  * 413 too large (before or after decompression); 415 unknown content type or encoding.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { replySubmitError } from '../../collector/server/errors.js';
+import type { ErrorCode } from '../../collector/core/errors.js';
+import { replyError, replySubmitError } from '../../collector/server/errors.js';
 import { decodeBody, decompress, encodingOf, OtlpHttpError, type Encoding } from './decode.js';
 import { encodeProtobufResponse, encodeStatus, type Signal } from './proto.js';
 import type { OtlpSignals } from './signals.js';
@@ -38,7 +39,7 @@ export function registerHttp(scope: FastifyInstance, signals: OtlpSignals, opts:
       return sendError(reply, encodingOf(request.headers['content-type']), status, error.message);
     }
     request.log.error({ err: error }, 'otlp request failed');
-    return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
+    return replyError(reply, 'internal_error');
   });
 
   for (const prefix of opts.prefixes) {
@@ -97,6 +98,6 @@ function sendError(reply: FastifyReply, encoding: Encoding | null, status: numbe
   if (encoding === 'protobuf') {
     return reply.code(status).header('content-type', 'application/x-protobuf').send(encodeStatus(code, message));
   }
-  const error = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_otlp';
+  const error: ErrorCode = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_otlp';
   return reply.code(status).header('content-type', 'application/json').send({ code, error, message });
 }

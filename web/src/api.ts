@@ -2,7 +2,20 @@
  * The one module that talks to the server: JSON over HTTP and the SSE stream. Everything else
  * reads state from the store, which this module feeds.
  */
-import type { CostStats, FilterOptions, Hello, SessionDetail, SessionRow, Stats, StoredEvent } from './types.js';
+import type {
+  BlocksResponse,
+  CostQuery,
+  CostStats,
+  EventsPage,
+  FilterOptions,
+  Hello,
+  Reset,
+  SessionDetail,
+  SessionRow,
+  SessionsPage,
+  Stats,
+  StoredEvent,
+} from './types.js';
 import type { Health } from './health.js';
 
 const TOKEN_KEY = 'agentstats.token';
@@ -55,12 +68,11 @@ async function getJson<T>(path: string, params?: Params): Promise<T> {
 export const api = {
   stats: () => getJson<Stats>('/api/stats'),
   filterOptions: () => getJson<FilterOptions>('/api/filter-options'),
-  events: (p: Params) => getJson<{ events: StoredEvent[]; next_cursor: string | null }>('/api/events', p),
-  sessions: (p: Params) => getJson<{ sessions: SessionRow[]; next_cursor: string | null }>('/api/sessions', p),
+  events: (p: Params) => getJson<EventsPage>('/api/events', p),
+  sessions: (p: Params) => getJson<SessionsPage>('/api/sessions', p),
   session: (id: string, events: number) => getJson<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, { events }),
-  cost: (p: { since?: string; until?: string; bucket: 'hour' | 'day'; tz: string }) =>
-    getJson<CostStats>('/api/stats/cost', p),
-  blocks: (p: Params) => getJson<unknown>('/api/stats/blocks', p),
+  cost: (p: CostQuery) => getJson<CostStats>('/api/stats/cost', p),
+  blocks: (p: Params) => getJson<BlocksResponse>('/api/stats/blocks', p),
   health: () => getJson<Health>('/api/health'),
 };
 
@@ -148,7 +160,7 @@ export class StreamClient {
     });
     es.addEventListener('reset', (m) => {
       seen();
-      const { seq } = JSON.parse(m.data) as { seq: number };
+      const { seq } = JSON.parse(m.data) as Reset;
       this.batch = [];
       this.lastSeq = seq;
       this.h.reset(seq);

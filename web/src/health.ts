@@ -1,22 +1,10 @@
 /**
  * GET /api/health as the health strip reads it: each pipeline's queue depth and each component's
- * counts since start. Declared here, minimal, until the types derived from the server's schemas
- * replace the hand-kept ones.
+ * counts since start. The types come from the server's response schema (type-only import).
  */
-export interface ComponentHealth {
-  id: string;
-  kind: string;
-  accepted: number;
-  refused: number;
-  failed: number;
-  duplicate: number;
-}
+import type { ComponentHealth } from './types.js';
 
-export interface Health {
-  queue_depth: number;
-  pipelines: Array<{ name: string; queue_depth: number }>;
-  components: ComponentHealth[];
-}
+export type { ComponentHealth, Health } from './types.js';
 
 /** The strip's groups, in pipeline order; an unknown kind (a future one) goes last under its name. */
 export const KIND_LABELS: Record<string, string> = { receiver: 'receivers', processor: 'processors', exporter: 'exporters', extension: 'extensions' };
