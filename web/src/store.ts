@@ -7,7 +7,8 @@ import { api, HttpError, StreamClient } from './api.js';
 import { normalizeBlocks } from './blocks.js';
 import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
-import { findInTree, replaceInTree, type TreeNode } from './tree.js';
+import type { TreeNode } from './tree.js';
+import { sessionPatch } from './session-patch.js';
 import type { Health } from './health.js';
 
 export type { TreeNode };
@@ -174,32 +175,7 @@ export class AppStore {
   }
 
   private onSession(s: SessionRow): void {
-    const patch: Partial<State> = {};
-    const others = this.state.active.filter((r) => r.session_id !== s.session_id);
-    patch.active = s.status === 'active' ? [s, ...others] : others;
-
-    const list = this.state.sessions;
-    if (list.data) {
-      const rows = list.data.rows;
-      const at = rows.findIndex((r) => r.session_id === s.session_id);
-      if (at >= 0 || this.sessionMatches(s)) {
-        const next = rows.filter((r) => r.session_id !== s.session_id);
-        if (this.sessionMatches(s)) next.push(s);
-        next.sort((a, b) => (a.last_seen < b.last_seen ? 1 : -1));
-        patch.sessions = { ...list, data: { ...list.data, rows: next } };
-      }
-    }
-    const d = this.state.detail;
-    if (d.data) {
-      if (d.data.session.session_id === s.session_id) {
-        patch.detail = { ...d, data: { ...d.data, session: s }, tree: replaceInTree(d.tree, s) };
-      } else if (s.parent_session_id === d.data.session.session_id || findInTree(d.tree, s.session_id)) {
-        const children = d.data.children.filter((c) => c.session_id !== s.session_id);
-        if (s.parent_session_id === d.data.session.session_id) children.push(s);
-        patch.detail = { ...d, data: { ...d.data, children }, tree: replaceInTree(d.tree, s, true) };
-      }
-    }
-    this.set(patch);
+    this.set(sessionPatch(this.state, s, (row) => this.sessionMatches(row)));
   }
 
   private onStats(stats: Stats): void {
