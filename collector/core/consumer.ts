@@ -43,3 +43,16 @@ export class BackpressureError extends Error {
     super('ingest queue is full');
   }
 }
+
+/**
+ * Storage cannot take writes for now (disk full, read-only file system, I/O error): a retry later
+ * can succeed, so receivers answer 503 + Retry-After (gRPC: UNAVAILABLE), and reads go on.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`storage unavailable: ${reason}`);
+  }
+}

@@ -3,7 +3,7 @@
  * pipeline failures to an HTTP status and a gRPC status code, shared by all receivers. Pure data:
  * the fastify reply helpers live in collector/server/errors.ts.
  */
-import { BackpressureError } from './consumer.js';
+import { BackpressureError, StorageUnavailableError } from './consumer.js';
 
 export const ERRORS = {
   bad_request: { status: 400, message: 'the request is not valid' },
@@ -17,6 +17,7 @@ export const ERRORS = {
   payload_too_large: { status: 413, message: 'the body is too large' },
   unsupported_media_type: { status: 415, message: 'unsupported content type' },
   overloaded: { status: 503, message: 'ingest queue is full, retry later' },
+  storage_unavailable: { status: 503, message: 'storage cannot take writes right now (disk full or read-only), retry later' },
   too_many_clients: { status: 503, message: 'too many stream clients' },
   ingest_failed: { status: 500, message: 'the batch could not be stored' },
   internal_error: { status: 500, message: 'internal error' },
@@ -44,6 +45,15 @@ export function submitFailure(error: unknown): SubmitFailure {
       status: ERRORS.overloaded.status,
       grpcCode: GRPC_STATUS.UNAVAILABLE,
       message: ERRORS.overloaded.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  if (error instanceof StorageUnavailableError) {
+    return {
+      code: 'storage_unavailable',
+      status: ERRORS.storage_unavailable.status,
+      grpcCode: GRPC_STATUS.UNAVAILABLE,
+      message: `${ERRORS.storage_unavailable.message}: ${error.reason}`,
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }

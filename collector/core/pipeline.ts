@@ -7,7 +7,7 @@ import type { CommittedBatch } from './storage.js';
 import type { Exporter, Logger } from './component.js';
 import type { BatchWriter, StoredEvent } from './storage.js';
 import { ProcessorError, type ProcessorPool } from './pool.js';
-import { BackpressureError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
+import { BackpressureError, StorageUnavailableError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
 import type { ComponentTelemetry, Outcome } from './telemetry.js';
 
 interface Pending {
@@ -42,6 +42,8 @@ export class Pipeline implements Consumer {
   private draining = false;
   private idleWaiters: Array<() => void> = [];
   private readonly maxGroupEvents: number;
+  /** The reason storage last refused writes, until a commit succeeds again. */
+  private storageDown: string | null = null;
 
   constructor(private readonly opts: PipelineOptions) {
     this.maxGroupEvents = opts.maxGroupEvents ?? 500;
@@ -93,9 +95,11 @@ export class Pipeline implements Consumer {
         const group = this.takeGroup();
         try {
           await this.commitGroup(group);
+          this.storageRecovered();
         } catch (error) {
           // One poisoned batch must not fail the innocent ones grouped with it: retry each alone.
-          if (group.length === 1) this.fail(group[0], error);
+          // Storage that cannot write at all fails them all the same: no point retrying each.
+          if (group.length === 1 || error instanceof StorageUnavailableError) for (const pending of group) this.fail(pending, error);
           else for (const pending of group) await this.commitGroup([pending]).catch((e) => this.fail(pending, e));
         }
       }
@@ -109,13 +113,27 @@ export class Pipeline implements Consumer {
 
   /** A batch that failed alone: counted against the processor that threw, else the storage. */
   private fail(pending: Pending, error: unknown): void {
-    this.opts.logger.error('pipeline batch failed', { error: String(error) });
+    if (error instanceof StorageUnavailableError) {
+      // Said once per cause, not once per batch: a full disk refuses thousands of them.
+      if (this.storageDown !== error.reason) {
+        this.storageDown = error.reason;
+        this.opts.logger.error('storage cannot take writes; ingest answers 503 + Retry-After until it recovers', { reason: error.reason });
+      }
+    } else {
+      this.opts.logger.error('pipeline batch failed', { error: String(error) });
+    }
     if (error instanceof ProcessorError) {
       this.opts.processorTelemetry?.find((p) => p.id === error.processorId)?.telemetry.record('failed', pending.batch.events.length);
     } else {
       this.opts.storageTelemetry?.record('failed', batchSize(pending.batch));
     }
     pending.reject(error);
+  }
+
+  private storageRecovered(): void {
+    if (this.storageDown === null) return;
+    this.opts.logger.warn('storage takes writes again', { after: this.storageDown });
+    this.storageDown = null;
   }
 
   private recordProcessors(input: number, passed: number[]): void {

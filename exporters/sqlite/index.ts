@@ -6,7 +6,7 @@
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { SqliteStore } from './store.js';
-import { ThreadedWriter } from './writer-thread.js';
+import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 
 export interface SqliteExporterConfig {
   path: string;
@@ -56,7 +56,15 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       throw error;
     }
     const storage: StoragePorts = {
-      writer: threaded ?? store,
+      writer: threaded ?? {
+        writeBatch(batch) {
+          try {
+            return store.writeBatch(batch);
+          } catch (error) {
+            throw classifyWriteError(error);
+          }
+        },
+      },
       events: store,
       sessions: store,
       stats: store,

@@ -243,7 +243,9 @@ export function tune(db: Database.Database): void {
   // A large page cache keeps the event_id index hot even when clients send random ids.
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
-  db.pragma('mmap_size = 1073741824');
+  // No memory-mapped reads: a mapped page whose file cannot be read (disk full, file system gone
+  // read-only, file truncated) raises SIGBUS and kills the process; pread answers with an error.
+  db.pragma('mmap_size = 0');
   // Checkpoint every ~40 MB of WAL instead of 4 MB: hot pages (rollups, sessions, index tails)
   // are copied back once per checkpoint instead of ten times (docs/benchmarks.md).
   db.pragma('wal_autocheckpoint = 10000');

@@ -3,6 +3,7 @@
  * resolves when the batch is committed. Batches are written in the order they are sent.
  */
 import { Worker } from 'node:worker_threads';
+import { StorageUnavailableError } from '../../collector/core/consumer.js';
 import type { BatchWriter, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import type { WriterThreadInit } from './writer-worker.js';
 
@@ -19,6 +20,21 @@ export class WriteError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * SQLite result codes that say "the disk, not the batch": full, read-only, I/O failures, a
+ * database locked by another process for too long. A retry later can succeed.
+ */
+const UNAVAILABLE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|PROTOCOL|NOLFS)/;
+
+/** Turns a storage failure a retry can fix into StorageUnavailableError; anything else is kept. */
+export function classifyWriteError(error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) {
+    return new StorageUnavailableError(`${code}: ${(error as Error).message}`, code.startsWith('SQLITE_BUSY') ? 1 : 10);
+  }
+  return error;
 }
 
 export class ThreadedWriter implements BatchWriter {
@@ -41,7 +57,7 @@ export class ThreadedWriter implements BatchWriter {
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);
-      if (m.error) p.reject(new WriteError(m.error.message, m.error.code));
+      if (m.error) p.reject(classifyWriteError(new WriteError(m.error.message, m.error.code)) as Error);
       else p.resolve(m.result as WriteResult);
     });
     this.worker.on('error', (error) => {
