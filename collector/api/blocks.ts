@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { StatsReader } from '../core/storage.js';
 import { TIME_PARAM } from './params.js';
+import { blocksView } from './read-models/blocks.js';
 
 const blocksSchema = {
   type: 'object',
@@ -25,6 +26,6 @@ export function registerBlocksRoutes(server: FastifyInstance, store: StatsReader
   server.get<{ Querystring: BlocksQuerystring }>(
     '/api/stats/blocks',
     { schema: { querystring: blocksSchema } },
-    async (request) => store.billingBlocks({ ...request.query, now: now() }),
+    async (request) => blocksView(store, request.query, now()),
   );
 }

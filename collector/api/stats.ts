@@ -2,6 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { StatsReader } from '../core/storage.js';
 import { TIME_PARAM } from './params.js';
+import { statsView } from './read-models/stats.js';
+import { costView } from './read-models/cost.js';
+import { filterOptionsView } from './read-models/filter-options.js';
 
 const costSchema = {
   type: 'object',
@@ -31,7 +34,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 export function registerStatsRoutes(server: FastifyInstance, store: StatsReader, info: (name: string) => unknown): void {
-  server.get('/api/stats', async () => store.stats());
+  server.get('/api/stats', async () => statsView(store));
 
   server.get<{ Querystring: CostQuerystring }>(
     '/api/stats/cost',
@@ -42,9 +45,9 @@ export function registerStatsRoutes(server: FastifyInstance, store: StatsReader,
         return reply.code(400).send({ error: 'bad_request', message: `querystring/tz: unknown time zone "${q.tz}"` });
       }
       // Which price table the costs come from (published by the cost processor, when configured).
-      return { ...store.costStats(q), pricing: info('pricing') };
+      return { ...costView(store, q), pricing: info('pricing') };
     },
   );
 
-  server.get('/api/filter-options', async () => store.filterOptions());
+  server.get('/api/filter-options', async () => filterOptionsView(store));
 }

@@ -4,8 +4,7 @@
  * and runs the idle-session sweep, publishing the sessions it changes like any commit.
  */
 import type { ExporterFactory } from '../../collector/core/component.js';
-import type { StoragePorts } from '../../collector/core/storage.js';
-import { SqliteStore } from './store.js';
+import { openSqliteStorage } from './open.js';
 
 export interface SqliteExporterConfig {
   path: string;
@@ -37,21 +36,13 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
   defaultConfig: () => ({ path: './data/agentstats.db', session_timeout_minutes: 30, sweep_interval_ms: 30000 }),
   create(config, host) {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
-    const store = new SqliteStore(config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path), {
+    const store = openSqliteStorage(config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path), {
       now: () => host.clock.now(),
       idleAfterMs,
     });
-    const storage: StoragePorts = {
-      writer: store,
-      events: store,
-      sessions: store,
-      stats: store,
-      checkpoints: store,
-      toolStarts: store,
-    };
     let sweep: NodeJS.Timeout | undefined;
     return {
-      storage,
+      storage: store.ports,
       start() {
         sweep = setInterval(() => {
           const idle = store.markIdleSessions(new Date(host.clock.now().getTime() - idleAfterMs));
