@@ -24,6 +24,20 @@ export interface SqliteStorage {
   close(): void;
 }
 
+/**
+ * The named methods of `impl`, bound, on an object of their own: what a port's user gets, so the
+ * connection and the other statements behind it stay out of reach (plugins are plain JS too).
+ */
+function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[]): Pick<T, K> {
+  const port = {} as Pick<T, K>;
+  for (const name of methods) {
+    const method = impl[name];
+    if (typeof method !== 'function') throw new TypeError(`storage port: ${String(name)} is not a method`);
+    port[name] = method.bind(impl);
+  }
+  return Object.freeze(port);
+}
+
 export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteStorage {
   if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
   const db = new Database(dbPath);
@@ -37,12 +51,21 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteSt
   const sweep = new IdleSweep(db);
   return {
     ports: {
-      writer: new Writer(db, opts),
-      events: new SqliteEventReader(db),
-      sessions: new SqliteSessionReader(db),
-      stats: new SqliteUsageReader(db),
-      checkpoints: new SqliteCheckpoints(db),
-      toolStarts: new SqliteToolStarts(db),
+      writer: only(new Writer(db, opts), ['writeBatch']),
+      events: only(new SqliteEventReader(db), ['listEvents', 'eventCount', 'maxSeq']),
+      sessions: only(new SqliteSessionReader(db), ['listSessions', 'getSession', 'childSessions', 'listSpans']),
+      stats: only(new SqliteUsageReader(db), [
+        'usage',
+        'timeline',
+        'usageKeys',
+        'sessionCounts',
+        'toolDurations',
+        'folded',
+        'metricTotals',
+        'billingBlocks',
+      ]),
+      checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
+      toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
     },
     markIdleSessions: (olderThan) => sweep.run(olderThan),
     close() {
