@@ -196,9 +196,9 @@ export interface SessionReader {
 
 /** Usage as stored: rollup rows and side tables, typed. The API shapes them (collector/api/read-models). */
 export interface StatsReader {
-  /** Usage per dimension value, highest cost first (then most events). */
+  /** Usage per dimension value, highest cost first (all time: ties by most events). */
   usage(query: UsageQuery): UsageRow[];
-  /** Usage per hour or local day, oldest first; hours without usage are left out. */
+  /** Usage per hour or local day, oldest first; hours without events are left out. */
   timeline(query: TimelineQuery): UsageBucket[];
   /** Every value each dimension has seen. */
   usageKeys(): UsageKey[];
