@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       // Same starting state as the server's database: a copy of the preloaded file, or empty.
       const refPath = path.join(dir, 'reference.db');
       if (pre) copyFileSync(dbPath, refPath);
-      log(opts, `reference: writing the same rows through SqliteStore.writeBatch (batch ${opts.batchSize})`);
+      log(opts, `reference: writing the same rows through BatchWriter.writeBatch (batch ${opts.batchSize})`);
       reference = referenceRun(refPath, canonical(warmSet.events), canonical(runSet.events), opts.mode === 'single' ? 1 : opts.batchSize);
       removeDb(refPath);
     }
@@ -263,7 +263,7 @@ function report(
   }
   if (reference) {
     out.push(
-      `reference  ${fmtInt(reference.events_per_s)} events/s   SqliteStore.writeBatch, batch ${opts.mode === 'single' ? 1 : opts.batchSize}, ` +
+      `reference  ${fmtInt(reference.events_per_s)} events/s   BatchWriter.writeBatch, batch ${opts.mode === 'single' ? 1 : opts.batchSize}, ` +
         `one process   batch p50 ${reference.batch_ms.p50} ms  p99 ${reference.batch_ms.p99} ms   (${reference.seconds} s, ` +
         `${fmtInt(reference.events / reference.cpu_s)} events per CPU-second)`,
     );

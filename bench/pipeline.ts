@@ -1,7 +1,7 @@
 /**
  * npm run bench:pipeline — what the piscina processor pool costs per batch, beside what the store's
  * transaction costs for the same batch. Runs the real pool (the built-in processor chain in worker
- * threads) and SqliteStore.writeBatch on a temp database, in one process.
+ * threads) and BatchWriter.writeBatch on a temp database, in one process.
  *
  *   --batches=N      batches per size (default 2000)
  *   --sizes=25,500   batch sizes to measure (default 1,25,100,500)
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     return;
   }
   const lines = [
-    `\nPipeline overhead — piscina round trip (processor chain in ${app.workers} worker) vs SqliteStore.writeBatch, per batch (µs)`,
+    `\nPipeline overhead — piscina round trip (processor chain in ${app.workers} worker) vs BatchWriter.writeBatch, per batch (µs)`,
     `machine: ${machine.cpus} cores, node ${machine.node}`,
     'batch   pool p50   pool p95   store p50   store p95   pool/event  store/event  pool share',
   ];

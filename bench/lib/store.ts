@@ -1,16 +1,21 @@
 /**
  * Benchmark access to the store itself: fast preloading of history and the raw-store reference
- * rate. Both go through SqliteStore.writeBatch, the server's own writer; no SQL lives here.
+ * rate. Both go through the SQLite storage's BatchWriter, the server's own writer; no SQL lives here.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CanonicalEvent } from '../../collector/core/event.js';
-import { SqliteStore } from '../../exporters/sqlite/store.js';
+import type { WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { openSqliteStorage } from '../../exporters/sqlite/open.js';
 import { historyChunks, type IdKind } from './workload.js';
 import { Samples, round } from './stats.js';
 
-export function openStore(dbPath: string): SqliteStore {
-  return new SqliteStore(dbPath, { now: () => new Date(), idleAfterMs: 30 * 60_000 });
+/** The storage's batch writer on `dbPath`, and close. */
+export function openStore(dbPath: string): { writeBatch(batch: WriteBatch): WriteResult; close(): void } {
+  const storage = openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 30 * 60_000 });
+  const writer = storage.ports.writer;
+  // The connection's own writer commits synchronously (the server's threaded one is async).
+  return { writeBatch: (batch) => writer.writeBatch(batch) as WriteResult, close: () => storage.close() };
 }
 
 export interface PreloadOptions {
@@ -76,7 +81,7 @@ export interface ReferenceResult {
 }
 
 /**
- * The raw store rate: the same events written straight through SqliteStore.writeBatch in batches of
+ * The raw store rate: the same events written straight through BatchWriter.writeBatch in batches of
  * `batchSize`, one transaction each, in this process. Warm-up events go first and are not timed.
  */
 export function referenceRun(

@@ -4,6 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StatsReader } from '../core/storage.js';
 import { replyError } from '../server/errors.js';
 import { CostQuery, CostStats, ERROR_RESPONSES, FilterOptions, NoQuery, Stats, type PricingInfo } from './schemas/index.js';
+import { statsView } from './read-models/stats.js';
+import { costView } from './read-models/cost.js';
+import { filterOptionsView } from './read-models/filter-options.js';
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -14,13 +17,10 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-// The stats reader still answers untyped JSON (its shaping moves to api/read-models/); until then the
-// casts below name the shape, and collector/api/contract.test.ts checks every answer against it.
-
 export function registerStatsRoutes(server: FastifyInstance, store: StatsReader, info: (name: string) => unknown): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/api/stats', { schema: { querystring: NoQuery, response: { 200: Stats, ...ERROR_RESPONSES } } }, async () => store.stats() as Stats);
+  app.get('/api/stats', { schema: { querystring: NoQuery, response: { 200: Stats, ...ERROR_RESPONSES } } }, async () => statsView(store));
 
   app.get(
     '/api/stats/cost',
@@ -32,13 +32,13 @@ export function registerStatsRoutes(server: FastifyInstance, store: StatsReader,
       const tz = q.tz ?? 'UTC';
       if (!isTimeZone(tz)) return replyError(reply, 'bad_request', `querystring/tz: unknown time zone "${tz}"`);
       // Which price table the costs come from (published by the cost processor, when configured).
-      return { ...(store.costStats({ since: q.since, until: q.until, bucket, tz }) as Omit<CostStats, 'pricing'>), pricing: info('pricing') as PricingInfo | null };
+      return { ...costView(store, { since: q.since, until: q.until, bucket, tz }), pricing: info('pricing') as PricingInfo | null };
     },
   );
 
   app.get(
     '/api/filter-options',
     { schema: { querystring: NoQuery, response: { 200: FilterOptions, ...ERROR_RESPONSES } } },
-    async () => store.filterOptions() as FilterOptions,
+    async () => filterOptionsView(store),
   );
 }

@@ -5,6 +5,20 @@
  * No SQL lives outside the storage component.
  */
 import type { CanonicalEvent } from './event.js';
+import type {
+  BlockQuery,
+  BlockRows,
+  FoldedCount,
+  MetricTotalRow,
+  TimelineQuery,
+  ToolDurationRow,
+  UsageBucket,
+  UsageKey,
+  UsageQuery,
+  UsageRow,
+} from './usage.js';
+
+export type * from './usage.js';
 
 export interface StoredEvent extends CanonicalEvent {
   /** Monotonic storage sequence: the cursor for paging and the SSE event id. */
@@ -12,6 +26,8 @@ export interface StoredEvent extends CanonicalEvent {
 }
 
 export type SessionStatus = 'active' | 'idle' | 'ended';
+
+export type SessionCounts = Record<SessionStatus, number>;
 
 export interface SessionRow {
   session_id: string;
@@ -36,6 +52,7 @@ export interface SessionRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   reasoning_tokens: number;
+  /** The running sum, rounded to the micro-dollar (float noise off) wherever a row is read. */
   cost_usd: number;
   unpriced_tokens: number;
   /** Resource facts (service version, host, OS, user) and other per-session metadata. */
@@ -140,14 +157,6 @@ export interface SessionQuery {
   before?: { last_seen: string; session_id: string };
 }
 
-export interface CostQuery {
-  since?: string;
-  until?: string;
-  bucket: 'hour' | 'day';
-  /** IANA time zone in which day buckets are cut. */
-  tz: string;
-}
-
 /** One history file the importer has read: how far, and the parser state to resume with. */
 export interface ImportFileRecord {
   path: string;
@@ -157,16 +166,6 @@ export interface ImportFileRecord {
   offset: number;
   /** Parser state (last usage snapshot, calls awaiting their result, …), JSON-serialisable. */
   state: Record<string, unknown>;
-}
-
-export interface BlockQuery {
-  /** Only this agent's usage (blocks are per subscription, so usually one agent); all when absent. */
-  agent_type?: string;
-  since?: string;
-  until?: string;
-  /** Most recent blocks returned. */
-  limit: number;
-  now: Date;
 }
 
 /** Handed to every exporter after a commit (and after a sweep changed sessions). */
@@ -195,12 +194,23 @@ export interface SessionReader {
   listSpans(sessionId: string, limit: number): SpanRecord[];
 }
 
+/** Usage as stored: rollup rows and side tables, typed. The API shapes them (collector/api/read-models). */
 export interface StatsReader {
-  stats(): Record<string, unknown>;
-  costStats(query: CostQuery): Record<string, unknown>;
-  filterOptions(): Record<string, string[]>;
-  /** 5-hour billing blocks with burn rate and projection, from the hourly rollup. */
-  billingBlocks(query: BlockQuery): Record<string, unknown>;
+  /** Usage per dimension value, highest cost first (all time: ties by most events). */
+  usage(query: UsageQuery): UsageRow[];
+  /** Usage per hour or local day, oldest first; hours without events are left out. */
+  timeline(query: TimelineQuery): UsageBucket[];
+  /** Every value each dimension has seen. */
+  usageKeys(): UsageKey[];
+  sessionCounts(): SessionCounts;
+  /** Duration histogram of completed tool calls, by tool then bucket. */
+  toolDurations(): ToolDurationRow[];
+  /** Folded sightings per source. */
+  folded(): FoldedCount[];
+  /** OTLP metric running totals, by name then key. */
+  metricTotals(): MetricTotalRow[];
+  /** 5-hour billing blocks, from the hourly rollup. */
+  billingBlocks(query: BlockQuery): BlockRows;
 }
 
 /** Per-file read positions of the history importer. */
@@ -223,12 +233,4 @@ export interface StoragePorts {
   stats: StatsReader;
   checkpoints: CheckpointStore;
   toolStarts: ToolStartLookup;
-}
-
-/** Everything the SQLite store offers (its ports plus the idle sweep and close). */
-export interface Store extends EventReader, SessionReader, StatsReader, CheckpointStore {
-  writeBatch(batch: WriteBatch): WriteResult;
-  /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
-  markIdleSessions(olderThan: Date): SessionRow[];
-  close(): void;
 }

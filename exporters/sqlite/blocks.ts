@@ -2,33 +2,20 @@
  * 5-hour billing blocks (the window Claude and Codex subscriptions meter usage in), read from the
  * hourly rollup so the answer costs O(active hours), never O(events).
  *
- * A block starts at the first hour with usage (tokens or API requests) and lasts 5 hours; the next
- * usage after it ends starts the next block. Blocks start on whole hours, as the providers' windows
- * do. The rollup is hourly, so a block's elapsed time is measured from its start hour:
- *   burn rate = block tokens (cost) / minutes elapsed (to now for the active block, to the end of
- *               its last active hour for a finished one);
- *   projection (active block only) = block total + burn rate × minutes left in the block.
+ * A block starts at the first hour with usage (tokens or API requests) and lasts BLOCK_HOURS; the
+ * next usage after it ends starts the next block. Blocks start on whole hours, as the providers'
+ * windows do. Burn rate and projection are the API's (collector/api/read-models/blocks.ts).
  */
 import type Database from 'better-sqlite3';
-import type { BlockQuery } from '../../collector/core/storage.js';
+import { BLOCK_HOURS, type BlockQuery, type BlockRows, type UsageBlock } from '../../collector/core/usage.js';
 import { COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
 
-export const BLOCK_HOURS = 5;
 const HOUR_MS = 3_600_000;
 
 interface Block {
   startHour: number;
   lastHour: number;
   c: Counters;
-}
-
-function totalTokens(c: Counters): number {
-  return c.tokens_in + c.tokens_out + c.cache_read_tokens + c.cache_write_tokens;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 const USAGE = '(api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens + cache_write_tokens > 0)';
@@ -67,7 +54,7 @@ export class BillingBlocks {
     }
   }
 
-  query(q: BlockQuery): Record<string, unknown> {
+  query(q: BlockQuery): BlockRows {
     const dim = q.agent_type ? 'agent' : 'all';
     const key = q.agent_type ?? '';
     const fromHour = q.since ? Math.floor(Date.parse(q.since) / HOUR_MS) : -1;
@@ -88,58 +75,15 @@ export class BillingBlocks {
 
     // Blocks that end after `since`: a block that began before it still counts whole.
     const blocks = chained.filter((b) => b.startHour + BLOCK_HOURS > fromHour);
-    const nowMs = q.now.getTime();
-    const shown = blocks.slice(-q.limit).map((b) => describe(b, nowMs));
-    const active = shown.find((b) => b.is_active) ?? null;
-    return {
-      block_hours: BLOCK_HOURS,
-      agent_type: q.agent_type ?? null,
-      now: q.now.toISOString(),
-      total_blocks: blocks.length,
-      blocks: shown,
-      active,
-    };
+    return { total: blocks.length, blocks: blocks.slice(-q.limit).map(toRow) };
   }
 }
 
-function describe(b: Block, nowMs: number) {
-  const startMs = b.startHour * HOUR_MS;
-  const endMs = startMs + BLOCK_HOURS * HOUR_MS;
-  const isActive = nowMs >= startMs && nowMs < endMs;
-  const elapsedMs = isActive ? nowMs - startMs : Math.min((b.lastHour + 1) * HOUR_MS, endMs) - startMs;
-  const minutes = Math.max(1, elapsedMs / 60_000);
-  const tokens = totalTokens(b.c);
-  const tokensPerMinute = tokens / minutes;
-  const costPerMinute = b.c.cost_usd / minutes;
-  const remaining = isActive ? (endMs - nowMs) / 60_000 : 0;
+function toRow(b: Block): UsageBlock {
   return {
-    start: new Date(startMs).toISOString(),
-    end: new Date(endMs).toISOString(),
-    last_activity_hour: new Date(b.lastHour * HOUR_MS).toISOString(),
-    is_active: isActive,
-    events: b.c.events,
-    api_requests: b.c.api_requests,
-    tokens: {
-      input: b.c.tokens_in,
-      output: b.c.tokens_out,
-      cache_read: b.c.cache_read_tokens,
-      cache_write: b.c.cache_write_tokens,
-      reasoning: b.c.reasoning_tokens,
-    },
-    total_tokens: tokens,
-    cost_usd: round(b.c.cost_usd, 6),
-    unpriced_tokens: b.c.unpriced_tokens,
-    elapsed_minutes: round(minutes, 1),
-    burn_rate: {
-      tokens_per_minute: round(tokensPerMinute, 2),
-      cost_usd_per_hour: round(costPerMinute * 60, 6),
-    },
-    projection: isActive
-      ? {
-          remaining_minutes: round(remaining, 1),
-          total_tokens: Math.round(tokens + tokensPerMinute * remaining),
-          cost_usd: round(b.c.cost_usd + costPerMinute * remaining, 6),
-        }
-      : null,
+    start_ms: b.startHour * HOUR_MS,
+    end_ms: (b.startHour + BLOCK_HOURS) * HOUR_MS,
+    last_hour_ms: b.lastHour * HOUR_MS,
+    ...b.c,
   };
 }

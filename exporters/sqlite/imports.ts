@@ -1,10 +1,10 @@
 /**
- * Import bookkeeping: the import_files table (created by the first migration). One row per history
+ * The CheckpointStore port (the files receiver's read positions): the import_files table (created by the first migration). One row per history
  * file: its size and mtime when last read, the byte offset consumed so far and the parser's state,
  * so an unchanged file is skipped and an appended one is read from where the last run stopped.
  */
 import type Database from 'better-sqlite3';
-import type { ImportFileRecord } from '../../collector/core/storage.js';
+import type { CheckpointStore, ImportFileRecord } from '../../collector/core/storage.js';
 
 interface Row {
   path: string;
@@ -14,7 +14,7 @@ interface Row {
   state: string;
 }
 
-export class ImportFiles {
+export class SqliteCheckpoints implements CheckpointStore {
   private readonly selectAll: Database.Statement<[], Row>;
   private readonly upsert: Database.Statement;
   private readonly saveAll: (records: ImportFileRecord[]) => void;
@@ -33,7 +33,7 @@ export class ImportFiles {
     });
   }
 
-  list(): ImportFileRecord[] {
+  listImportFiles(): ImportFileRecord[] {
     return this.selectAll.all().map((row) => ({
       path: row.path,
       size: row.size,
@@ -43,7 +43,7 @@ export class ImportFiles {
     }));
   }
 
-  save(records: ImportFileRecord[]): void {
+  saveImportFiles(records: ImportFileRecord[]): void {
     if (records.length > 0) this.saveAll(records);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
-import { SqliteStore } from './store.js';
+import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 
 export interface SqliteExporterConfig {
@@ -46,7 +46,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
     const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
     // Opening here creates and migrates the file before the writer thread opens it too.
-    const store = new SqliteStore(dbPath, { now: () => host.clock.now(), idleAfterMs });
+    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs });
     // An in-memory database cannot be shared with another thread: it is written where it lives.
     const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs }) : null;
     try {
@@ -55,21 +55,18 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       store.close();
       throw error;
     }
+    const local = store.ports.writer;
     const storage: StoragePorts = {
+      ...store.ports,
       writer: threaded ?? {
         writeBatch(batch) {
           try {
-            return store.writeBatch(batch);
+            return local.writeBatch(batch);
           } catch (error) {
             throw classifyWriteError(error);
           }
         },
       },
-      events: store,
-      sessions: store,
-      stats: store,
-      checkpoints: store,
-      toolStarts: store,
     };
     let sweep: NodeJS.Timeout | undefined;
     return {

@@ -3,19 +3,9 @@
  * upsert per distinct (dimension, value[, hour]) instead of one per event.
  */
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
+import type { UsageCounters, UsageDimension } from '../../collector/core/usage.js';
 
-export interface Counters {
-  events: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number;
-  unpriced_tokens: number;
-  api_requests: number;
-}
+export type Counters = UsageCounters;
 
 export const COUNTER_COLUMNS: ReadonlyArray<keyof Counters> = [
   'events',
@@ -31,7 +21,7 @@ export const COUNTER_COLUMNS: ReadonlyArray<keyof Counters> = [
 ];
 
 /** Dimensions kept in the rollups, with how to read each from an event. */
-export const DIMENSIONS: ReadonlyArray<[string, (e: CanonicalEvent) => string | null]> = [
+export const DIMENSIONS: ReadonlyArray<[UsageDimension, (e: CanonicalEvent) => string | null]> = [
   ['all', () => ''],
   ['agent', (e) => e.agent_type],
   // Events without a model/project/branch are rolled up under '' so every breakdown adds up to the

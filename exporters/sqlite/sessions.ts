@@ -1,6 +1,6 @@
 /**
  * Session rows: read, merged with a batch's events in memory, written back once per session per
- * transaction.
+ * transaction; and the idle sweep.
  */
 import type Database from 'better-sqlite3';
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
@@ -35,17 +35,35 @@ const COLUMNS = [
   'metadata',
 ] as const;
 
-type DbSessionRow = Omit<SessionRow, 'models' | 'metadata'> & { models: string; metadata: string };
+export type DbSessionRow = Omit<SessionRow, 'models' | 'metadata'> & { models: string; metadata: string };
 
-export function sessionFromDb(row: DbSessionRow): SessionRow {
+function sessionFromDb(row: DbSessionRow): SessionRow {
   return { ...row, models: JSON.parse(row.models), metadata: JSON.parse(row.metadata) };
 }
 
-/** A session as the API shows it: the running cost (a float sum) to the micro-dollar. */
-export function sessionForApi(row: DbSessionRow): SessionRow {
-  const session = sessionFromDb(row);
+/** The running cost (a float sum) to the micro-dollar, as every reader of a SessionRow gets it. */
+function roundCost(session: SessionRow): SessionRow {
   session.cost_usd = Math.round(session.cost_usd * 1e6) / 1e6;
   return session;
+}
+
+/** A stored session row as readers get it. */
+export function readSession(row: DbSessionRow): SessionRow {
+  return roundCost(sessionFromDb(row));
+}
+
+/** The idle sweep: active sessions quiet for too long become idle, in one indexed UPDATE. */
+export class IdleSweep {
+  private readonly markIdle: Database.Statement<[string], DbSessionRow>;
+
+  constructor(db: Database.Database) {
+    this.markIdle = db.prepare("UPDATE sessions SET status = 'idle' WHERE status = 'active' AND last_seen < ? RETURNING *");
+  }
+
+  /** Marks active sessions idle whose last activity is older than `olderThan`; returns them. */
+  run(olderThan: Date): SessionRow[] {
+    return this.markIdle.all(olderThan.toISOString()).map(readSession);
+  }
 }
 
 export class SessionWriter {
@@ -88,7 +106,7 @@ export class SessionWriter {
       const values = sessionValues(row);
       if (existing) this.update.run(...values.slice(1), values[0]);
       else this.upsert.run(...values);
-      changed.push({ ...row, cost_usd: Math.round(row.cost_usd * 1e6) / 1e6 }); // as the API shows it
+      changed.push(roundCost({ ...row })); // as readers get it
     }
     return changed;
   }

@@ -29,7 +29,7 @@ parentPort!.on('message', (message: WriterRequest) => {
     return;
   }
   try {
-    parentPort!.postMessage({ id: message.id, result: writer.write(message.batch) });
+    parentPort!.postMessage({ id: message.id, result: writer.writeBatch(message.batch) });
   } catch (error) {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/core/event.js';
-import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
@@ -56,7 +56,8 @@ function counterUpsert(db: Database.Database, table: string, keyColumns: string[
   );
 }
 
-export class Writer {
+/** The BatchWriter port. */
+export class Writer implements BatchWriter {
   private readonly insertEvent: Database.Statement;
   private readonly claimCorrelation: Database.Statement;
   private readonly markUncounted: Database.Statement;
@@ -96,7 +97,7 @@ export class Writer {
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
   }
 
-  write(batch: WriteBatch): WriteResult {
+  writeBatch(batch: WriteBatch): WriteResult {
     return this.tx(batch);
   }
 

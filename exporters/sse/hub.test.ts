@@ -4,6 +4,7 @@
  * one keeps up, heartbeats, and the self-telemetry it records. The exporter's route (client cap,
  * cursor check) is driven with fastify.inject() where a socket is not the point.
  */
+import { openSqliteStorage } from '../sqlite/open.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -224,6 +225,8 @@ describe('GET /api/stream (the exporter route)', () => {
     const store = new MemoryEvents();
     const telemetry = new SelfTelemetry();
     telemetry.register('sse', 'exporter');
+    const emptyUsage = openSqliteStorage(':memory:', { now: () => new Date(), idleAfterMs: 60_000 });
+    cleanups.push(async () => emptyUsage.close());
     const server = Fastify();
     let exporter!: Awaited<ReturnType<typeof sseFactory.create>>;
     await server.register(async (scope) => {
@@ -240,7 +243,8 @@ describe('GET /api/stream (the exporter route)', () => {
           throw new Error('none');
         },
         http: scope,
-        storage: () => ({ events: store, sessions: store, stats: store }) as unknown as ReturnType<ExporterHost['storage']>,
+        // The stream's `stats` messages read a real (empty) usage reader; events come from the stand-in.
+        storage: () => ({ events: store, sessions: store, stats: emptyUsage.ports.stats }) as unknown as ReturnType<ExporterHost['storage']>,
         publish() {},
       } satisfies ExporterHost;
       exporter = await sseFactory.create({ ...sseFactory.defaultConfig(), max_clients: maxClients }, host);

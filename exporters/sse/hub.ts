@@ -16,10 +16,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../collector/core/component.js';
 import type { ComponentTelemetry } from '../../collector/core/telemetry.js';
-import type { CommittedBatch, EventReader, SessionReader, SessionRow, StatsReader, StoredEvent } from '../../collector/core/storage.js';
+import type { CommittedBatch, EventReader, SessionReader, SessionRow, StoredEvent } from '../../collector/core/storage.js';
 
 /** What the hub reads: replay pages, session rows for replayed sessions, stats for `stats` messages. */
-export type HubStore = EventReader & Pick<SessionReader, 'getSession'> & Pick<StatsReader, 'stats'>;
+export type HubStore = EventReader & Pick<SessionReader, 'getSession'> & { stats(): object };
 import {
   HEARTBEAT,
   RETRY_FRAME,

@@ -9,6 +9,7 @@
  */
 import { requireHttp, type ExporterFactory } from '../../collector/core/component.js';
 import { replyError } from '../../collector/server/errors.js';
+import { statsView } from '../../collector/api/read-models/stats.js';
 import { SseHub } from './hub.js';
 import type { StreamFilter } from './frames.js';
 import { ERROR_RESPONSES, StreamQuery, type Hello } from '../../collector/api/schemas/index.js';
@@ -68,7 +69,7 @@ const factory: ExporterFactory<SseExporterConfig> = {
           eventCount: () => events.eventCount(),
           maxSeq: () => events.maxSeq(),
           getSession: (id) => sessions.getSession(id),
-          stats: () => stats.stats(),
+          stats: () => statsView(stats),
         };
       },
       logger: host.logger,

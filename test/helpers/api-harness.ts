@@ -15,6 +15,7 @@ import type { StoragePorts } from '../../collector/core/storage.js';
 import { Pipeline } from '../../collector/core/pipeline.js';
 import { componentTelemetry } from '../../collector/core/telemetry.js';
 import { buildServer } from '../../collector/server/http.js';
+import { submitFailure } from '../../collector/core/errors.js';
 import { componentLogger } from '../../collector/server/logging.js';
 import { registerApi } from '../../collector/api/index.js';
 import { SelfTelemetry } from '../../collector/service/self-telemetry.js';
@@ -38,7 +39,14 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
   const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-api-'));
   const logger = pino({ level: 'silent' });
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
-  const server = buildServer({ host: '127.0.0.1', token: null, allowedHosts: [], maxBodyBytes, logger });
+  const { server, admission } = buildServer({
+    host: '127.0.0.1',
+    token: null,
+    allowedHosts: [],
+    maxBodyBytes,
+    logger,
+    admission: { smallBodyBytes: 256 * 1024, maxLargeBodies: 8, maxBytesInFlight: 64 * 1024 * 1024 },
+  });
   const telemetry = new SelfTelemetry();
   const infos = new Map<string, unknown>();
   const host = (id: string, kind: string): ComponentHost => {
@@ -59,7 +67,7 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
   };
 
   const sqlite = await sqliteFactory.create(
-    { path: ':memory:', session_timeout_minutes: 60 * 24 * 365 * 10, sweep_interval_ms: 3_600_000 },
+    { path: ':memory:', session_timeout_minutes: 60 * 24 * 365 * 10, sweep_interval_ms: 3_600_000, writer_thread: false },
     { ...host('sqlite', 'exporter'), storage: () => storage, publish: () => undefined },
   );
   const storage = sqlite.storage!;
@@ -68,7 +76,15 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
   const processors: Processor[] = [await costFactory.create({ pricing_path: null }, { id: 'cost', resolvePath: (p) => p })];
   const pipeline = new Pipeline({
     pool: {
-      run: async (events) => processors.reduce((batch, p) => p.process(batch), events),
+      run: async (events) => {
+        const passed: number[] = [];
+        const out = processors.reduce((batch, p) => {
+          const next = p.process(batch);
+          passed.push(next.length);
+          return next;
+        }, events);
+        return { events: out, passed };
+      },
       close: async () => undefined,
     },
     writer: storage.writer,
@@ -88,6 +104,10 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
     ...host(id, 'receiver'),
     runMode: 'serve' as const,
     next: pipeline,
+    validateEvents: () => {
+      throw new Error('not used here');
+    },
+    submitFailure,
     checkpoints: () => storage.checkpoints,
     toolStarts: () => storage.toolStarts,
   });
@@ -104,8 +124,8 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
     startedAt: new Date(),
     version: 'test',
     info: (name) => infos.get(name) ?? null,
-    pipelines: () => [{ name: 'default', queue_depth: pipeline.queueDepth }],
-    components: () => telemetry.snapshot(),
+    admission,
+    telemetry: () => telemetry.snapshot(),
   });
   opts.extraRoutes?.(server);
   await server.ready();

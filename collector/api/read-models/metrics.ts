@@ -1,16 +1,10 @@
 /**
- * The `metrics` part of /api/stats: the figures users read off the agents' OTLP metrics (lines of
- * code, commits, pull requests, active time, edit accept/reject), overall and per agent, plus every
- * metric total. Token and cost metrics appear only in `totals`: token and cost figures elsewhere in
+ * The `metrics` part of /api/stats, from the metric running totals: the figures users read off the
+ * agents' OTLP metrics (lines of code, commits, pull requests, active time, edit accept/reject),
+ * overall and per agent, plus every metric total. Token and cost metrics appear only in `totals`: token and cost figures elsewhere in
  * /api/stats come from log events, and metrics never add to them.
  */
-
-export interface MetricTotalRow {
-  name: string;
-  key: string;
-  value: number;
-  count: number;
-}
+import type { MetricTotalRow } from '../../core/usage.js';
 
 const FIGURE_NAMES = [
   'lines_added',
@@ -25,7 +19,7 @@ const FIGURE_NAMES = [
 type Figure = (typeof FIGURE_NAMES)[number];
 type Figures = Record<Figure, number>;
 
-/** Which metric (and split key, when it matters) feeds which figure. */
+/** Which agent metric (and split key, when it matters) feeds which figure: the agents' own names. */
 const SOURCES: Array<{ metric: string; key?: string; figure: Figure }> = [
   { metric: 'claude_code.lines_of_code.count', key: 'added', figure: 'lines_added' },
   { metric: 'claude_code.lines_of_code.count', key: 'removed', figure: 'lines_removed' },

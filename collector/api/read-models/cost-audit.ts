@@ -3,8 +3,7 @@
  * many of its sightings were folded into an earlier source's (the dedupe audit), and which models
  * have tokens no price was found for.
  */
-
-type Row = Record<string, unknown>;
+import type { FoldedCount, UsageRow } from '../../core/usage.js';
 
 export interface SourceAudit {
   source: string;
@@ -15,13 +14,12 @@ export interface SourceAudit {
   seen: number;
 }
 
-export function dedupeAudit(sourceRows: Row[], folded: Record<string, number>): SourceAudit[] {
+export function dedupeAudit(sourceRows: readonly UsageRow[], folded: readonly FoldedCount[]): SourceAudit[] {
   const bySource = new Map<string, SourceAudit>();
   for (const row of sourceRows) {
-    const source = String(row.key);
-    bySource.set(source, { source, counted: Number(row.events ?? 0), folded: 0, seen: 0 });
+    bySource.set(row.key, { source: row.key, counted: row.events, folded: 0, seen: 0 });
   }
-  for (const [source, count] of Object.entries(folded)) {
+  for (const { source, count } of folded) {
     const audit = bySource.get(source) ?? { source, counted: 0, folded: 0, seen: 0 };
     audit.folded = count;
     bySource.set(source, audit);
@@ -32,10 +30,10 @@ export function dedupeAudit(sourceRows: Row[], folded: Record<string, number>): 
 }
 
 /** Models with unpriced tokens (unknown to the price table): shown, never silently $0. */
-export function unpricedModels(modelRows: Row[]): Array<{ model: string; unpriced_tokens: number }> {
+export function unpricedModels(modelRows: readonly UsageRow[]): Array<{ model: string; unpriced_tokens: number }> {
   return modelRows
     // '' holds events that name no model: unpriced for want of a model, counted in unpriced_tokens.
-    .filter((row) => row.key !== '' && Number(row.unpriced_tokens ?? 0) > 0)
-    .map((row) => ({ model: String(row.key), unpriced_tokens: Number(row.unpriced_tokens) }))
+    .filter((row) => row.key !== '' && row.unpriced_tokens > 0)
+    .map((row) => ({ model: row.key, unpriced_tokens: row.unpriced_tokens }))
     .sort((a, b) => b.unpriced_tokens - a.unpriced_tokens);
 }

@@ -1,0 +1,112 @@
+/**
+ * Typed rows of the usage read side (the StatsReader port in storage.ts): rollup counters per
+ * dimension value, per hour or day, per billing block, plus the side tables /api/stats reads. The
+ * storage returns these as stored; the API layer (collector/api/read-models/) names, nests, rounds
+ * and derives what it shows.
+ */
+/** What every rollup row counts (running totals, hourly rollup, timeline buckets, blocks). */
+export interface UsageCounters {
+  events: number;
+  errors: number;
+  tokens_in: number;
+  tokens_out: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  /** Float sum as stored; the API rounds it. */
+  cost_usd: number;
+  unpriced_tokens: number;
+  api_requests: number;
+}
+
+/**
+ * The dimensions usage is rolled up by. `all` has the one key ''; in agent/model/project/branch the
+ * key '' holds events that name none, so every breakdown adds up to the total.
+ */
+export type UsageDimension = 'all' | 'agent' | 'model' | 'project' | 'branch' | 'tool' | 'event_type' | 'source';
+
+export interface UsageRow extends UsageCounters {
+  dim: UsageDimension;
+  key: string;
+}
+
+export interface UsageQuery {
+  /** Without since/until: all time (running totals). With either: the hours [since, until) touch. */
+  since?: string;
+  until?: string;
+  /** Dimensions wanted. */
+  dims: readonly UsageDimension[];
+}
+
+export interface TimelineQuery {
+  since?: string;
+  until?: string;
+  bucket: 'hour' | 'day';
+  /** IANA time zone in which day buckets are cut. */
+  tz: string;
+}
+
+/** Usage of one hour (key: its ISO start) or one local day (key: YYYY-MM-DD in the zone). */
+export interface UsageBucket extends UsageCounters {
+  bucket: string;
+  /** ISO start: the hour, or the first hour of the local day. */
+  start: string;
+}
+
+/** A distinct value seen in a dimension (filter options), in no particular order. */
+export interface UsageKey {
+  dim: UsageDimension;
+  key: string;
+}
+
+/** A tool's completed calls in one duration bucket (log-spaced, each ~25 % wider than the last). */
+export interface ToolDurationRow {
+  tool: string;
+  /** Upper bound of the bucket, in ms: what a percentile falling in it reports. */
+  upper_ms: number;
+  count: number;
+}
+
+/** Sightings of one source folded into an earlier source's (same correlation key), all time. */
+export interface FoldedCount {
+  source: string;
+  count: number;
+}
+
+/** The running total of one OTLP metric (split by its figure attribute: type, decision, …). */
+export interface MetricTotalRow {
+  name: string;
+  /** The split value, '' when the metric has none. */
+  key: string;
+  value: number;
+  count: number;
+}
+
+/** Billing blocks last 5 hours, as Claude and Codex subscriptions meter usage. */
+export const BLOCK_HOURS = 5;
+
+/** One 5-hour billing block: it starts at the first hour with usage after the previous one ended. */
+export interface UsageBlock extends UsageCounters {
+  start_ms: number;
+  /** start_ms + BLOCK_HOURS. */
+  end_ms: number;
+  /** Start of the last hour with usage in the block. */
+  last_hour_ms: number;
+}
+
+export interface BlockQuery {
+  /** Only this agent's usage (blocks are per subscription, so usually one agent); all when absent. */
+  agent_type?: string;
+  /** Blocks that end after `since` (a block that began before it counts whole), up to `until`. */
+  since?: string;
+  until?: string;
+  /** Most recent blocks returned. */
+  limit: number;
+}
+
+export interface BlockRows {
+  /** Blocks in the range, before `limit`. */
+  total: number;
+  /** The most recent `limit` of them, oldest first. */
+  blocks: UsageBlock[];
+}

@@ -1,0 +1,78 @@
+/**
+ * Opens one better-sqlite3 connection (WAL, so the importer and readers can share the file with a
+ * running server) and builds the storage ports over it: one small object per port, so each user
+ * holds only the calls it needs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SessionRow, StoragePorts } from '../../collector/core/storage.js';
+import { migrate, tune } from './schema.js';
+import { Writer, type WriterOptions } from './writer.js';
+import { SqliteEventReader } from './events-reader.js';
+import { SqliteSessionReader } from './sessions-reader.js';
+import { SqliteUsageReader } from './usage-reader.js';
+import { SqliteCheckpoints } from './imports.js';
+import { SqliteToolStarts } from './tool-starts.js';
+import { IdleSweep } from './sessions.js';
+
+export interface SqliteStorage {
+  ports: StoragePorts;
+  /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
+  markIdleSessions(olderThan: Date): SessionRow[];
+  /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
+  close(): void;
+}
+
+/**
+ * The named methods of `impl`, bound, on an object of their own: what a port's user gets, so the
+ * connection and the other statements behind it stay out of reach (plugins are plain JS too).
+ */
+function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[]): Pick<T, K> {
+  const port = {} as Pick<T, K>;
+  for (const name of methods) {
+    const method = impl[name];
+    if (typeof method !== 'function') throw new TypeError(`storage port: ${String(name)} is not a method`);
+    port[name] = method.bind(impl);
+  }
+  return Object.freeze(port);
+}
+
+export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteStorage {
+  if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const db = new Database(dbPath);
+  try {
+    tune(db);
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const sweep = new IdleSweep(db);
+  return {
+    ports: {
+      writer: only(new Writer(db, opts), ['writeBatch']),
+      events: only(new SqliteEventReader(db), ['listEvents', 'eventCount', 'maxSeq']),
+      sessions: only(new SqliteSessionReader(db), ['listSessions', 'getSession', 'childSessions', 'listSpans']),
+      stats: only(new SqliteUsageReader(db), [
+        'usage',
+        'timeline',
+        'usageKeys',
+        'sessionCounts',
+        'toolDurations',
+        'folded',
+        'metricTotals',
+        'billingBlocks',
+      ]),
+      checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
+      toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
+    },
+    markIdleSessions: (olderThan) => sweep.run(olderThan),
+    close() {
+      if (db.open) {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+      }
+    },
+  };
+}

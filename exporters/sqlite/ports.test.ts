@@ -1,0 +1,163 @@
+/**
+ * The SQLite storage's narrow ports on an in-memory database (real better-sqlite3): each port holds
+ * only its calls; the tool-start lookup, the importer's checkpoints, and the usage reader's typed
+ * rows (all-time vs. bounded, timeline buckets in a time zone, billing blocks).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
+import type { StoragePorts } from '../../collector/core/storage.js';
+import { openSqliteStorage, type SqliteStorage } from './open.js';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+let ids = 0;
+function event(fields: Record<string, unknown>): CanonicalEvent {
+  const result = validateEvent(
+    { session_id: 's1', agent_type: 'claude_code', event_type: 'api_request', ...fields },
+    { now: () => NOW, newId: () => `gen-${++ids}` },
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.event;
+}
+
+let storage: SqliteStorage;
+let ports: StoragePorts;
+beforeEach(() => {
+  storage = openSqliteStorage(':memory:', { now: () => NOW, idleAfterMs: 24 * 3_600_000 });
+  ports = storage.ports;
+});
+afterEach(() => storage.close());
+const write = (...events: CanonicalEvent[]) => ports.writer.writeBatch({ events });
+
+describe('storage ports', () => {
+  it('are separate objects, each with only its own calls', () => {
+    const calls = (port: object) => {
+      const names = new Set<string>();
+      for (let p = port; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        for (const name of Object.getOwnPropertyNames(p)) {
+          if (name !== 'constructor' && typeof (port as Record<string, unknown>)[name] === 'function') names.add(name);
+        }
+      }
+      return [...names].sort();
+    };
+    expect(calls(ports.writer)).toEqual(['writeBatch']);
+    expect(calls(ports.events)).toEqual(['eventCount', 'listEvents', 'maxSeq']);
+    expect(calls(ports.sessions)).toEqual(['childSessions', 'getSession', 'listSessions', 'listSpans']);
+    expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
+    expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
+    expect(calls(ports.stats)).toEqual(
+      ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
+    );
+    expect(new Set(Object.values(ports)).size).toBe(6);
+  });
+});
+
+describe('tool-start lookup', () => {
+  const start = (id: string, fields: Record<string, unknown> = {}) =>
+    event({ event_type: 'tool_start', tool_name: 'Bash', tool_use_id: id, client_timestamp: '2026-11-24T11:00:00.250Z', ...fields });
+
+  it('answers when the stored tool_start of that agent, session and call happened', () => {
+    write(start('toolu_1'), start('toolu_2', { client_timestamp: '2026-11-24T11:00:05Z' }));
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_1')).toBe(Date.parse('2026-11-24T11:00:00.250Z'));
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_2')).toBe(Date.parse('2026-11-24T11:00:05Z'));
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_9')).toBeNull();
+    expect(ports.toolStarts.toolStartMs('codex', 's1', 'toolu_1')).toBeNull();
+    expect(ports.toolStarts.toolStartMs('claude_code', 's2', 'toolu_1')).toBeNull();
+  });
+
+  it('takes the latest start of a call id, uses created_at without a client time, and ignores other event types', () => {
+    write(start('toolu_1'), event({ event_type: 'tool_use', tool_use_id: 'toolu_3', client_timestamp: '2026-11-24T11:00:00Z' }));
+    write(start('toolu_1', { client_timestamp: '2026-11-24T11:30:00Z' }), start('toolu_4', { client_timestamp: null }));
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_1')).toBe(Date.parse('2026-11-24T11:30:00Z'));
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_4')).toBe(NOW.getTime());
+    expect(ports.toolStarts.toolStartMs('claude_code', 's1', 'toolu_3')).toBeNull();
+  });
+});
+
+describe('checkpoint store', () => {
+  it('saves and lists read positions with their parser state, replacing a file\'s row on save', () => {
+    expect(ports.checkpoints.listImportFiles()).toEqual([]);
+    ports.checkpoints.saveImportFiles([]);
+    const a = { path: '/h/.claude/projects/p/a.jsonl', size: 100, mtime_ms: 1700000000123, offset: 80, state: { usage: { in: 1 }, pending: ['t1'] } };
+    const b = { path: '/h/.codex/sessions/b.jsonl', size: 5, mtime_ms: 1700000000000, offset: 5, state: {} };
+    ports.checkpoints.saveImportFiles([a, b]);
+    const byPath = (list: ReturnType<typeof ports.checkpoints.listImportFiles>) => [...list].sort((x, y) => x.path.localeCompare(y.path));
+    expect(byPath(ports.checkpoints.listImportFiles())).toEqual(byPath([a, b]));
+
+    const grown = { ...a, size: 180, offset: 180, mtime_ms: 1700000000999.6, state: { usage: { in: 2 } } };
+    ports.checkpoints.saveImportFiles([grown]);
+    expect(byPath(ports.checkpoints.listImportFiles())).toEqual(byPath([{ ...grown, mtime_ms: 1700000001000 }, b]));
+  });
+});
+
+describe('usage reader', () => {
+  beforeEach(() => {
+    write(
+      event({ client_timestamp: '2026-11-20T22:30:00Z', model: 'opus', tokens_in: 10, cost_usd: 1, project: 'a' }),
+      event({ client_timestamp: '2026-11-20T23:30:00Z', model: 'opus', tokens_in: 20, cost_usd: 2, project: 'b' }),
+      event({ client_timestamp: '2026-11-21T01:10:00Z', model: 'haiku', tokens_in: 30, cost_usd: 0.5, project: 'a' }),
+      event({ client_timestamp: '2026-11-21T09:00:00Z', agent_type: 'codex', session_id: 'c1', model: 'gpt-5', tokens_in: 40 }),
+    );
+  });
+
+  it('reads all-time totals and a bounded range of hours, cost first, only the dimensions asked for', () => {
+    const all = ports.stats.usage({ dims: ['model'] });
+    expect(all.map((r) => [r.key, r.events, r.cost_usd])).toEqual([['opus', 2, 3], ['haiku', 1, 0.5], ['gpt-5', 1, 0]]);
+    const bounded = ports.stats.usage({ since: '2026-11-20T23:00:00Z', until: '2026-11-21T02:00:00Z', dims: ['all', 'project'] });
+    expect(bounded.map((r) => [r.dim, r.key, r.events, r.tokens_in])).toEqual([
+      ['all', '', 2, 50],
+      ['project', 'b', 1, 20],
+      ['project', 'a', 1, 30],
+    ]);
+    // A range touches whole hours: 23:59 reads the 23:00 hour.
+    expect(ports.stats.usage({ since: '2026-11-20T23:59:00Z', until: '2026-11-21T00:00:00Z', dims: ['all'] })[0].events).toBe(1);
+    expect(ports.stats.usage({ since: '2026-11-20T00:00:00Z', dims: [] })).toEqual([]);
+  });
+
+  it('buckets the timeline per hour, or per local day cut at midnight in the zone', () => {
+    const hours = ports.stats.timeline({ bucket: 'hour', tz: 'UTC' });
+    expect(hours.map((b) => [b.bucket, b.events])).toEqual([
+      ['2026-11-20T22:00:00.000Z', 1],
+      ['2026-11-20T23:00:00.000Z', 1],
+      ['2026-11-21T01:00:00.000Z', 1],
+      ['2026-11-21T09:00:00.000Z', 1],
+    ]);
+    // Berlin is UTC+1 in November: 23:30 UTC is already the 21st there, 22:30 UTC is not. A day
+    // starts at local midnight, whether or not that hour had usage.
+    const days = ports.stats.timeline({ bucket: 'day', tz: 'Europe/Berlin' });
+    expect(days.map((b) => [b.bucket, b.start, b.events, b.tokens_in, b.cost_usd])).toEqual([
+      ['2026-11-20', '2026-11-19T23:00:00.000Z', 1, 10, 1],
+      ['2026-11-21', '2026-11-20T23:00:00.000Z', 3, 90, 2.5],
+    ]);
+    const utcDays = ports.stats.timeline({ bucket: 'day', tz: 'UTC', since: '2026-11-21T00:00:00Z' });
+    expect(utcDays.map((b) => [b.bucket, b.start, b.events])).toEqual([['2026-11-21', '2026-11-21T00:00:00.000Z', 2]]);
+  });
+
+  it('chains 5-hour billing blocks from the first usage hour, per agent, most recent last', () => {
+    const all = ports.stats.billingBlocks({ limit: 10 });
+    expect(all.total).toBe(2);
+    expect(all.blocks.map((b) => [new Date(b.start_ms).toISOString(), new Date(b.end_ms).toISOString(), new Date(b.last_hour_ms).toISOString(), b.events])).toEqual([
+      ['2026-11-20T22:00:00.000Z', '2026-11-21T03:00:00.000Z', '2026-11-21T01:00:00.000Z', 3],
+      ['2026-11-21T09:00:00.000Z', '2026-11-21T14:00:00.000Z', '2026-11-21T09:00:00.000Z', 1],
+    ]);
+    expect(ports.stats.billingBlocks({ limit: 1 })).toMatchObject({ total: 2, blocks: [{ events: 1, tokens_in: 40 }] });
+    expect(ports.stats.billingBlocks({ agent_type: 'claude_code', limit: 10 }).blocks.map((b) => b.tokens_in)).toEqual([60]);
+    // A `since` inside a block keeps the whole block, started where its chain started.
+    const since = ports.stats.billingBlocks({ since: '2026-11-21T01:00:00Z', limit: 10 });
+    expect(since.blocks.map((b) => [new Date(b.start_ms).toISOString(), b.events])).toEqual([
+      ['2026-11-20T22:00:00.000Z', 3],
+      ['2026-11-21T09:00:00.000Z', 1],
+    ]);
+  });
+
+  it('lists the values each dimension has seen, and the side tables as typed rows', () => {
+    const keys = ports.stats.usageKeys();
+    expect(keys.filter((k) => k.dim === 'model').map((k) => k.key).sort()).toEqual(['gpt-5', 'haiku', 'opus']);
+    expect(keys.filter((k) => k.dim === 'branch')).toEqual([{ dim: 'branch', key: '' }]);
+    // Both sessions' last activity is days before NOW: written idle.
+    expect(ports.stats.sessionCounts()).toEqual({ active: 0, idle: 2, ended: 0 });
+    expect(ports.stats.folded()).toEqual([]);
+    expect(ports.stats.metricTotals()).toEqual([]);
+    expect(ports.events.eventCount()).toBe(4);
+    expect(ports.events.maxSeq()).toBe(4);
+  });
+});
