@@ -38,7 +38,8 @@ export function printConfig(config: Record<string, unknown>, sources: Map<string
         return;
       }
       const shown = SECRET_KEYS.test(keyPath) && value !== null && value !== undefined ? '"<set>"' : JSON.stringify(value ?? null);
-      lines.push(`${indent}${JSON.stringify(key)}: ${shown}${comma}  // ${describeSource(sourceOf(sources, keyPath))}`);
+      // Exactly this key's source: a default filled into an entry the file names is still a default.
+      lines.push(`${indent}${JSON.stringify(key)}: ${shown}${comma}  // ${describeSource(sources.get(keyPath) ?? { kind: 'default' })}`);
     });
   };
   lines.push('{');
