@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 
 export function nearest(word: string, candidates: readonly string[]): string | null {
   if (candidates.length === 0) return null;
-  const best = closest(word, candidates as string[]);
+  const best = closest(word, candidates);
   // A suggestion further than a third of the word away is noise, not help.
   return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.ceil(word.length / 3)) ? best : null;
 }

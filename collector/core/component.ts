@@ -104,7 +104,7 @@ export interface Receiver extends Lifecycle {
   runOnce?(): Promise<Record<string, unknown>>;
 }
 
-export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
+export interface ReceiverFactory<C = unknown> extends FactoryBase<'receiver', C> {
   /** Whether create() needs host.http (such a receiver is left out of a run without HTTP). */
   needsHttp: boolean;
   create(config: C, host: ReceiverHost): Receiver | Promise<Receiver>;
@@ -134,7 +134,7 @@ export interface ProcessorSetupHost extends ComponentHost {
   publishInfo(name: string, value: unknown): void;
 }
 
-export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+export interface ProcessorFactory<C = unknown> extends FactoryBase<'processor', C> {
   setup?(config: C, host: ProcessorSetupHost): void | Promise<void>;
   create(config: C, host: ProcessorWorkerHost): Processor | Promise<Processor>;
 }
@@ -157,7 +157,7 @@ export interface ExporterHost extends ComponentHost {
   publish(batch: CommittedBatch): void;
 }
 
-export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+export interface ExporterFactory<C = unknown> extends FactoryBase<'exporter', C> {
   needsHttp: boolean;
   create(config: C, host: ExporterHost): Exporter | Promise<Exporter>;
 }
@@ -173,7 +173,7 @@ export interface ExtensionHost extends ComponentHost {
   http?: FastifyInstance;
 }
 
-export interface ExtensionFactory<C = any> extends FactoryBase<'extension', C> {
+export interface ExtensionFactory<C = unknown> extends FactoryBase<'extension', C> {
   needsHttp: boolean;
   create(config: C, host: ExtensionHost): Extension | Promise<Extension>;
 }

@@ -45,7 +45,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function withDefaults(defaults: Record<string, unknown>, entry: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(entry)) {
-    out[key] = isPlainObject(value) && isPlainObject(defaults[key]) ? withDefaults(defaults[key] as Record<string, unknown>, value) : value;
+    out[key] = isPlainObject(value) && isPlainObject(defaults[key]) ? withDefaults(defaults[key], value) : value;
   }
   return out;
 }
@@ -98,7 +98,7 @@ export async function resolveComponents(loaded: LoadedConfig): Promise<ResolvedC
       const schemaProblems = validateAgainst(factory.configSchema, merged);
       for (const p of schemaProblems) problems.push(problemAt(sources, p.path ? `${section}.${id}.${p.path}` : `${section}.${id}`, p.message));
       if (schemaProblems.length === 0) {
-        for (const p of (factory.validate as ((c: unknown) => string[]) | undefined)?.(merged) ?? []) {
+        for (const p of factory.validate?.(merged) ?? []) {
           const colon = p.indexOf(': ');
           const key = colon > 0 && !p.slice(0, colon).includes(' ') ? `${section}.${id}.${p.slice(0, colon)}` : `${section}.${id}`;
           problems.push(problemAt(sources, key, colon > 0 && key !== `${section}.${id}` ? p.slice(colon + 2) : p));
