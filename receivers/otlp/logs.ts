@@ -18,6 +18,7 @@ import {
   isoFromString,
   nanosToIso,
   num,
+  scalarText,
   str,
 } from './values.js';
 
@@ -120,8 +121,8 @@ function flatten(
  */
 function recordId(record: Record<string, unknown>, input: LogInput): string {
   const key = [
-    String(field(record, 'timeUnixNano') ?? ''),
-    String(field(record, 'observedTimeUnixNano') ?? ''),
+    scalarText(field(record, 'timeUnixNano') ?? ''),
+    scalarText(field(record, 'observedTimeUnixNano') ?? ''),
     JSON.stringify(input.attrs),
     JSON.stringify(input.body ?? null),
     `${input.traceId ?? ''}/${input.spanId ?? ''}/${input.otlpEventName ?? ''}`,

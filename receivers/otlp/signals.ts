@@ -37,7 +37,7 @@ export class OtlpSignals {
     let result: SignalResult<unknown>;
     let batch: SubmitBatch;
     if (signal === 'logs') {
-      const validation = { now: () => this.host.clock.now(), newId: this.host.newId };
+      const validation = { now: () => this.host.clock.now(), newId: () => this.host.newId() };
       result = mapLogsRequest(request, { ...common, validation });
       batch = { events: result.items as CanonicalEvent[] };
     } else if (signal === 'metrics') {

@@ -10,17 +10,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A scalar as text; an object where a scalar belongs (a malformed body) as its JSON, not "[object Object]". */
+export function scalarText(v: unknown): string {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
 /** Deeper arrays and maps than this are cut (a hostile body must not exhaust the stack). */
 const MAX_DEPTH = 16;
 
 /** One AnyValue to a plain value; the empty AnyValue `{}` is undefined ("no value"). */
 export function anyValue(v: unknown, depth = 0): unknown {
   if (!isObject(v)) return undefined;
-  if (v.stringValue !== undefined && v.stringValue !== null) return String(v.stringValue);
+  if (v.stringValue !== undefined && v.stringValue !== null) return scalarText(v.stringValue);
   if (v.boolValue !== undefined && v.boolValue !== null) return v.boolValue === true || v.boolValue === 'true';
   if (v.intValue !== undefined && v.intValue !== null) {
     const n = Number(v.intValue);
-    return Number.isFinite(n) ? n : String(v.intValue);
+    return Number.isFinite(n) ? n : scalarText(v.intValue);
   }
   if (v.doubleValue !== undefined && v.doubleValue !== null) {
     const n = Number(v.doubleValue);
@@ -34,7 +39,7 @@ export function anyValue(v: unknown, depth = 0): unknown {
       : [];
     return values.map((x) => anyValue(x, depth + 1) ?? null);
   }
-  if (v.bytesValue !== undefined && v.bytesValue !== null) return String(v.bytesValue);
+  if (v.bytesValue !== undefined && v.bytesValue !== null) return scalarText(v.bytesValue);
   return undefined;
 }
 
