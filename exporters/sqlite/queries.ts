@@ -32,7 +32,7 @@ type Row = Record<string, unknown>;
 
 function eventFromRow(row: Row): StoredEvent {
   const { ts: _ts, counted, metadata, ...rest } = row;
-  const event = { ...rest, metadata: JSON.parse(metadata as string) } as unknown as StoredEvent;
+  const event = { ...rest, metadata: JSON.parse(metadata as string) as Record<string, unknown> } as unknown as StoredEvent;
   if (counted === 0) event.metadata = { ...event.metadata, counted_elsewhere: true };
   return event;
 }
@@ -150,8 +150,8 @@ export class Queries {
     ).all(sessionId, limit) as Row[];
     return rows.map((r) => ({
       ...(r as unknown as SpanRecord),
-      attributes: JSON.parse(r.attributes as string),
-      extra: JSON.parse(r.extra as string),
+      attributes: JSON.parse(r.attributes as string) as Record<string, unknown>,
+      extra: JSON.parse(r.extra as string) as Record<string, unknown>,
     }));
   }
 

@@ -38,7 +38,7 @@ const COLUMNS = [
 type DbSessionRow = Omit<SessionRow, 'models' | 'metadata'> & { models: string; metadata: string };
 
 export function sessionFromDb(row: DbSessionRow): SessionRow {
-  return { ...row, models: JSON.parse(row.models), metadata: JSON.parse(row.metadata) };
+  return { ...row, models: JSON.parse(row.models) as string[], metadata: JSON.parse(row.metadata) as Record<string, unknown> };
 }
 
 /** A session as the API shows it: the running cost (a float sum) to the micro-dollar. */
