@@ -127,11 +127,11 @@ export function eventSummary(e: StoredEvent): string {
   const parts: string[] = [];
   if (e.tool_name) parts.push(e.tool_name);
   if (e.event_type === 'user_prompt') {
-    const len = m.prompt_length ?? (typeof m.prompt === 'string' ? m.prompt.length : null);
+    const len = typeof m.prompt_length === 'number' ? m.prompt_length : typeof m.prompt === 'string' ? m.prompt.length : null;
     if (len !== null && len !== undefined) parts.push(`${len} chars`);
   }
   if (e.model && !e.tool_name) parts.push(e.model);
-  for (const k of ['agent_name', 'reason']) if (typeof m[k] === 'string' && m[k]) parts.push(m[k] as string);
+  for (const k of ['agent_name', 'reason']) if (typeof m[k] === 'string' && m[k]) parts.push(m[k]);
   const err = errorText(e);
   if (err) parts.push(err);
   return parts.join(' · ');
