@@ -13,7 +13,6 @@ import type { CommittedBatch, StoragePorts, CheckpointStore, ToolStartLookup } f
 import type { ComponentTelemetry } from './telemetry.js';
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
-export const COMPONENT_KINDS: readonly ComponentKind[] = ['receiver', 'processor', 'exporter', 'extension'];
 
 /** A JSON Schema (draft-07) object. Kept loose: ajv checks it when the host validates configs. */
 export type JsonSchema = Record<string, unknown>;

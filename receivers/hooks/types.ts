@@ -2,7 +2,6 @@
  * Shapes shared by the hook receiver's parts: what a mapper gets (one parsed hook body) and what it
  * gives back (a draft event, or a deliberate skip, or a rejection with a reason).
  */
-import type { CanonicalEvent } from '../../collector/core/event.js';
 
 /** The agents with a hook endpoint; the URL path names the agent, since the bodies do not. */
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
@@ -64,5 +63,3 @@ export type MapOutcome =
 export interface HookMapper {
   map(input: HookInput): MapOutcome;
 }
-
-export type PreparedEvent = CanonicalEvent;
