@@ -1,5 +1,5 @@
 /**
- * Loads the bundled price table and the user's override file (AGENTSTATS_PRICING_PATH), merges the
+ * Loads the bundled price table and the user's override file (processors.cost.pricing_path), merges the
  * override over it (field by field, so an override may change one price of a known model or add a
  * new model), and answers "what does this model cost" with a per-worker cache.
  */

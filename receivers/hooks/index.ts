@@ -7,11 +7,11 @@
  * the agent as a decision (block, deny, continue:false), and hooks must only observe. Unusable
  * input is counted and logged by reason (never its content) and nothing is stored for it. The
  * answer waits for the SQLite commit (milliseconds), so an answered hook is normally on disk — but
- * never longer than ackTimeoutMs: the agent waits on some hooks (PreToolUse) and must not be slowed
+ * never longer than ack_timeout_ms: the agent waits on some hooks (PreToolUse) and must not be slowed
  * by a pipeline busy with a large OTLP burst; the commit then completes in the background. When the
  * store cannot take the event (queue full, failure) the body goes to the spool and is replayed.
  *
- * start() replays the spool before the server listens, then every replayIntervalMs while it runs.
+ * start() replays the spool before the server listens, then every replay_interval_ms while it runs.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { homedir } from 'node:os';
@@ -45,7 +45,7 @@ interface Counters {
   skipped: Record<string, number>;
   rejected: Record<string, number>;
   spooled_by_server: number;
-  /** Posts answered at ackTimeoutMs, before their commit finished. */
+  /** Posts answered at ack_timeout_ms, before their commit finished. */
   answered_before_commit: number;
   /** Commits under way right now (answered or not). */
   pending_commits: number;

@@ -27,7 +27,7 @@ export interface HookInput {
   hookEvent: string;
   /** When the hook fired, in ms: the body's own timestamp, else when it was spooled, else received. */
   timeMs: number;
-  /** AGENTSTATS_STORE_PROMPTS: prompt and tool-input text may be kept (bounded). */
+  /** service.store_prompts: prompt and tool-input text may be kept (bounded). */
   storePrompts: boolean;
 }
 
