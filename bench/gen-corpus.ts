@@ -233,7 +233,7 @@ function main(): void {
   });
   const sizeMb = Number(values['size-mb']);
   if (!Number.isFinite(sizeMb) || sizeMb < 1) throw new Error('--size-mb must be a positive number');
-  const outDir = path.resolve(values.out!);
+  const outDir = path.resolve(values.out);
   rmSync(outDir, { recursive: true, force: true });
   const g = new Gen(Number(values.seed));
   const budget = sizeMb * MB;

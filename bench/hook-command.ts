@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   const calls = option('calls', 'AGENTSTATS_BENCH_HOOK_CALLS', 200);
   const warmup = option('warmup', 'AGENTSTATS_BENCH_HOOK_WARMUP', 10);
   const json = process.argv.includes('--json');
-  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'receivers', 'hooks', 'testdata', 'claude-code.json'), 'utf8'));
-  const post = fixture.find((b: Record<string, unknown>) => b.hook_event_name === 'PostToolUse');
+  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'receivers', 'hooks', 'testdata', 'claude-code.json'), 'utf8')) as Array<Record<string, unknown>>;
+  const post = fixture.find((b) => b.hook_event_name === 'PostToolUse');
   const body = (tag: string, i: number) => JSON.stringify({ ...post, tool_use_id: `toolu_bench_${tag}_${i}` });
 
   const dir = makeTempDir('agentstats-bench-hook-');

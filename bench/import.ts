@@ -48,7 +48,7 @@ async function runCli(label: string, corpus: string, home: string, dbPath: strin
     maxBuffer: 16 * MB,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { label, wallMs, summary: JSON.parse(stdout.trim().split('\n').pop()!) };
+  return { label, wallMs, summary: JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number> };
 }
 
 function row(r: Run, corpusMb: number): string {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       'keep-db': { type: 'boolean', default: false },
     },
   });
-  const corpus = path.resolve(values.corpus!);
+  const corpus = path.resolve(values.corpus);
   const { files, bytes } = corpusBytes(corpus);
   if (files === 0) throw new Error(`no .jsonl files under ${corpus}: run npm run bench:gen-corpus first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));

@@ -38,6 +38,7 @@ function readOptions(argv: string[]) {
   const flags = parseFlags(argv, FLAGS);
   const o = new OptionReader(flags);
   const E = 'AGENTSTATS_BENCH_';
+  const ids: IdKind = o.bool('random-ids') ? 'v4' : 'v7';
   return {
     help: o.bool('help'),
     url: o.str('url', `${E}URL`),
@@ -54,7 +55,7 @@ function readOptions(argv: string[]) {
     preloadDays: o.int('preload-days', undefined, 365, 1),
     preloadSessionsPerDay: o.int('preload-sessions-per-day', undefined, 50, 1),
     preloadCache: o.str('preload-cache'),
-    ids: (o.bool('random-ids') ? 'v4' : 'v7') as IdKind,
+    ids,
     referenceOnly: o.bool('reference'),
     reference: !o.bool('no-reference'),
     seed: o.int('seed', undefined, 42, 0),
@@ -223,10 +224,10 @@ function report(
       rejected: l.rejected,
       errors: l.errors,
       error_kinds: l.errorKinds,
-      server_cpu_s: http!.serverCpuSeconds,
-      events_per_server_cpu_s: http!.serverCpuSeconds ? Math.round(opts.events / http!.serverCpuSeconds) : null,
-      client_cpu_s: http!.clientCpuSeconds,
-      events_stored_before: http!.eventsBefore,
+      server_cpu_s: http.serverCpuSeconds,
+      events_per_server_cpu_s: http.serverCpuSeconds ? Math.round(opts.events / http.serverCpuSeconds) : null,
+      client_cpu_s: http.clientCpuSeconds,
+      events_stored_before: http.eventsBefore,
     },
     reference,
     ratio_http_to_store: eventsPerS && reference ? round(eventsPerS / reference.events_per_s, 3) : null,

@@ -143,7 +143,7 @@ async function run(
       const res = await client.request('POST', pathname, list[i]);
       latency.add(res.ms);
       // OTLP answers {} when every record was stored; native answers its stored ids.
-      const ok = res.status === 200 && (pathname === '/v1/logs' ? res.body === '{}' : JSON.parse(res.body).ids.length === perRequest[i]);
+      const ok = res.status === 200 && (pathname === '/v1/logs' ? res.body === '{}' : (JSON.parse(res.body) as { ids: string[] }).ids.length === perRequest[i]);
       if (ok) result.events += perRequest[i];
       else result.failures++;
     }
@@ -206,13 +206,13 @@ async function main(): Promise<void> {
         request_ms: totals[k].latency.summary(),
       }]),
     );
-    const ratio = round((summary.otlp.events_per_s as number) / (summary.native.events_per_s as number), 2);
+    const ratio = round(summary.otlp.events_per_s / summary.native.events_per_s, 2);
     const result = { batch_size: opts.batchSize, concurrency: opts.concurrency, rounds: opts.rounds, ...summary, otlp_vs_native: ratio,
       server_cpu_s: cpuBefore !== null && cpuAfter !== null ? round(cpuAfter - cpuBefore, 2) : null };
     if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
-      log(`native batch: ${fmtInt(summary.native.events_per_s as number)} events/s, p50 ${summary.native.request_ms.p50} ms/request`);
-      log(`OTLP/JSON   : ${fmtInt(summary.otlp.events_per_s as number)} events/s, p50 ${summary.otlp.request_ms.p50} ms/request (${ratio}× native)`);
+      log(`native batch: ${fmtInt(summary.native.events_per_s)} events/s, p50 ${summary.native.request_ms.p50} ms/request`);
+      log(`OTLP/JSON   : ${fmtInt(summary.otlp.events_per_s)} events/s, p50 ${summary.otlp.request_ms.p50} ms/request (${ratio}× native)`);
     }
     if (totals.native.failures + totals.otlp.failures > 0) process.exitCode = 1;
   } finally {

@@ -17,13 +17,14 @@ import { assertLoopbackUrl, OptionReader, parseFlags } from './lib/options.js';
 import { makeTempDir, startServer, type BenchServer } from './lib/server.js';
 import { BenchClient, waitHealthy } from './lib/http.js';
 import { preload, type PreloadResult } from './lib/store.js';
-import { Samples, fmtInt, round } from './lib/stats.js';
 import type { IdKind } from './lib/workload.js';
+import { Samples, fmtInt, round } from './lib/stats.js';
 
 const flags = parseFlags(process.argv.slice(2), [
   'events', 'requests', 'warmup', 'days', 'sessions-per-day', 'preload-cache', 'url', 'random-ids', 'seed', 'keep', 'json',
 ]);
 const o = new OptionReader(flags);
+const ids: IdKind = o.bool('random-ids') ? 'v4' : 'v7';
 const opts = {
   events: o.int('events', undefined, 5_000_000, 0),
   requests: o.int('requests', undefined, 200, 1),
@@ -32,7 +33,7 @@ const opts = {
   sessionsPerDay: o.int('sessions-per-day', undefined, 50, 1),
   preloadCache: o.str('preload-cache'),
   url: o.str('url', 'AGENTSTATS_BENCH_URL'),
-  ids: (o.bool('random-ids') ? 'v4' : 'v7') as IdKind,
+  ids,
   seed: o.int('seed', undefined, 42, 0),
   keep: o.bool('keep'),
   json: o.bool('json'),
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   let server: BenchServer | null = null;
   let pre: PreloadResult | null = null;
   const results: Array<{ name: string; path: string; latency_ms: ReturnType<Samples['summary']>; bytes: number; target_p50_ms: number | null; ok: boolean | null }> = [];
-  let storedEvents: unknown = null;
+  let storedEvents: unknown;
   try {
     if (!target) {
       const dbPath = path.join(dir, 'agentstats.db');

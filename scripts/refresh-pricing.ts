@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     source = values.source ?? `LiteLLM model_prices_and_context_window.json (local copy ${path.basename(values.from)})`;
   } else {
     try {
-      data = await fetchLiteLlm(values.url!);
+      data = await fetchLiteLlm(values.url);
     } catch (error) {
       process.stderr.write(
         `pricing:refresh: could not fetch ${values.url} (${error instanceof Error ? error.message : String(error)}).\n` +
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    source = values.source ?? values.url!;
+    source = values.source ?? values.url;
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('the LiteLLM file is not a JSON object');
   const date = values.date ?? today;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (count < 10) throw new Error(`only ${count} models converted: refusing to replace the bundled table`);
   const tmp = `${values.out}.tmp`;
   writeFileSync(tmp, formatTable(table));
-  renameSync(tmp, values.out!);
+  renameSync(tmp, values.out);
   process.stdout.write(`wrote ${count} models (date ${date}) to ${values.out}\nrun "npm run build" so the server uses it\n`);
 }
 

@@ -18,6 +18,7 @@
  * --live keeps one session going (an event every second or so) so the live feed moves.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgentId } from '../collector/core/agents.js';
 
 const BASE = (process.env.AGENTSTATS_URL ?? 'http://127.0.0.1:3141').replace(/\/+$/, '');
 const TOKEN = process.env.AGENTSTATS_TOKEN;
@@ -36,7 +37,7 @@ const between = (lo: number, hi: number) => Math.round(lo + rand() * (hi - lo));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
 interface AgentProfile {
-  agent: 'claude_code' | 'codex' | 'gemini_cli';
+  agent: AgentId;
   models: string[];
   tools: string[];
   /** USD per million tokens: input, output, cache read, cache write. Null: the agent reports no cost. */

@@ -1,6 +1,6 @@
 /**
  * One tool call (or prompt) seen by a hook and by the agent's OpenTelemetry log counts once: both
- * carry the same correlation key (collector/correlation.ts) and the store counts the first
+ * carry the same correlation key (collector/core/correlation.ts) and the store counts the first
  * sighting only. The OTel side is a real OTLP/JSON request to /v1/logs, shaped as Claude Code
  * 2.1.331 and Codex 0.169.0 send it; the order of arrival does not matter.
  */

@@ -35,7 +35,7 @@ async function runAgent(agent: Agent, installArgs: string[] = [], sessionSuffix 
   const settings = path.join(home, SETTINGS[agent]);
   for (const body of fixture(agent)) {
     const event = String(body.hook_event_name);
-    const raw = JSON.stringify({ ...body, session_id: `${body.session_id}${sessionSuffix}` });
+    const raw = JSON.stringify({ ...body, session_id: `${String(body.session_id)}${sessionSuffix}` });
     const results = await fire(settings, event, raw, env, 'SessionStart');
     expect(results.length, `${agent} ${event} has a handler`).toBeGreaterThan(0);
     for (const result of results) fired.push({ agent, event, result });

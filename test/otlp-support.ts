@@ -56,10 +56,10 @@ export async function postRaw(
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.contentType !== undefined) headers['content-type'] = opts.contentType;
   if (opts.gzip) headers['content-encoding'] = 'gzip';
-  const res = await fetch(server.url + pathname, { method: 'POST', headers, body: opts.gzip ? gzipSync(raw) : raw });
+  const res = await fetch(server.url + pathname, { method: 'POST', headers, body: new Uint8Array(opts.gzip ? gzipSync(raw) : raw) });
   const bytes = Buffer.from(await res.arrayBuffer());
   const text = bytes.toString('utf8');
-  let json: any = null;
+  let json: any;
   try {
     json = JSON.parse(text);
   } catch {

@@ -15,7 +15,7 @@ export interface ApiSources extends HealthSources {
 export function registerApi(server: FastifyInstance, storage: StoragePorts, sources: ApiSources): void {
   registerEventRoutes(server, storage.events);
   registerSessionRoutes(server, storage.sessions, storage.events);
-  registerStatsRoutes(server, storage.stats, sources.info);
+  registerStatsRoutes(server, storage.stats, (name) => sources.info(name));
   registerBlocksRoutes(server, storage.stats);
   registerHealthRoute(server, storage.events, sources);
 }

@@ -58,7 +58,7 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new ConfigError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const errors: ParseError[] = [];
-  const data = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const first = errors[0];
     const before = text.slice(0, first.offset);
@@ -87,7 +87,7 @@ function mergeLayer(
   for (const [key, value] of Object.entries(layer)) {
     const keyPath = prefix ? `${prefix}.${key}` : key;
     if (isPlainObject(value) && isPlainObject(target[key])) {
-      mergeLayer(target[key] as Record<string, unknown>, value, source, sources, keyPath);
+      mergeLayer(target[key], value, source, sources, keyPath);
     } else {
       target[key] = structuredClone(value);
       for (const known of [...sources.keys()]) if (known.startsWith(`${keyPath}.`)) sources.delete(known);

@@ -7,7 +7,7 @@ export function nearest(word: string, candidates: readonly string[]): string | n
   const lower = word.toLowerCase();
   const stem = candidates.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
   if (stem && Math.min(stem.length, word.length) >= 3) return stem;
-  const best = closest(word, candidates as string[]);
+  const best = closest(word, candidates);
   // A suggestion further than a third of the word away is noise, not help.
   return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.ceil(word.length / 3)) ? best : null;
 }

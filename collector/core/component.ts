@@ -15,7 +15,6 @@ import type { Rejected } from './validate-batch.js';
 import type { SubmitFailure } from './errors.js';
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
-export const COMPONENT_KINDS: readonly ComponentKind[] = ['receiver', 'processor', 'exporter', 'extension'];
 
 /** A JSON Schema (draft-07) object. Kept loose: ajv checks it when the host validates configs. */
 export type JsonSchema = Record<string, unknown>;
@@ -114,7 +113,7 @@ export interface Receiver extends Lifecycle {
   runOnce?(): Promise<Record<string, unknown>>;
 }
 
-export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
+export interface ReceiverFactory<C = unknown> extends FactoryBase<'receiver', C> {
   /** Whether create() needs host.http (such a receiver is left out of a run without HTTP). */
   needsHttp: boolean;
   create(config: C, host: ReceiverHost): Receiver | Promise<Receiver>;
@@ -144,7 +143,7 @@ export interface ProcessorSetupHost extends ComponentHost {
   publishInfo(name: string, value: unknown): void;
 }
 
-export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+export interface ProcessorFactory<C = unknown> extends FactoryBase<'processor', C> {
   /**
    * What an event this processor drops counts as in its self-telemetry: `duplicate` for a
    * processor that drops repeats, `refused` (the default) for one that filters.
@@ -172,7 +171,7 @@ export interface ExporterHost extends ComponentHost {
   publish(batch: CommittedBatch): void;
 }
 
-export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+export interface ExporterFactory<C = unknown> extends FactoryBase<'exporter', C> {
   needsHttp: boolean;
   create(config: C, host: ExporterHost): Exporter | Promise<Exporter>;
 }
@@ -188,7 +187,7 @@ export interface ExtensionHost extends ComponentHost {
   http?: FastifyInstance;
 }
 
-export interface ExtensionFactory<C = any> extends FactoryBase<'extension', C> {
+export interface ExtensionFactory<C = unknown> extends FactoryBase<'extension', C> {
   needsHttp: boolean;
   create(config: C, host: ExtensionHost): Extension | Promise<Extension>;
 }

@@ -44,28 +44,6 @@ export interface CanonicalEvent {
   payload_truncated: 0 | 1;
 }
 
-export const AGENT_TYPES = ['claude_code', 'codex', 'gemini_cli'] as const;
-
-export const EVENT_TYPES = [
-  'session_start',
-  'session_end',
-  'user_prompt',
-  'tool_use',
-  'tool_decision',
-  'api_request',
-  'api_error',
-  'notification',
-  'subagent_start',
-  'subagent_stop',
-  'stop',
-  'compact',
-  'permission_request',
-] as const;
-
-export const SOURCES = ['native', 'otlp', 'hook', 'import'] as const;
-
-export const STATUSES = ['success', 'error', 'pending', 'cancelled'] as const;
-
 export const LIMITS = {
   idLength: 256,
   shortText: 256,
@@ -331,16 +309,6 @@ export function projectFromCwd(cwd: string | null | undefined): string | null {
   if (!cwd) return null;
   const parts = cwd.split(/[\\/]+/).filter(Boolean);
   return parts.length > 0 ? parts[parts.length - 1] : null;
-}
-
-/** Sum of every token kind an event carries (cached and reasoning counted once). */
-export function totalTokens(event: CanonicalEvent): number {
-  return (
-    (event.tokens_in ?? 0) +
-    (event.tokens_out ?? 0) +
-    (event.cache_read_tokens ?? 0) +
-    (event.cache_write_tokens ?? 0)
-  );
 }
 
 /** The event's own time: what the client said, else when the server received it. */

@@ -15,7 +15,7 @@ export function validateAll(
   const rejected: Rejected[] = [];
   inputs.forEach((input, index) => {
     const withDefaults =
-      input && typeof input === 'object' && !Array.isArray(input) ? { ...defaults, ...(input as object) } : input;
+      input && typeof input === 'object' && !Array.isArray(input) ? { ...defaults, ...input } : input;
     const result = validateEvent(withDefaults, ctx);
     if (result.ok) valid.push(result.event);
     else rejected.push({ index, errors: result.errors });

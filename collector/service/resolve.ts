@@ -45,7 +45,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function withDefaults(defaults: Record<string, unknown>, entry: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(entry)) {
-    out[key] = isPlainObject(value) && isPlainObject(defaults[key]) ? withDefaults(defaults[key] as Record<string, unknown>, value) : value;
+    out[key] = isPlainObject(value) && isPlainObject(defaults[key]) ? withDefaults(defaults[key], value) : value;
   }
   return out;
 }

@@ -94,12 +94,12 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
   for (const { event, tsMs } of events) {
     const hour = Math.floor(tsMs / 3_600_000);
     let inHour = hourlyByHour.get(hour);
-    if (!inHour) hourlyByHour.set(hour, (inHour = new Map()));
+    if (!inHour) hourlyByHour.set(hour, (inHour = new Map<object, { hour: number; dim: string; key: string; c: Counters }>()));
     for (const [dim, read] of DIMENSIONS) {
       const key = read(event);
       if (key === null) continue;
       let byKey = totalsByDim.get(dim);
-      if (!byKey) totalsByDim.set(dim, (byKey = new Map()));
+      if (!byKey) totalsByDim.set(dim, (byKey = new Map<string, { dim: string; key: string; c: Counters }>()));
       let total = byKey.get(key);
       if (!total) {
         byKey.set(key, (total = { dim, key, c: emptyCounters() }));

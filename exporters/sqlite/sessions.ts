@@ -38,7 +38,7 @@ const COLUMNS = [
 export type DbSessionRow = Omit<SessionRow, 'models' | 'metadata'> & { models: string; metadata: string };
 
 function sessionFromDb(row: DbSessionRow): SessionRow {
-  return { ...row, models: JSON.parse(row.models), metadata: JSON.parse(row.metadata) };
+  return { ...row, models: JSON.parse(row.models) as string[], metadata: JSON.parse(row.metadata) as Record<string, unknown> };
 }
 
 /** The running cost (a float sum) to the micro-dollar, as every reader of a SessionRow gets it. */

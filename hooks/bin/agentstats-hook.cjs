@@ -96,7 +96,7 @@ async function main() {
   const body = stdinText;
   if (body.trim() === '') return finish();
 
-  let delivered = false;
+  let delivered;
   try {
     delivered = await post(agent, body);
   } catch {

@@ -53,7 +53,7 @@ export function homeDir(env = process.env) {
 
 /** POSIX shell quoting, only where needed (the command is run by the agent through a shell). */
 export function shellQuote(word) {
-  return /^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command line that runs the hook command for one agent. */

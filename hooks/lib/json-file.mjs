@@ -43,7 +43,7 @@ export function readJsonFile(file, dialect = { allowComments: false, strictReade
 
 /** The indentation the file already uses (2 spaces when it has none). */
 export function detectIndent(text) {
-  const match = text ? /^([ \t]+)["\/]/m.exec(text) : null;
+  const match = text ? /^([ \t]+)["/]/m.exec(text) : null;
   return match ? match[1] : '  ';
 }
 

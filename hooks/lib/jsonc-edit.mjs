@@ -120,13 +120,6 @@ export function parseJsonText(text, { allowComments }) {
   return { data, errors };
 }
 
-/** Whether the text holds a // or /* comment (outside strings). */
-export function hasComments(text) {
-  let found = false;
-  jsonc.visit(text, { onComment: () => (found = true) });
-  return found;
-}
-
 export function lineColumn(text, offset) {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;

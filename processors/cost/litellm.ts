@@ -92,7 +92,7 @@ export function fromLiteLlm(
     if (!entry || typeof entry !== 'object') continue;
     const raw = entry as Raw;
     if (!opts.allProviders && !PROVIDERS.has(String(raw.litellm_provider))) continue;
-    if (raw.mode !== undefined && !MODES.has(String(raw.mode))) continue;
+    if (raw.mode !== undefined && (typeof raw.mode !== 'string' || !MODES.has(raw.mode))) continue;
     const name = bareModelName(key);
     if (!name || name in models) continue;
     const price = convertEntry(raw);

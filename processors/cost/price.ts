@@ -1,6 +1,6 @@
 /**
  * The cost of one event from its canonical token counts. Token semantics are the canonical ones
- * (collector/event.ts): tokens_in excludes cached input, cache reads and writes are separate, and
+ * (collector/core/event.ts): tokens_in excludes cached input, cache reads and writes are separate, and
  * tokens_out already includes reasoning — so nothing is counted twice whatever the agent.
  *
  *   cost = tokens_in × input + cache_read × cache_read_price

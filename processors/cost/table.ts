@@ -1,5 +1,5 @@
 /**
- * Loads the bundled price table and the user's override file (AGENTSTATS_PRICING_PATH), merges the
+ * Loads the bundled price table and the user's override file (processors.cost.pricing_path), merges the
  * override over it (field by field, so an override may change one price of a known model or add a
  * new model), and answers "what does this model cost" with a per-worker cache.
  */
@@ -31,7 +31,7 @@ function checkEntry(path: string, name: string, entry: unknown): Partial<ModelPr
   if (e.tiers !== undefined && !Array.isArray(e.tiers)) {
     throw new PricingFileError(`${path}: models["${name}"].tiers must be an array`);
   }
-  return e as Partial<ModelPrice>;
+  return e;
 }
 
 /** Reads a table file: our compact shape, or a raw LiteLLM file (converted, every provider kept). */
@@ -71,7 +71,7 @@ export function loadPriceTable(overridePath: string | null, bundledPath: string 
   if (overridePath) {
     const override = readTableFile(overridePath);
     for (const [name, entry] of Object.entries(override.models)) {
-      const merged = { ...models[name], ...entry } as ModelPrice;
+      const merged = { ...models[name], ...entry };
       if (typeof merged.input !== 'number' || typeof merged.output !== 'number') {
         throw new PricingFileError(`${overridePath}: new model "${name}" needs both "input" and "output" prices`);
       }

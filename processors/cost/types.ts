@@ -1,6 +1,6 @@
 /**
  * The price table's shape: the bundled file (prices.json), a user override file
- * (AGENTSTATS_PRICING_PATH) and the refresh script all use it. Prices are USD per million tokens,
+ * (processors.cost.pricing_path) and the refresh script all use it. Prices are USD per million tokens,
  * so the file reads like a pricing page (LiteLLM's per-token floats are converted once).
  */
 

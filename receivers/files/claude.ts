@@ -13,6 +13,7 @@
  * Tool calls: each tool_use block becomes one tool_use event when its tool_result arrives
  * (status from is_error, duration from the two lines' timestamps). Tool inputs are never stored.
  */
+import { AGENTS } from '../../collector/core/agents.js';
 import { apiRequestKey, toolCallKey } from '../../collector/core/correlation.js';
 import { childSessionId, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
@@ -201,7 +202,7 @@ export class ClaudeParser {
       event_id: `claude:${idPart}`,
       session_id: x.thread.session,
       parent_session_id: x.thread.parent,
-      agent_type: 'claude_code',
+      agent_type: AGENTS.claude_code.id,
       event_type: isError ? 'api_error' : 'api_request',
       status: isError ? 'error' : 'success',
       model: x.model,
@@ -256,7 +257,7 @@ export class ClaudeParser {
       event_id: `claude:tool:${draft.id}`,
       session_id: draft.thread.session,
       parent_session_id: draft.thread.parent,
-      agent_type: 'claude_code',
+      agent_type: AGENTS.claude_code.id,
       event_type: 'tool_use',
       tool_name: draft.name,
       status,

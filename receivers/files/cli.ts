@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FilesReceiverConfig } from './index.js';
-import type { FileKind } from './parse-worker.js';
+import { FILE_KINDS, type FileKind } from '../../collector/core/agents.js';
 
-export const USAGE = `usage: npm run import -- [--source claude-code|codex|all] [--path DIR] [--since DATE]
+export const USAGE = `usage: npm run import -- [--source ${FILE_KINDS.join('|')}|all] [--path DIR] [--since DATE]
                          [--db FILE] [--config FILE] [--workers N] [--settle MINUTES] [--json] [--quiet]
   --source   which history to import (default: all)
   --path     read this directory instead of the default locations (needs one --source)
@@ -61,10 +61,10 @@ export function parseImportArgs(argv: string[]): ImportArgs {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const source = values.source as string;
-  if (!['claude-code', 'codex', 'all'].includes(source)) {
-    throw new UsageError(`--source must be claude-code, codex or all, got "${source}"`);
+  if (source !== 'all' && !(FILE_KINDS as readonly string[]).includes(source)) {
+    throw new UsageError(`--source must be ${FILE_KINDS.join(', ')} or all, got "${source}"`);
   }
-  const kinds: FileKind[] = source === 'all' ? ['claude-code', 'codex'] : [source as FileKind];
+  const kinds: FileKind[] = source === 'all' ? [...FILE_KINDS] : [source as FileKind];
   if (values.path && kinds.length > 1) throw new UsageError('--path needs --source claude-code or --source codex');
   const files: Partial<FilesReceiverConfig> = { mode: 'once', sources: kinds, progress: !values.quiet && !values.json };
   if (values.path) files[kinds[0] === 'claude-code' ? 'claude_code_dir' : 'codex_dir'] = path.resolve(values.path as string);

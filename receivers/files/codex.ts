@@ -17,6 +17,7 @@
  * Tools: function_call / custom_tool_call / local_shell_call become one tool_use event when their
  * output arrives. Arguments and outputs are never stored.
  */
+import { AGENTS } from '../../collector/core/agents.js';
 import { codexCallKey, toolCallKey } from '../../collector/core/correlation.js';
 import { digest, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
@@ -217,7 +218,7 @@ export class CodexParser {
       event_id: `codex:usage:${digest(fingerprint)}`,
       session_id: this.thread,
       parent_session_id: this.s.parentThreadId,
-      agent_type: 'codex',
+      agent_type: AGENTS.codex.id,
       event_type: 'api_request',
       status: 'success',
       model,
@@ -288,7 +289,7 @@ export class CodexParser {
       event_id: `codex:tool:${this.thread}:${callId}`,
       session_id: this.thread,
       parent_session_id: this.s.parentThreadId,
-      agent_type: 'codex',
+      agent_type: AGENTS.codex.id,
       event_type: 'tool_use',
       tool_name: call.name,
       status,

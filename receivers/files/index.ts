@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { FILE_KINDS } from '../../collector/core/agents.js';
 import type { ReceiverFactory } from '../../collector/core/component.js';
 import { defaultRoots } from './discover.js';
 import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
@@ -43,7 +44,7 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       mode: { enum: ['once'], description: '`once`: import what is new, then stop (a server imports at start).' },
       sources: {
         type: 'array',
-        items: { enum: ['claude-code', 'codex'] },
+        items: { enum: [...FILE_KINDS] },
         minItems: 1,
         uniqueItems: true,
         description: 'Which agents\' history to read.',
@@ -58,7 +59,7 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
   },
   defaultConfig: () => ({
     mode: 'once',
-    sources: ['claude-code', 'codex'],
+    sources: [...FILE_KINDS],
     claude_code_dir: null,
     codex_dir: null,
     since: null,

@@ -4,13 +4,14 @@
  * Lines are scanned as bytes and only those that can matter are JSON-parsed (a transcript is mostly
  * progress entries, file snapshots and tool output).
  */
+import type { FileKind } from '../../collector/core/agents.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 import { ClaudeParser, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
 import { contains, scanLines } from './lines.js';
 
-export type FileKind = 'claude-code' | 'codex';
+export type { FileKind } from '../../collector/core/agents.js';
 
 export interface ParseTask {
   path: string;

@@ -134,7 +134,7 @@ export class HookIngestor {
       client_timestamp: ownTime !== null || spooledAt ? new Date(timeMs).toISOString() : null,
       metadata,
     };
-    const result = validateEvent(candidate, { now: this.opts.now, newId: () => candidate.event_id });
+    const result = validateEvent(candidate, { now: () => this.opts.now(), newId: () => candidate.event_id });
     if (!result.ok) return { kind: 'reject', reason: `invalid_${result.errors[0]?.field ?? 'event'}` };
     return { kind: 'event', event: result.event };
   }

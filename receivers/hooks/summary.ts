@@ -1,6 +1,6 @@
 /**
  * Size-bounded summaries of hook fields that may hold user secrets (prompts, tool inputs, tool
- * output). Contents are never kept whole: without AGENTSTATS_STORE_PROMPTS only shapes, sizes and a
+ * output). Contents are never kept whole: without service.store_prompts only shapes, sizes and a
  * few non-secret facts (file paths, the model's own one-line description) survive; with it, short
  * prefixes of the telling fields are kept too.
  */

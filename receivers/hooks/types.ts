@@ -2,17 +2,14 @@
  * Shapes shared by the hook receiver's parts: what a mapper gets (one parsed hook body) and what it
  * gives back (a draft event, or a deliberate skip, or a rejection with a reason).
  */
-import type { CanonicalEvent } from '../../collector/core/event.js';
+import { HOOK_SLUGS, agentOfHookSlug, type HookSlug } from '../../collector/core/agents.js';
 
-/** The agents with a hook endpoint; the URL path names the agent, since the bodies do not. */
-export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
-export type HookAgent = (typeof HOOK_AGENTS)[number];
+/** The agents with a hook endpoint (from the agent catalogue); the URL path names the agent, since the bodies do not. */
+export const HOOK_AGENTS = HOOK_SLUGS;
+export type HookAgent = HookSlug;
 
-export const AGENT_TYPE: Record<HookAgent, string> = {
-  'claude-code': 'claude_code',
-  codex: 'codex',
-  'gemini-cli': 'gemini_cli',
-};
+/** The `agent_type` of the events posted to each endpoint. */
+export const AGENT_TYPE = Object.fromEntries(HOOK_SLUGS.map((slug) => [slug, agentOfHookSlug(slug).id])) as Record<HookAgent, string>;
 
 export function isHookAgent(value: unknown): value is HookAgent {
   return typeof value === 'string' && (HOOK_AGENTS as readonly string[]).includes(value);
@@ -30,7 +27,7 @@ export interface HookInput {
   hookEvent: string;
   /** When the hook fired, in ms: the body's own timestamp, else when it was spooled, else received. */
   timeMs: number;
-  /** AGENTSTATS_STORE_PROMPTS: prompt and tool-input text may be kept (bounded). */
+  /** service.store_prompts: prompt and tool-input text may be kept (bounded). */
   storePrompts: boolean;
 }
 
@@ -64,5 +61,3 @@ export type MapOutcome =
 export interface HookMapper {
   map(input: HookInput): MapOutcome;
 }
-
-export type PreparedEvent = CanonicalEvent;

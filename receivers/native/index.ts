@@ -35,7 +35,7 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
   create(config, host) {
     const http = requireHttp(host);
     const { next, telemetry } = host;
-    const validation = { now: () => host.clock.now(), newId: host.newId };
+    const validation = { now: () => host.clock.now(), newId: () => host.newId() };
     const defaults = { source: config.source } as const;
     // JSON only: a text/plain body (what an HTML form or a no-preflight fetch sends) is a 415.
     http.removeContentTypeParser('text/plain');

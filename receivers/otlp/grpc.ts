@@ -79,6 +79,16 @@ export async function startGrpc(signals: OtlpSignals, opts: GrpcOptions): Promis
   };
 }
 
+/** What grpc-js sends back as the call's status: an Error that carries the code and details. */
+class GrpcStatusError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    readonly details: string,
+  ) {
+    super(details);
+  }
+}
+
 async function exportCall(
   signal: Signal,
   call: grpc.ServerUnaryCall<Buffer, Buffer>,
@@ -86,13 +96,13 @@ async function exportCall(
   opts: GrpcOptions,
 ): Promise<Buffer> {
   if (opts.token && !authorized(call.metadata, opts.token)) {
-    throw { code: grpc.status.UNAUTHENTICATED, details: 'send authorization: Bearer <token> (service.http.token)' };
+    throw new GrpcStatusError(grpc.status.UNAUTHENTICATED, 'send authorization: Bearer <token> (service.http.token)');
   }
   let request: Record<string, unknown>;
   try {
     request = decodeProtobufRequest(signal, call.request);
   } catch (error) {
-    throw { code: grpc.status.INVALID_ARGUMENT, details: `undecodable request: ${(error as Error).message}` };
+    throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `undecodable request: ${(error as Error).message}`);
   }
   try {
     const response = await signals.export(signal, request, 'base64');
@@ -101,7 +111,7 @@ async function exportCall(
     // OTLP/gRPC: UNAVAILABLE is retryable, which is what a full queue wants.
     const failure = submitFailure(error);
     if (failure.grpcCode !== GRPC_STATUS.UNAVAILABLE) opts.logger.error('otlp grpc export failed', { error: String(error) });
-    throw { code: failure.grpcCode, details: failure.message };
+    throw new GrpcStatusError(failure.grpcCode, failure.message);
   }
 }
 

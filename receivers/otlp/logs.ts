@@ -3,6 +3,7 @@
  * decoded into it), flattens each record, lets the agent's mapper build the event and validates
  * it. Unusable records are counted for partialSuccess; everything else in the request is kept.
  */
+import { AGENTS } from '../../collector/core/agents.js';
 import { hash } from 'node:crypto';
 import { validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/core/event.js';
 import { chooseMapper, type LogInput, type MapContext } from './mappers/index.js';
@@ -152,7 +153,7 @@ function flatten(
 ): LogInput {
   const attrs = attrMap(record.attributes);
   const body = anyValue(record.body);
-  const bodyName = typeof body === 'string' && body.startsWith('claude_code.') ? body : null;
+  const bodyName = typeof body === 'string' && body.startsWith(AGENTS.claude_code.otelPrefix) ? body : null;
   return {
     name: str(attrs['event.name']) ?? bodyName,
     attrs,

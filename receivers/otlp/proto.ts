@@ -16,8 +16,19 @@ interface StaticType {
   encode(message: unknown): { finish(): Uint8Array };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const generated = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as any;
+/** The part of the package's generated root this module uses (the file has no type declarations). */
+interface GeneratedRoot {
+  opentelemetry: {
+    proto: {
+      collector: {
+        metrics: { v1: { ExportMetricsServiceRequest: StaticType; ExportMetricsServiceResponse: StaticType } };
+        trace: { v1: { ExportTraceServiceRequest: StaticType; ExportTraceServiceResponse: StaticType } };
+      };
+    };
+  };
+}
+
+const generated = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as GeneratedRoot;
 const collector = generated.opentelemetry.proto.collector;
 
 const LOGS_PROTO = `
@@ -98,13 +109,13 @@ export type Signal = 'logs' | 'metrics' | 'traces';
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, bytes: String, enums: Number, arrays: true };
 
 const requestTypes: Record<Signal, StaticType> = {
-  logs: logsRequest as unknown as StaticType,
+  logs: logsRequest,
   metrics: collector.metrics.v1.ExportMetricsServiceRequest,
   traces: collector.trace.v1.ExportTraceServiceRequest,
 };
 
 const responseTypes: Record<Signal, StaticType> = {
-  logs: logsResponse as unknown as StaticType,
+  logs: logsResponse,
   metrics: collector.metrics.v1.ExportMetricsServiceResponse,
   traces: collector.trace.v1.ExportTraceServiceResponse,
 };

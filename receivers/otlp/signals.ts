@@ -41,7 +41,7 @@ export class OtlpSignals {
     let result: SignalResult<unknown>;
     let batch: SubmitBatch;
     if (signal === 'logs') {
-      const validation = { now, newId: this.host.newId };
+      const validation = { now, newId: () => this.host.newId() };
       result = mapLogsRequest(request, { ...common, validation });
       batch = { events: result.items as CanonicalEvent[] };
     } else if (signal === 'metrics') {

@@ -135,13 +135,13 @@ export class StreamClient {
     };
     es.addEventListener('hello', (m) => {
       seen();
-      const hello = JSON.parse(m.data) as Hello;
+      const hello = JSON.parse(m.data as string) as Hello;
       this.staleAfterMs = Math.max(3 * hello.stats_interval_ms, 3 * hello.heartbeat_ms, 10_000);
       this.h.hello(hello);
     });
     es.addEventListener('event', (m) => {
       seen();
-      const event = JSON.parse(m.data) as StoredEvent;
+      const event = JSON.parse(m.data as string) as StoredEvent;
       this.lastSeq = event.seq;
       this.batch.push(event);
       if (!this.batchQueued) {
@@ -152,15 +152,15 @@ export class StreamClient {
     es.addEventListener('session_update', (m) => {
       seen();
       this.flushEvents();
-      this.h.session(JSON.parse(m.data) as SessionRow);
+      this.h.session(JSON.parse(m.data as string) as SessionRow);
     });
     es.addEventListener('stats', (m) => {
       seen();
-      this.h.stats(JSON.parse(m.data) as Stats);
+      this.h.stats(JSON.parse(m.data as string) as Stats);
     });
     es.addEventListener('reset', (m) => {
       seen();
-      const { seq } = JSON.parse(m.data) as Reset;
+      const { seq } = JSON.parse(m.data as string) as Reset;
       this.batch = [];
       this.lastSeq = seq;
       this.h.reset(seq);

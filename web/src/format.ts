@@ -1,4 +1,6 @@
 /** Formatting helpers: compact, consistent numbers and times in the user's locale and time zone. */
+// Type-only: web/ talks to the server over HTTP and bundles none of its code.
+import type { AgentId } from '../../collector/core/agents.js';
 import type { StoredEvent } from './types.js';
 
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -92,21 +94,27 @@ export function shortId(id: string): string {
   return id.length > 10 ? id.slice(0, 8) : id;
 }
 
-const AGENTS: Record<string, string> = { claude_code: 'Claude Code', codex: 'Codex', gemini_cli: 'Gemini CLI' };
+/**
+ * Label and colour per agent of the catalogue (collector/core/agents.ts). Typed by its ids, so a new
+ * agent there fails this build until it has an entry here; any other agent_type shows as itself.
+ */
+const AGENTS: Record<AgentId, { label: string; color: string }> = {
+  claude_code: { label: 'Claude Code', color: 'var(--claude)' },
+  codex: { label: 'Codex', color: 'var(--codex)' },
+  gemini_cli: { label: 'Gemini CLI', color: 'var(--gemini)' },
+};
+
+function known(agent: string): { label: string; color: string } | undefined {
+  return Object.hasOwn(AGENTS, agent) ? AGENTS[agent as AgentId] : undefined;
+}
 
 export function agentLabel(agent: string): string {
-  return AGENTS[agent] ?? agent;
+  return known(agent)?.label ?? agent;
 }
 
 /** CSS color variable for an agent. */
 export function agentColor(agent: string): string {
-  return agent === 'claude_code'
-    ? 'var(--claude)'
-    : agent === 'codex'
-      ? 'var(--codex)'
-      : agent === 'gemini_cli'
-        ? 'var(--gemini)'
-        : 'var(--other)';
+  return known(agent)?.color ?? 'var(--other)';
 }
 
 export function eventTime(e: StoredEvent): string {
@@ -127,11 +135,11 @@ export function eventSummary(e: StoredEvent): string {
   const parts: string[] = [];
   if (e.tool_name) parts.push(e.tool_name);
   if (e.event_type === 'user_prompt') {
-    const len = m.prompt_length ?? (typeof m.prompt === 'string' ? m.prompt.length : null);
+    const len = typeof m.prompt_length === 'number' ? m.prompt_length : typeof m.prompt === 'string' ? m.prompt.length : null;
     if (len !== null && len !== undefined) parts.push(`${len} chars`);
   }
   if (e.model && !e.tool_name) parts.push(e.model);
-  for (const k of ['agent_name', 'reason']) if (typeof m[k] === 'string' && m[k]) parts.push(m[k] as string);
+  for (const k of ['agent_name', 'reason']) if (typeof m[k] === 'string' && m[k]) parts.push(m[k]);
   const err = errorText(e);
   if (err) parts.push(err);
   return parts.join(' · ');

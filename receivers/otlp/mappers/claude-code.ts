@@ -3,12 +3,14 @@
  * input_tokens excludes cache; cache_read_tokens and cache_creation_tokens are separate; cost_usd
  * is reported by the agent.
  */
+import { AGENTS } from '../../../collector/core/agents.js';
 import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
 
-export const CLAUDE_PREFIX = 'claude_code.';
+const AGENT = AGENTS.claude_code;
+const CLAUDE_PREFIX = AGENT.otelPrefix;
 
 /** Claude event names that have a canonical twin; every other name is kept as it is. */
 const CANONICAL: Record<string, string> = {
@@ -35,14 +37,14 @@ const PROMOTED = [
 ];
 
 export const claudeCodeMapper: LogMapper = {
-  agent: 'claude_code',
+  agent: AGENT.id,
   map(input, ctx): MapResult {
     const a = input.attrs;
     const sessionId = pick(['session.id'], a, input.resource);
-    if (!sessionId) return { reject: 'claude_code record without session.id' };
+    if (!sessionId) return { reject: `${AGENT.id} record without session.id` };
     const name = stripPrefix(input.name ?? genericEventType(input), CLAUDE_PREFIX);
     const eventType = CANONICAL[name] ?? name;
-    const event = baseEvent('claude_code', sessionId, eventType, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, eventType, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
     const metadata = event.metadata as Record<string, unknown>;
 
     const promptId = str(a['prompt.id']);

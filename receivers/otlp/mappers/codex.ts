@@ -5,11 +5,13 @@
  * semantics: input includes cached tokens, output includes reasoning tokens; `tool_token_count` is
  * the total (input + output), not tool tokens, so it is ignored.
  */
+import { AGENTS } from '../../../collector/core/agents.js';
 import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 
-export const CODEX_PREFIX = 'codex.';
+const AGENT = AGENTS.codex;
+const CODEX_PREFIX = AGENT.otelPrefix;
 
 const TOKEN_KEYS = [
   'input_token_count',
@@ -23,7 +25,7 @@ const TOKEN_KEYS = [
 const PROMOTED = ['conversation.id', 'duration_ms', 'tool_name', 'call_id', 'success', ...TOKEN_KEYS];
 
 export const codexMapper: LogMapper = {
-  agent: 'codex',
+  agent: AGENT.id,
   map(input, ctx): MapResult {
     // Codex also exports non-event records (e.g. "flushing OTEL metrics" at DEBUG): not events.
     if (!input.name) return { skip: 'codex record without event.name' };
@@ -31,7 +33,7 @@ export const codexMapper: LogMapper = {
     const sessionId = pick(['conversation.id'], a, input.resource);
     if (!sessionId) return { reject: `${input.name} without conversation.id` };
     const name = stripPrefix(input.name, CODEX_PREFIX);
-    const event = baseEvent('codex', sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
     const metadata = event.metadata as Record<string, unknown>;
     event.duration_ms = num(a.duration_ms);
 

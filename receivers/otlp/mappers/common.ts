@@ -1,6 +1,6 @@
 /**
  * What every log mapper shares: the record as the walker hands it over, the result type, and the
- * helpers that build the raw event (validated later by collector/event.ts) and its metadata.
+ * helpers that build the raw event (validated later by collector/core/event.ts) and its metadata.
  */
 import { str, type Attrs } from '../values.js';
 
@@ -40,7 +40,7 @@ export interface LogMapper {
 
 /**
  * Attribute keys that hold conversation content (prompts, model input/output, tool input/output).
- * Stored only with AGENTSTATS_STORE_PROMPTS=1; otherwise replaced by `<key>_length`.
+ * Stored only with service.store_prompts on; otherwise replaced by `<key>_length`.
  */
 const CONTENT_KEYS = new Set([
   'prompt',

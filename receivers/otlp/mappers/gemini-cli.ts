@@ -3,12 +3,14 @@
  * `api_response` carries the tokens: input_token_count includes cached content; output_token_count
  * excludes thoughts, so tokens_out = output + thoughts and reasoning_tokens = thoughts.
  */
+import { AGENTS } from '../../../collector/core/agents.js';
 import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
 
-export const GEMINI_PREFIX = 'gemini_cli.';
+const AGENT = AGENTS.gemini_cli;
+const GEMINI_PREFIX = AGENT.otelPrefix;
 
 const PROMOTED = [
   'prompt_id',
@@ -22,13 +24,13 @@ const PROMOTED = [
 ];
 
 export const geminiCliMapper: LogMapper = {
-  agent: 'gemini_cli',
+  agent: AGENT.id,
   map(input, ctx): MapResult {
     const a = input.attrs;
     const sessionId = pick(['session.id'], a, input.resource);
-    if (!sessionId) return { reject: 'gemini_cli record without session.id' };
+    if (!sessionId) return { reject: `${AGENT.id} record without session.id` };
     const name = stripPrefix(input.name ?? genericEventType(input), GEMINI_PREFIX);
-    const event = baseEvent('gemini_cli', sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
     const metadata = event.metadata as Record<string, unknown>;
     const promptId = str(a.prompt_id);
     event.prompt_id = promptId;

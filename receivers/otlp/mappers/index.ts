@@ -2,32 +2,26 @@
  * Picks the mapper for a log record: by the event-name prefix first, then by the resource's
  * service.name, then by the instrumentation scope; anything else goes to the generic mapper.
  */
+import { AGENT_LIST, type AgentId } from '../../../collector/core/agents.js';
 import { str } from '../values.js';
-import { CLAUDE_PREFIX, claudeCodeMapper } from './claude-code.js';
-import { CODEX_PREFIX, codexMapper } from './codex.js';
-import { GEMINI_PREFIX, geminiCliMapper } from './gemini-cli.js';
+import { claudeCodeMapper } from './claude-code.js';
+import { codexMapper } from './codex.js';
+import { geminiCliMapper } from './gemini-cli.js';
 import { genericMapper } from './generic.js';
 import type { LogInput, LogMapper } from './common.js';
 
 export type { LogInput, LogMapper, MapContext, MapResult } from './common.js';
 
-const BY_PREFIX: Array<[string, LogMapper]> = [
-  [CLAUDE_PREFIX, claudeCodeMapper],
-  [CODEX_PREFIX, codexMapper],
-  [GEMINI_PREFIX, geminiCliMapper],
-];
+/** One mapper per agent in the catalogue (a new agent there fails this build until it has one). */
+const MAPPERS: Record<AgentId, LogMapper> = {
+  claude_code: claudeCodeMapper,
+  codex: codexMapper,
+  gemini_cli: geminiCliMapper,
+};
 
-const BY_SERVICE: Array<[RegExp, LogMapper]> = [
-  [/^claude[-_]code/i, claudeCodeMapper],
-  [/^codex/i, codexMapper],
-  [/^gemini[-_]cli/i, geminiCliMapper],
-];
-
-const BY_SCOPE: Array<[RegExp, LogMapper]> = [
-  [/^com\.anthropic\.claude_code/, claudeCodeMapper],
-  [/^codex/, codexMapper],
-  [/^gemini-cli/, geminiCliMapper],
-];
+const BY_PREFIX: Array<[string, LogMapper]> = AGENT_LIST.map((a) => [a.otelPrefix, MAPPERS[a.id]]);
+const BY_SERVICE: Array<[RegExp, LogMapper]> = AGENT_LIST.map((a) => [a.otelService, MAPPERS[a.id]]);
+const BY_SCOPE: Array<[RegExp, LogMapper]> = AGENT_LIST.map((a) => [a.otelScope, MAPPERS[a.id]]);
 
 export function chooseMapper(input: LogInput): LogMapper {
   if (input.name) {

@@ -108,7 +108,7 @@ export class TimeChart extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (!this.plot || changed.has('series') || changed.has('height') || changed.has('barSeconds')) this.rebuild();
-    else if (changed.has('data')) this.plot.setData(this.data as uPlot.AlignedData);
+    else if (changed.has('data')) this.plot.setData(this.data);
   }
 
   private fit(): void {
@@ -117,7 +117,7 @@ export class TimeChart extends LitElement {
   }
 
   private rebuild(): void {
-    const target = this.renderRoot.querySelector('#plot') as HTMLElement | null;
+    const target = this.renderRoot.querySelector<HTMLElement>('#plot');
     if (!target) return;
     this.plot?.destroy();
     const style = getComputedStyle(this);
@@ -176,7 +176,7 @@ export class TimeChart extends LitElement {
         }),
       ],
     };
-    this.plot = new uPlot(opts, this.data as uPlot.AlignedData, target);
+    this.plot = new uPlot(opts, this.data, target);
   }
 }
 

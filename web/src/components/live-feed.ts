@@ -1,7 +1,8 @@
 /**
- * The live feed: events in the order they arrived (newest arrival first), capped at
- * AGENTSTATS_MAX_FEED, with pause/resume and filters. Arrival is not event time: an import of old
- * transcripts arrives now, so rows not from today show their date and imported rows are tagged.
+ * The live feed: events in the order they arrived (newest arrival first), capped at the server's
+ * exporters.sse.max_feed (sent in the stream's hello), with pause/resume and filters. Arrival is
+ * not event time: an import of old transcripts arrives now, so rows not from today show their date
+ * and imported rows are tagged.
  */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { setParams, hrefFor } from '../router.js';

@@ -216,7 +216,7 @@ export class SessionPage extends LitElement {
       const i = tabs.findIndex(([t]) => t === tab);
       const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length][0];
       setParams({ tab: next === 'timeline' ? undefined : next }, { replace: true });
-      this.updateComplete.then(() => (this.renderRoot.querySelector('[aria-selected="true"]') as HTMLElement | null)?.focus());
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-selected="true"]')?.focus());
     };
     return html`<div role="tablist" aria-label="Session details" @keydown=${onKey}>
       ${tabs.map(
@@ -265,7 +265,7 @@ export class SessionPage extends LitElement {
         const stored = store.state.hello?.store_prompts;
         return this.table('prompts', html`<span>Time</span><span class="num">Length</span><span>Prompt</span>`, x.prompts, (e) => {
           const text = typeof e.metadata.prompt === 'string' ? e.metadata.prompt : typeof e.metadata.prompt_text === 'string' ? e.metadata.prompt_text : null;
-          const len = e.metadata.prompt_length ?? text?.length;
+          const len = typeof e.metadata.prompt_length === 'number' ? e.metadata.prompt_length : text?.length;
           return html`<div class="row ${x.folds.has(e) ? 'folded' : ''}" data-source=${e.source}><span class="num muted">${clock(eventTime(e))}</span><span class="num">${len !== undefined ? `${len} ch` : '–'}</span>
             <span class="prompt keep">${importTag(e)}${foldTag(e, x.folds.get(e))}<span class="dim ${text ? '' : 'hint'}" title=${text ?? ''}>${text ?? (stored ? 'no text sent' : 'text not stored (AGENTSTATS_STORE_PROMPTS=1 keeps it)')}</span></span></div>`;
         }, 'No prompts in this session.');

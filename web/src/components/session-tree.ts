@@ -63,7 +63,7 @@ export class SessionTree extends LitElement {
     return html`<li role="treeitem" aria-expanded=${n.children.length ? 'true' : 'false'}>
       <div class="node">
         <span class="ellipsis">
-          <span class="badge" style="--c:${agentColor(s.agent_type)}">${root ? 'This session' : html`<a href=${hrefFor('session', s.session_id)}>${(s.metadata.agent_name as string | undefined) ?? s.project ?? shortId(s.session_id)}</a>`}</span>
+          <span class="badge" style="--c:${agentColor(s.agent_type)}">${root ? 'This session' : html`<a href=${hrefFor('session', s.session_id)}>${s.metadata.agent_name ?? s.project ?? shortId(s.session_id)}</a>`}</span>
           <span class="hint mono">${shortId(s.session_id)} · ${agentLabel(s.agent_type)}</span>
         </span>
         <span>${statusPill(s.status)}</span>

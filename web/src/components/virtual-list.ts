@@ -16,6 +16,7 @@ export class VirtualList extends LitElement {
 
   declare items: unknown[];
   declare rowHeight: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers pass their own typed row renderer; a Lit property cannot be generic
   declare renderRow: (item: any, index: number) => TemplateResult | typeof nothing;
 
   private top = 0;
