@@ -186,7 +186,7 @@ function requestWithHeaders(client: BenchClient, body: string): Promise<{ status
             resolve({
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
-              retryAfter: (res.headers['retry-after'] as string | undefined) ?? null,
+              retryAfter: (res.headers['retry-after']) ?? null,
             }),
           );
           res.on('error', reject);

@@ -22,12 +22,12 @@ function typeText(s: Schema): string {
   if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (Array.isArray(s.oneOf)) return (s.oneOf as Schema[]).map(typeText).join(' \\| ');
-  const t = Array.isArray(s.type) ? (s.type as string[]).join(' \\| ') : String(s.type ?? 'any');
+  const t = Array.isArray(s.type) ? (s.type as string[]).join(' \\| ') : typeof s.type === 'string' ? s.type : 'any';
   if (t === 'array' && s.items) return `array of ${typeText(s.items as Schema)}`;
   const bounds = [
-    s.minimum !== undefined ? `≥ ${s.minimum}` : '',
-    s.maximum !== undefined ? `≤ ${s.maximum}` : '',
-    s.minLength !== undefined ? `≥ ${s.minLength} chars` : '',
+    typeof s.minimum === 'number' ? `≥ ${s.minimum}` : '',
+    typeof s.maximum === 'number' ? `≤ ${s.maximum}` : '',
+    typeof s.minLength === 'number' ? `≥ ${s.minLength} chars` : '',
   ].filter(Boolean);
   return bounds.length ? `${t} (${bounds.join(', ')})` : t;
 }
@@ -54,7 +54,7 @@ function rows(schema: Schema, defaults: Record<string, unknown>, prefix: string)
       out.push(...rows(s, (defaults?.[key] as Record<string, unknown>) ?? {}, keyPath));
       continue;
     }
-    const description = String(s.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const description = (typeof s.description === 'string' ? s.description : '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const shown = keyPath === 'service.pipelines' ? 'see above' : shownDefault(defaults?.[key]);
     out.push(`| \`${keyPath}\` | ${typeText(s)} | ${shown} | ${envFor(keyPath)} | ${description} |`);
   }
@@ -63,7 +63,7 @@ function rows(schema: Schema, defaults: Record<string, unknown>, prefix: string)
 
 /** JSON with short lists of scalars on one line, as a person would write it. */
 function compactJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[\s*\n([^\[\]{}]*?)\n\s*\]/g, (_m, inner: string) =>
+  return JSON.stringify(value, null, 2).replace(/\[\s*\n([^[\]{}]*?)\n\s*\]/g, (_m, inner: string) =>
     `[${inner.split(',').map((item) => item.trim()).join(', ')}]`,
   );
 }
@@ -137,7 +137,7 @@ export function renderConfigDocs(): string {
     '',
     '| key | type | default | variable | meaning |',
     '|---|---|---|---|---|',
-    ...rows(serviceSchema as Schema, defaults.service as unknown as Record<string, unknown>, 'service'),
+    ...rows(serviceSchema, defaults.service as unknown as Record<string, unknown>, 'service'),
     '| `service.pipelines.<name>.receivers` | array of ids | see above | | receivers feeding this pipeline |',
     '| `service.pipelines.<name>.processors` | array of ids | see above | | processors, run in this order in the worker pool |',
     '| `service.pipelines.<name>.exporters` | array of ids | see above | | exporters; exactly one of them stores (sqlite) |',
@@ -150,13 +150,13 @@ export function renderConfigDocs(): string {
     lines.push(`## ${section[0].toUpperCase()}${section.slice(1)}`, '');
     for (const f of factories) {
       lines.push(`### \`${section}.${f.type}\``, '', f.description, '');
-      const props = ((f.configSchema as Schema).properties ?? {}) as Record<string, unknown>;
+      const props = ((f.configSchema).properties ?? {}) as Record<string, unknown>;
       if (Object.keys(props).length === 0) {
         lines.push('No settings.', '');
         continue;
       }
       lines.push('| key | type | default | variable | meaning |', '|---|---|---|---|---|');
-      lines.push(...rows(f.configSchema as Schema, f.defaultConfig() as Record<string, unknown>, `${section}.${f.type}`), '');
+      lines.push(...rows(f.configSchema, f.defaultConfig() as Record<string, unknown>, `${section}.${f.type}`), '');
     }
   }
   lines.push(

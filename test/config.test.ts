@@ -70,7 +70,7 @@ const COMPONENT_DIRS = ['receivers', 'processors', 'exporters'].flatMap((kind) =
 
 function testdataConfigs(kind: 'good' | 'bad'): string[] {
   return COMPONENT_DIRS.flatMap((dir) => {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir);
     } catch {

@@ -100,7 +100,7 @@ afterAll(async () => h?.close());
 
 async function get(url: string) {
   const res = await h.server.inject({ method: 'GET', url });
-  return { status: res.statusCode, text: res.body, json: res.json() as Record<string, unknown> };
+  return { status: res.statusCode, text: res.body, json: res.json<Record<string, unknown>>() };
 }
 
 describe('response schemas', () => {
@@ -265,7 +265,7 @@ describe('types for web/', () => {
     try {
       await promisify(execFile)(process.execPath, [tsc, '-p', 'web/tsconfig.json'], { cwd: projectRoot });
     } catch (error) {
-      throw new Error(`tsc -p web/tsconfig.json failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+      throw new Error(`tsc -p web/tsconfig.json failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`, { cause: error });
     }
   }, 180_000);
 });

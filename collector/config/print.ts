@@ -3,7 +3,6 @@
  * Secrets (the token, header values) are shown as "<set>".
  */
 import type { ConfigSource } from './types.js';
-import { sourceOf } from './load.js';
 
 const SECRET_KEYS = /(^|\.)(token|secret|headers\.[^.]+|password|api_key)$/;
 

@@ -273,7 +273,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
           next,
           checkpoints: () => primary.checkpoints,
           toolStarts: () => primary.toolStarts,
-          validateEvents: (inputs, defaults) => validateAll(inputs, { now: () => host.clock.now(), newId: host.newId }, defaults),
+          validateEvents: (inputs, defaults) => validateAll(inputs, { now: () => host.clock.now(), newId: () => host.newId() }, defaults),
           submitFailure,
         }),
       ).catch((e) => {

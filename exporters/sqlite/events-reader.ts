@@ -19,7 +19,7 @@ type Row = Record<string, unknown>;
 
 function eventFromRow(row: Row): StoredEvent {
   const { ts: _ts, counted, metadata, ...rest } = row;
-  const event = { ...rest, metadata: JSON.parse(metadata as string) } as unknown as StoredEvent;
+  const event = { ...rest, metadata: JSON.parse(metadata as string) as Record<string, unknown> } as unknown as StoredEvent;
   // As the writer marks it on the live stream, so a replayed event reads the same.
   if (counted === 0) event.metadata = { ...event.metadata, counted_elsewhere: true };
   return event;

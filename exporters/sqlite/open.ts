@@ -33,7 +33,7 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
   for (const name of methods) {
     const method = impl[name];
     if (typeof method !== 'function') throw new TypeError(`storage port: ${String(name)} is not a method`);
-    port[name] = method.bind(impl);
+    port[name] = (method as (...args: unknown[]) => unknown).bind(impl) as T[K];
   }
   return Object.freeze(port);
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
-import type { StoragePorts } from '../../collector/core/storage.js';
+import type { StoragePorts, WriteResult } from '../../collector/core/storage.js';
 import { openSqliteStorage, type SqliteStorage } from './open.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -26,7 +26,8 @@ beforeEach(() => {
   ports = storage.ports;
 });
 afterEach(() => storage.close());
-const write = (...events: CanonicalEvent[]) => ports.writer.writeBatch({ events });
+// The connection's own writer commits synchronously.
+const write = (...events: CanonicalEvent[]) => ports.writer.writeBatch({ events }) as WriteResult;
 
 describe('storage ports', () => {
   it('are separate objects, each with only its own calls', () => {

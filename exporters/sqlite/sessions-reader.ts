@@ -69,8 +69,8 @@ export class SqliteSessionReader implements SessionReader {
   listSpans(sessionId: string, limit: number): SpanRecord[] {
     return this.selectSpans.all(sessionId, limit).map((r) => ({
       ...(r as unknown as SpanRecord),
-      attributes: JSON.parse(r.attributes as string),
-      extra: JSON.parse(r.extra as string),
+      attributes: JSON.parse(r.attributes as string) as Record<string, unknown>,
+      extra: JSON.parse(r.extra as string) as Record<string, unknown>,
     }));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
-import type { SpanRecord, StoragePorts } from '../../collector/core/storage.js';
+import type { SpanRecord, StoragePorts, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { openSqliteStorage, type SqliteStorage } from './open.js';
 
 const NOW = new Date('2026-11-24T11:15:00Z');
@@ -40,7 +40,9 @@ function span(spanId: string): SpanRecord {
   };
 }
 
-const write = (events: CanonicalEvent[], extra: { spans?: SpanRecord[] } = {}) => ports.writer.writeBatch({ events, ...extra });
+// The connection's own writer commits synchronously (the server's threaded one is async).
+const writeSync = (batch: WriteBatch) => ports.writer.writeBatch(batch) as WriteResult;
+const write = (events: CanonicalEvent[], extra: { spans?: SpanRecord[] } = {}) => writeSync({ events, ...extra });
 const allTime = () => ports.stats.usage({ dims: ALL_DIMS });
 const usageOf = (dim: string, key: string) => allTime().find((r) => r.dim === dim && r.key === key);
 
@@ -73,9 +75,9 @@ describe('SQLite writer: one transaction per batch', () => {
       attributes: { type: 'added' }, unit: null, kind: 'sum' as const, temporality: 'delta' as const,
       start_time: '2026-11-24T10:00:00Z', time: '2026-11-24T10:01:00Z', value: 12, count: null,
     };
-    const first = ports.writer.writeBatch({ events: [event({})], spans: [span('sp')], metricPoints: [point] });
+    const first = writeSync({ events: [event({})], spans: [span('sp')], metricPoints: [point] });
     expect(first).toMatchObject({ spansStored: 1, metricPointsStored: 1 });
-    const again = ports.writer.writeBatch({ events: [], metricPoints: [point] });
+    const again = writeSync({ events: [], metricPoints: [point] });
     expect(again.metricPointsStored).toBe(0);
     expect(ports.stats.metricTotals()).toEqual([{ name: 'claude_code.lines_of_code.count', key: 'added', value: 12, count: 0 }]);
     expect(ports.sessions.listSpans('s1', 10)).toEqual([span('sp')]);

@@ -12,11 +12,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A scalar as text; an object where a scalar belongs (a malformed body) as its JSON, not "[object Object]". */
-export function scalarText(v: unknown): string {
-  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-}
-
 /** Deeper arrays and maps than this are cut (a hostile body must not exhaust the stack). */
 const MAX_DEPTH = 16;
 

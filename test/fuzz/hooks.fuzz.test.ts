@@ -10,7 +10,7 @@ import { validateEvent } from '../../collector/core/event.js';
 import { classifyHookPost } from '../../receivers/hooks/content-type.js';
 import { BranchResolver } from '../../receivers/hooks/git-branch.js';
 import { HookIngestor } from '../../receivers/hooks/ingest.js';
-import { HOOK_AGENTS } from '../../receivers/hooks/types.js';
+import { HOOK_AGENTS, type HookAgent } from '../../receivers/hooks/types.js';
 import { DEEP, FUZZ_NOW, hostileValue, maybeHostile, params, TIMEOUT, toJsonText } from './arbitraries.js';
 
 const EVENTS = [
@@ -79,17 +79,17 @@ describe('hook body mapping', () => {
   it('any text: an event, a skip or a rejection with a reason; never a throw', () => {
     const texts = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.jsonValue().map((v) => JSON.stringify(v)));
     for (const storePrompts of [false, true]) {
-      const ingestor = new HookIngestor({ storePrompts, now: () => FUZZ_NOW, store: null });
+      const ingestor = new HookIngestor({ storePrompts, now: () => FUZZ_NOW, toolStarts: null });
       fc.assert(
         fc.property(fc.constantFrom(...HOOK_AGENTS), texts, (agent, raw) => checkMapping(ingestor, agent, raw)),
-        params(300, 500, [['claude-code', ''] as const, ['codex', '['.repeat(DEEP) + ']'.repeat(DEEP)] as const]),
+        params<[HookAgent, string]>(300, 500, [['claude-code', ''], ['codex', '['.repeat(DEEP) + ']'.repeat(DEEP)]]),
       );
     }
   }, TIMEOUT);
 
   it('hook-shaped bodies with hostile fields (deep arrays included) map to events within the contract', () => {
     for (const storePrompts of [false, true]) {
-      const ingestor = new HookIngestor({ storePrompts, now: () => FUZZ_NOW, store: null });
+      const ingestor = new HookIngestor({ storePrompts, now: () => FUZZ_NOW, toolStarts: null });
       fc.assert(
         fc.property(fc.constantFrom(...HOOK_AGENTS), body, (agent, b) => checkMapping(ingestor, agent, toJsonText(b))),
         params(400, 1200),

@@ -99,7 +99,12 @@ async function send(path: string, type: string | undefined, body: string | Buffe
   const headers: Record<string, string> = {};
   if (type !== undefined) headers['content-type'] = type;
   if (encoding) headers['content-encoding'] = encoding;
-  const res = await fetch(server.url + path, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    signal: AbortSignal.timeout(5000),
+  });
   await res.arrayBuffer();
   return res.status;
 }

@@ -35,6 +35,6 @@ export function filterOptionsView(reader: StatsReader): FilterOptions {
     const list = LIST_OF[dim];
     if (list && key !== '') options[list].push(key);
   }
-  for (const list of Object.values(options)) list.sort();
+  for (const list of Object.values(options) as string[][]) list.sort();
   return options;
 }
