@@ -6,6 +6,7 @@
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { SqliteStore } from './store.js';
+import { describeChanges } from './file-modes.js';
 
 export interface SqliteExporterConfig {
   path: string;
@@ -41,6 +42,9 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       now: () => host.clock.now(),
       idleAfterMs,
     });
+    if (store.modeChanges.length > 0) {
+      host.logger.warn(`database permissions tightened to owner-only: ${describeChanges(store.modeChanges)}`);
+    }
     const storage: StoragePorts = {
       writer: store,
       events: store,

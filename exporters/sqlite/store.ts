@@ -2,7 +2,6 @@
  * SqliteStore: the Store interface over one better-sqlite3 connection (WAL, so the importer and
  * readers can share the file with a running server).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -20,6 +19,7 @@ import { Writer, type WriterOptions } from './writer.js';
 import { Queries } from './queries.js';
 import { ImportFiles } from './imports.js';
 import { BillingBlocks } from './blocks.js';
+import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -27,11 +27,15 @@ export class SqliteStore implements Store {
   private readonly queries: Queries;
   private readonly imports: ImportFiles;
   private readonly blocks: BillingBlocks;
+  /** Permissions tightened on open (files an older version left readable by others). */
+  readonly modeChanges: ModeChange[] = [];
 
   constructor(dbPath: string, opts: WriterOptions) {
-    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    const file = dbPath === ':memory:' ? null : path.resolve(dbPath);
+    if (file) this.modeChanges.push(...prepareDatabaseFiles(file));
     this.db = new Database(dbPath);
     tune(this.db);
+    if (file) this.modeChanges.push(...tightenSidecars(file));
     migrate(this.db);
     this.writer = new Writer(this.db, opts);
     this.queries = new Queries(this.db);
