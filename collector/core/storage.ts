@@ -225,9 +225,11 @@ export interface StoragePorts {
   toolStarts: ToolStartLookup;
 }
 
-/** Everything the SQLite store offers (its ports plus the idle sweep and close). */
+/** Everything the SQLite store offers (its ports plus the inactivity sweep and close). */
 export interface Store extends BatchWriter, EventReader, SessionReader, StatsReader, CheckpointStore {
   /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
   markIdleSessions(olderThan: Date): SessionRow[];
+  /** Ends active and idle sessions whose last event is older than `olderThan` (end_reason "inactive"). */
+  endInactiveSessions(olderThan: Date): SessionRow[];
   close(): void;
 }

@@ -19,6 +19,7 @@ import { Writer, type WriterOptions } from './writer.js';
 import { Queries } from './queries.js';
 import { ImportFiles } from './imports.js';
 import { BillingBlocks } from './blocks.js';
+import { InactiveSessions } from './session-sweep.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 
 export class SqliteStore implements Store {
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   private readonly queries: Queries;
   private readonly imports: ImportFiles;
   private readonly blocks: BillingBlocks;
+  private readonly inactive: InactiveSessions;
   /** Permissions tightened on open (files an older version left readable by others). */
   readonly modeChanges: ModeChange[] = [];
 
@@ -41,6 +43,7 @@ export class SqliteStore implements Store {
     this.queries = new Queries(this.db);
     this.imports = new ImportFiles(this.db);
     this.blocks = new BillingBlocks(this.db);
+    this.inactive = new InactiveSessions(this.db);
   }
 
   writeBatch(batch: WriteBatch) {
@@ -69,6 +72,9 @@ export class SqliteStore implements Store {
   }
   markIdleSessions(olderThan: Date) {
     return this.queries.markIdleSessions(olderThan);
+  }
+  endInactiveSessions(olderThan: Date) {
+    return this.inactive.endOlderThan(olderThan);
   }
   stats() {
     return this.queries.stats();
