@@ -6,6 +6,8 @@
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { recordCommitted, recordSubmitError } from '../../collector/core/telemetry.js';
 import { validateAll } from '../../collector/core/validate-batch.js';
+import { redactContent } from '../../collector/core/privacy.js';
+import type { CanonicalEvent } from '../../collector/core/event.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
 
 export interface NativeReceiverConfig {
@@ -37,11 +39,21 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
     const { next, telemetry } = host;
     const validation = { now: () => host.clock.now(), newId: host.newId };
     const defaults = { source: config.source } as const;
+    // Metadata is free-form here: user content in it keeps only its size unless prompts may be stored.
+    const { storePrompts } = host.settings;
+    const validate = (inputs: unknown[]) => {
+      const result = validateAll(inputs, validation, defaults);
+      const valid = result.valid.map((e): CanonicalEvent => {
+        const metadata = redactContent(e.metadata, storePrompts);
+        return metadata === e.metadata ? e : { ...e, metadata };
+      });
+      return { valid, rejected: result.rejected };
+    };
     // JSON only: a text/plain body (what an HTML form or a no-preflight fetch sends) is a 415.
     http.removeContentTypeParser('text/plain');
 
     http.post(config.path, async (request, reply) => {
-      const { valid, rejected } = validateAll([request.body], validation, defaults);
+      const { valid, rejected } = validate([request.body]);
       if (rejected.length > 0) {
         telemetry.record('refused');
         return reply.code(400).send({ error: 'invalid_event', errors: rejected[0].errors });
@@ -65,7 +77,7 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
         telemetry.record('refused', inputs.length);
         return replyError(reply, 'batch_too_large', `at most ${config.max_batch_events} events per batch, got ${inputs.length}`);
       }
-      const { valid, rejected } = validateAll(inputs, validation, defaults);
+      const { valid, rejected } = validate(inputs);
       telemetry.record('refused', rejected.length);
       if (valid.length === 0) return { received: inputs.length, ids: [], duplicates: 0, rejected };
       try {

@@ -6,7 +6,7 @@
  */
 import type { SpanRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
-import { redactContent, type MapContext } from './mappers/common.js';
+import { redactAttrs, type MapContext } from './mappers/common.js';
 import { note, type SignalResult } from './logs.js';
 import type { TraceSessions } from './trace-sessions.js';
 import { asArray, asObject, attrMap, field, hexId, nanosToIso, nanosToMs, num, pick, str } from './values.js';
@@ -38,9 +38,13 @@ export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOp
         if (!spanId || spanId.length !== 16) return note(result, where, 'spanId must be 8 non-zero bytes');
         if (startMs === null) return note(result, where, 'no startTimeUnixNano');
         const endMs = nanosToMs(field(span, 'endTimeUnixNano'));
-        const attributes = redactContent(attrMap(span.attributes), opts);
+        const attributes = redactAttrs(attrMap(span.attributes), opts);
         const name = str(span.name) ?? '(unnamed)';
         const status = asObject(span.status);
+        // A status message is error text: the same rule as an `error` attribute (its size in extra).
+        const statusMessage = str(status.message);
+        const extra = extraOf(span, scope, service, opts);
+        if (statusMessage !== null && !opts.storePrompts) extra.status_message_length = statusMessage.length;
         result.items.push({
           trace_id: traceId,
           span_id: spanId,
@@ -53,9 +57,9 @@ export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOp
           end_time: endMs === null ? null : new Date(endMs).toISOString(),
           duration_ms: endMs === null ? null : Math.max(0, endMs - startMs),
           status_code: num(status.code),
-          status_message: str(status.message),
+          status_message: opts.storePrompts ? statusMessage : null,
           attributes,
-          extra: extraOf(span, scope, service, opts),
+          extra,
         });
       });
     });
@@ -64,7 +68,7 @@ export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOp
   return result;
 }
 
-/** Span events and links as they came (content redacted), plus where the span came from. */
+/** Span events and links as they came (content reduced to its size), plus where the span came from. */
 function extraOf(span: Record<string, unknown>, scope: string | null, service: string | null, opts: TraceOptions) {
   const extra: Record<string, unknown> = {};
   if (service) extra.service = service;
@@ -74,7 +78,7 @@ function extraOf(span: Record<string, unknown>, scope: string | null, service: s
     return {
       name: str(ev.name),
       time: nanosToIso(field(ev, 'timeUnixNano')),
-      attributes: redactContent(attrMap(ev.attributes), opts),
+      attributes: redactAttrs(attrMap(ev.attributes), opts),
     };
   });
   if (events.length) extra.events = events;
@@ -83,7 +87,7 @@ function extraOf(span: Record<string, unknown>, scope: string | null, service: s
     return {
       trace_id: hexId(field(link, 'traceId'), opts.idEncoding),
       span_id: hexId(field(link, 'spanId'), opts.idEncoding),
-      attributes: attrMap(link.attributes),
+      attributes: redactAttrs(attrMap(link.attributes), opts),
     };
   });
   if (links.length) extra.links = links;

@@ -5,7 +5,7 @@
  */
 import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
-import { TOOL_EVENT_NAMES, baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
+import { baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
 
 export const CLAUDE_PREFIX = 'claude_code.';
@@ -42,7 +42,7 @@ export const claudeCodeMapper: LogMapper = {
     if (!sessionId) return { reject: 'claude_code record without session.id' };
     const name = stripPrefix(input.name ?? genericEventType(input), CLAUDE_PREFIX);
     const eventType = CANONICAL[name] ?? name;
-    const event = baseEvent('claude_code', sessionId, eventType, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent('claude_code', sessionId, eventType, input, restAttrs(a, PROMOTED, ctx));
     const metadata = event.metadata as Record<string, unknown>;
 
     const promptId = str(a['prompt.id']);

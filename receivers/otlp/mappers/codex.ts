@@ -7,7 +7,7 @@
  */
 import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
-import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
+import { baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 
 export const CODEX_PREFIX = 'codex.';
 
@@ -31,7 +31,7 @@ export const codexMapper: LogMapper = {
     const sessionId = pick(['conversation.id'], a, input.resource);
     if (!sessionId) return { reject: `${input.name} without conversation.id` };
     const name = stripPrefix(input.name, CODEX_PREFIX);
-    const event = baseEvent('codex', sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent('codex', sessionId, name, input, restAttrs(a, PROMOTED, ctx));
     const metadata = event.metadata as Record<string, unknown>;
     event.duration_ms = num(a.duration_ms);
 
