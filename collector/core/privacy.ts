@@ -74,11 +74,20 @@ export const CONTENT_KEYS: readonly string[] = [
 const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 const CONTENT = new Set(CONTENT_KEYS.map(normalize));
 
+/** Keys seen so far → whether they are content: keys repeat, so most checks are one lookup. */
+const seen = new Map<string, boolean>();
+const MAX_SEEN = 10_000;
+
 /** Whether a field of this name can carry what the user or model wrote. */
 export function isContentKey(key: string): boolean {
-  if (CONTENT.has(normalize(key))) return true;
-  const dot = key.lastIndexOf('.');
-  return dot !== -1 && CONTENT.has(normalize(key.slice(dot + 1)));
+  let hit = seen.get(key);
+  if (hit === undefined) {
+    const dot = key.lastIndexOf('.');
+    hit = CONTENT.has(normalize(key)) || (dot !== -1 && CONTENT.has(normalize(key.slice(dot + 1))));
+    if (seen.size >= MAX_SEEN) seen.clear(); // hostile senders with endless new keys stay bounded
+    seen.set(key, hit);
+  }
+  return hit;
 }
 
 /** Deeper values than this are replaced whole (validation refuses metadata deeper than 32). */
@@ -93,22 +102,33 @@ export function redactContent(fields: Record<string, unknown>, storePrompts: boo
 }
 
 function redactObject(obj: Record<string, unknown>, depth: number): Record<string, unknown> {
+  // Built only once something changes: most metadata has no content and is returned as is.
   let out: Record<string, unknown> | null = null;
-  for (const [key, value] of Object.entries(obj)) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = obj[key];
     const container = value !== null && typeof value === 'object';
     if (isContentKey(key) && (container || typeof value === 'string')) {
-      out ??= { ...obj };
-      delete out[key];
+      out ??= copyFirst(obj, keys, i);
       const sizeKey = typeof value === 'string' ? `${key}_length` : `${key}_bytes`;
       if (!(sizeKey in obj)) setOwn(out, sizeKey, typeof value === 'string' ? value.length : jsonBytes(value));
       const errorType = typeof value === 'string' && isErrorKey(key) ? apiErrorType(value) : null;
       if (errorType && !('error_type' in obj)) out.error_type = errorType;
-    } else if (container) {
-      const inner = redactValue(value, depth + 1);
-      if (inner !== value) setOwn((out ??= { ...obj }), key, inner);
+      continue;
     }
+    const kept = container ? redactValue(value, depth + 1) : value;
+    if (kept !== value) out ??= copyFirst(obj, keys, i);
+    if (out) setOwn(out, key, kept);
   }
   return out ?? obj;
+}
+
+/** A new object holding the first `n` keys of `obj`. */
+function copyFirst(obj: Record<string, unknown>, keys: string[], n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) setOwn(out, keys[i], obj[keys[i]]);
+  return out;
 }
 
 function redactValue(value: object, depth: number): unknown {
@@ -125,7 +145,8 @@ function redactValue(value: object, depth: number): unknown {
 
 /** An own property even for a key like `__proto__` (plain assignment would set the prototype). */
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 const ERROR_KEYS = new Set(['error', 'errormessage', 'errordetails', 'message']);
