@@ -40,5 +40,8 @@ describe('session status', () => {
     const s = row({ status: 'ended', ended_at: '2026-01-01T01:00:00.000Z', end_reason: INACTIVE });
     statusAfterEvent(s, 'tool_use');
     expect(s).toMatchObject({ status: 'active', ended_at: null, end_reason: null });
+    const resumed = row({ status: 'ended', ended_at: '2026-01-01T01:00:00.000Z', end_reason: INACTIVE });
+    statusAfterEvent(resumed, 'session_start');
+    expect(resumed).toMatchObject({ status: 'active', ended_at: null, end_reason: null });
   });
 });

@@ -14,19 +14,15 @@ export function statusAfterEvent(row: SessionRow, eventType: string): void {
     row.status = 'ended';
     return;
   }
-  if (eventType === 'session_start') {
-    row.status = 'active';
-    return;
-  }
-  if (row.status !== 'ended') {
-    row.status = 'active';
-  } else if (row.end_reason === INACTIVE) {
+  if (row.status === 'ended' && row.end_reason === INACTIVE) {
     // Only inactivity ended it: the session went on after all.
     row.status = 'active';
     row.ended_at = null;
     row.end_reason = null;
+  } else if (row.status !== 'ended' || eventType === 'session_start') {
+    row.status = 'active';
   }
-  // An ended session (its agent said so) stays ended: late exports after SessionEnd do not revive it.
+  // A session its agent ended stays ended (late exports after SessionEnd), unless it is resumed.
 }
 
 /**
