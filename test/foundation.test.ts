@@ -122,15 +122,16 @@ describe('native ingest and query API', () => {
 
   it('truncates oversized metadata to valid JSON and flags it', async () => {
     const big = 'x'.repeat(20_000);
-    const res = await server.post('/api/events', ev({ event_id: 'big-1', session_id: 'big', metadata: { output: big, keep: 'me' } }));
+    // (`payload`, not a content key such as `output`: those keep only their length, docs/event-contract.md)
+    const res = await server.post('/api/events', ev({ event_id: 'big-1', session_id: 'big', metadata: { payload: big, keep: 'me' } }));
     expect(res.status).toBe(201);
     const got = await server.get('/api/events?session_id=big');
     const event = got.body.events[0];
     expect(event.payload_truncated).toBe(1);
     expect(JSON.stringify(event.metadata).length).toBeLessThanOrEqual(2 * 1024);
     expect(event.metadata.keep).toBe('me');
-    expect(typeof event.metadata.output).toBe('string');
-    expect(event.metadata.output.length).toBeLessThan(big.length);
+    expect(typeof event.metadata.payload).toBe('string');
+    expect(event.metadata.payload.length).toBeLessThan(big.length);
 
     const small = await server.post('/api/events', ev({ event_id: 'small-1', session_id: 'big', metadata: { a: 1 } }));
     expect(small.status).toBe(201);

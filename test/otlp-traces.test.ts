@@ -69,7 +69,9 @@ describe('OTLP traces', () => {
     expect(llm.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(llm.session_id).toBe('trace-sess'); // linked through its trace
     expect(llm.duration_ms).toBeGreaterThanOrEqual(15);
-    expect(llm).toMatchObject({ status_code: 2, status_message: 'overloaded', agent_type: 'claude_code' });
+    // A status message is error text: only its size unless AGENTSTATS_STORE_PROMPTS=1.
+    expect(llm).toMatchObject({ status_code: 2, status_message: null, agent_type: 'claude_code' });
+    expect(llm.extra.status_message_length).toBe('overloaded'.length);
     expect(llm.attributes['gen_ai.usage.input_tokens']).toBe(12);
     expect(llm.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(llm.extra.events[0]).toMatchObject({ name: 'gen_ai.request.attempt', attributes: { attempt: 1 } });

@@ -40,7 +40,8 @@ describe('GET /api/sessions filters', () => {
   const ids = (rows: Row[]) => rows.map((r) => r.session_id);
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The sessions lie in the past: keep those without session_end open (no end for inactivity).
+    server = await startTestServer({ env: { AGENTSTATS_SESSION_END_MINUTES: '0' } });
     const events: unknown[] = [];
     SESSIONS.forEach(([session_id, branch, models, ended], i) => {
       const day = `2026-01-${String(i + 1).padStart(2, '0')}`;

@@ -67,6 +67,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'AGENTSTATS_PRICING_PATH', key: 'processors.cost.pricing_path', parse: filePath },
   { variable: 'AGENTSTATS_DB_PATH', key: 'exporters.sqlite.path', parse: filePath },
   { variable: 'AGENTSTATS_SESSION_TIMEOUT', key: 'exporters.sqlite.session_timeout_minutes', parse: number },
+  { variable: 'AGENTSTATS_SESSION_END_MINUTES', key: 'exporters.sqlite.end_after_minutes', parse: number },
   { variable: 'AGENTSTATS_SWEEP_INTERVAL_MS', key: 'exporters.sqlite.sweep_interval_ms', parse: integer },
   { variable: 'AGENTSTATS_MAX_FEED', key: 'exporters.sse.max_feed', parse: integer },
   { variable: 'AGENTSTATS_STATS_INTERVAL', key: 'exporters.sse.stats_interval_ms', parse: integer },

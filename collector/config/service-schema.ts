@@ -44,7 +44,7 @@ export const serviceSchema: JsonSchema = {
     },
     store_prompts: {
       type: 'boolean',
-      description: 'Store prompt text and tool content; otherwise only their length.',
+      description: 'Store prompt text, tool input/output, commands and error text; otherwise only their size (docs/event-contract.md).',
     },
     log: {
       type: 'object',

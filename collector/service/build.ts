@@ -273,7 +273,9 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
           next,
           checkpoints: () => primary.checkpoints,
           toolStarts: () => primary.toolStarts,
-          validateEvents: (inputs, defaults) => validateAll(inputs, { now: () => host.clock.now(), newId: () => host.newId() }, defaults),
+          // A plugin's senders choose the metadata: the privacy rule applies as for native events.
+          validateEvents: (inputs, defaults) =>
+            validateAll(inputs, { now: () => host.clock.now(), newId: () => host.newId() }, defaults, settings),
           submitFailure,
         }),
       ).catch((e) => {

@@ -1,18 +1,22 @@
 /**
  * The SQLite exporter: durable storage. It provides the storage ports (the pipeline's batch
  * writer, the API's readers, the importer's checkpoints, the hooks receiver's tool-start lookup)
- * and runs the idle-session sweep, publishing the sessions it changes like any commit.
+ * and runs the inactivity sweep (active → idle → ended), publishing the sessions it changes like
+ * any commit.
  */
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
+import { describeChanges } from './file-modes.js';
 
 export interface SqliteExporterConfig {
   path: string;
   /** Minutes without events before an active session is idle. */
   session_timeout_minutes: number;
-  /** How often the idle sweep runs (ms). */
+  /** Minutes without events before a session without an end event is ended (0: never). */
+  end_after_minutes: number;
+  /** How often the inactivity sweep runs (ms). */
   sweep_interval_ms: number;
   /** Write on a thread of its own, so transactions never hold up HTTP answers. */
   writer_thread: boolean;
@@ -27,28 +31,44 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      path: { type: 'string', minLength: 1, description: 'Database file (created with its folder; relative to the config file).' },
+      path: { type: 'string', minLength: 1, description: 'Database file (created 0600 with its folder 0700; relative to the config file).' },
       session_timeout_minutes: {
         type: 'number',
         minimum: 0.001,
         maximum: 525600,
         description: 'Minutes without events before a session is `idle` (decimals allowed).',
       },
-      sweep_interval_ms: { type: 'integer', minimum: 10, maximum: 3600000, description: 'How often the idle sweep runs.' },
+      end_after_minutes: {
+        type: 'number',
+        minimum: 0,
+        maximum: 525600,
+        description: 'Minutes without events before a session is `ended` (end_reason `inactive`; its next event makes it active again); 0 = never. Decimals allowed.',
+      },
+      sweep_interval_ms: { type: 'integer', minimum: 10, maximum: 3600000, description: 'How often the inactivity sweep (idle, ended) runs.' },
       writer_thread: {
         type: 'boolean',
         description: 'Write batches on a thread of their own (reads stay on the main thread), so a large transaction never delays an HTTP answer.',
       },
     },
   },
-  defaultConfig: () => ({ path: './data/agentstats.db', session_timeout_minutes: 30, sweep_interval_ms: 30000, writer_thread: true }),
+  defaultConfig: () => ({
+    path: './data/agentstats.db',
+    session_timeout_minutes: 30,
+    end_after_minutes: 240,
+    sweep_interval_ms: 30000,
+    writer_thread: true,
+  }),
   async create(config, host) {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
+    const endAfterMs = config.end_after_minutes * 60_000;
     const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
-    // Opening here creates and migrates the file before the writer thread opens it too.
-    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs });
+    // Opening here creates (owner-only) and migrates the file before the writer thread opens it too.
+    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs, endAfterMs });
+    if (store.modeChanges.length > 0) {
+      host.logger.warn(`database permissions tightened to owner-only: ${describeChanges(store.modeChanges)}`);
+    }
     // An in-memory database cannot be shared with another thread: it is written where it lives.
-    const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs }) : null;
+    const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs, endAfterMs }) : null;
     try {
       await threaded?.ready;
     } catch (error) {
@@ -73,8 +93,11 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       storage,
       start() {
         sweep = setInterval(() => {
-          const idle = store.markIdleSessions(new Date(host.clock.now().getTime() - idleAfterMs));
-          if (idle.length > 0) host.publish({ events: [], sessions: idle });
+          const now = host.clock.now().getTime();
+          // Ending first: a session past both limits is published once, as ended.
+          const ended = endAfterMs > 0 ? store.endInactiveSessions(new Date(now - endAfterMs)) : [];
+          const idle = store.markIdleSessions(new Date(now - idleAfterMs));
+          if (ended.length + idle.length > 0) host.publish({ events: [], sessions: [...ended, ...idle] });
         }, config.sweep_interval_ms);
         sweep.unref();
       },

@@ -3,7 +3,6 @@
  * running server) and builds the storage ports over it: one small object per port, so each user
  * holds only the calls it needs.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SessionRow, StoragePorts } from '../../collector/core/storage.js';
@@ -15,11 +14,17 @@ import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { IdleSweep } from './sessions.js';
+import { InactiveSessions } from './session-sweep.js';
+import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
+  /** Permissions tightened on open (files an older version left readable by others). */
+  modeChanges: ModeChange[];
   /** Marks active sessions idle whose last event is older than `olderThan`; returns them. */
   markIdleSessions(olderThan: Date): SessionRow[];
+  /** Ends active and idle sessions whose last event is older than `olderThan` (end_reason "inactive"). */
+  endInactiveSessions(olderThan: Date): SessionRow[];
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
   close(): void;
 }
@@ -39,16 +44,20 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
 }
 
 export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteStorage {
-  if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const file = dbPath === ':memory:' ? null : path.resolve(dbPath);
+  // Owner-only before SQLite creates anything: its -wal and -shm files take the main file's mode.
+  const modeChanges: ModeChange[] = file ? prepareDatabaseFiles(file) : [];
   const db = new Database(dbPath);
   try {
     tune(db);
+    if (file) modeChanges.push(...tightenSidecars(file));
     migrate(db);
   } catch (error) {
     db.close();
     throw error;
   }
   const sweep = new IdleSweep(db);
+  const inactive = new InactiveSessions(db);
   return {
     ports: {
       writer: only(new Writer(db, opts), ['writeBatch']),
@@ -67,7 +76,9 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteSt
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
     },
+    modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),
+    endInactiveSessions: (olderThan) => inactive.endOlderThan(olderThan),
     close() {
       if (db.open) {
         db.pragma('wal_checkpoint(TRUNCATE)');

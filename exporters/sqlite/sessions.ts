@@ -4,8 +4,9 @@
  */
 import type Database from 'better-sqlite3';
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
-import type { SessionRow, SessionStatus } from '../../collector/core/storage.js';
+import type { SessionRow } from '../../collector/core/storage.js';
 import { eventTokens } from './rollups.js';
+import { INACTIVE, settleByAge, statusAfterEvent } from './session-status.js';
 
 const COLUMNS = [
   'session_id',
@@ -90,6 +91,7 @@ export class SessionWriter {
   apply(
     events: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }>,
     idleBefore: string,
+    endBefore: string | null = null,
   ): SessionRow[] {
     const bySession = new Map<string, typeof events>();
     for (const item of events) {
@@ -102,7 +104,7 @@ export class SessionWriter {
       const existing = this.select.get(sessionId);
       const row = existing ? sessionFromDb(existing) : newSession(items[0].event, items[0].activityIso);
       for (const item of items) mergeEvent(row, item.event, item.activityIso, item.counted);
-      if (row.status === 'active' && row.last_seen < idleBefore) row.status = 'idle';
+      settleByAge(row, idleBefore, endBefore);
       const values = sessionValues(row);
       if (existing) this.update.run(...values.slice(1), values[0]);
       else this.upsert.run(...values);
@@ -147,20 +149,14 @@ function newSession(event: CanonicalEvent, activityIso: string): SessionRow {
   };
 }
 
-function nextStatus(current: SessionStatus, eventType: string): SessionStatus {
-  if (eventType === 'session_end') return 'ended';
-  if (eventType === 'session_start') return 'active';
-  return current === 'ended' ? 'ended' : 'active';
-}
-
 function mergeEvent(row: SessionRow, e: CanonicalEvent, activityIso: string, counted: boolean): void {
   // Late events (an OTel export after SessionEnd) must not revive an ended session.
   const isLatest = activityIso >= row.last_seen;
-  if (isLatest || e.event_type === 'session_end') row.status = nextStatus(row.status, e.event_type);
+  if (isLatest || e.event_type === 'session_end') statusAfterEvent(row, e.event_type);
   if (e.event_type === 'session_end') {
     row.ended_at = activityIso;
     const reason = e.metadata.reason ?? e.metadata.end_reason;
-    row.end_reason = typeof reason === 'string' ? reason : row.end_reason;
+    row.end_reason = typeof reason === 'string' ? reason : row.end_reason === INACTIVE ? null : row.end_reason;
   }
   if (activityIso < row.first_seen) row.first_seen = activityIso;
   if (isLatest) row.last_seen = activityIso;

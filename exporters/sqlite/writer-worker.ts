@@ -13,6 +13,7 @@ import { Writer } from './writer.js';
 export interface WriterThreadInit {
   dbPath: string;
   idleAfterMs: number;
+  endAfterMs: number;
 }
 
 export type WriterRequest = { id: number; batch: WriteBatch } | { id: number; close: true };
@@ -20,7 +21,7 @@ export type WriterRequest = { id: number; batch: WriteBatch } | { id: number; cl
 const init = workerData as WriterThreadInit;
 const db = new Database(init.dbPath);
 tune(db);
-const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAfterMs });
+const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAfterMs, endAfterMs: init.endAfterMs });
 
 parentPort!.on('message', (message: WriterRequest) => {
   if ('close' in message) {

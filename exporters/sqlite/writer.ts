@@ -45,6 +45,8 @@ export interface WriterOptions {
   now(): Date;
   /** Sessions whose last activity is older than this many ms are written as idle. */
   idleAfterMs: number;
+  /** Sessions whose last activity is older than this many ms are written as ended (0: never). */
+  endAfterMs?: number;
 }
 
 function counterUpsert(db: Database.Database, table: string, keyColumns: string[]): Database.Statement {
@@ -144,7 +146,8 @@ export class Writer implements BatchWriter {
     }
 
     const idleBefore = new Date(nowMs - this.opts.idleAfterMs).toISOString();
-    const sessions = forSessions.length > 0 ? this.sessions.apply(forSessions, idleBefore) : [];
+    const endBefore = this.opts.endAfterMs ? new Date(nowMs - this.opts.endAfterMs).toISOString() : null;
+    const sessions = forSessions.length > 0 ? this.sessions.apply(forSessions, idleBefore, endBefore) : [];
 
     const spansStored = batch.spans?.length ? this.telemetry.writeSpans(batch.spans) : 0;
     const metricPointsStored = batch.metricPoints?.length

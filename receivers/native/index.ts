@@ -37,6 +37,8 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
     const { next, telemetry } = host;
     const validation = { now: () => host.clock.now(), newId: () => host.newId() };
     const defaults = { source: config.source } as const;
+    // Metadata is free-form here: user content in it keeps only its size unless prompts may be stored.
+    const validate = (inputs: unknown[]) => validateAll(inputs, validation, defaults, { storePrompts: host.settings.storePrompts });
     // JSON only: a text/plain body (what an HTML form or a no-preflight fetch sends) is a 415.
     http.removeContentTypeParser('text/plain');
 
@@ -46,7 +48,7 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
     const batch = { schema: { response: { 200: BatchResult, ...ERROR_RESPONSES } } };
 
     http.post(config.path, single, async (request, reply) => {
-      const { valid, rejected } = validateAll([request.body], validation, defaults);
+      const { valid, rejected } = validate([request.body]);
       if (rejected.length > 0) {
         telemetry.record('refused');
         return replyError(reply, 'invalid_event', undefined, { errors: rejected[0].errors });
@@ -69,7 +71,7 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
         telemetry.record('refused', inputs.length);
         return replyError(reply, 'batch_too_large', `at most ${config.max_batch_events} events per batch, got ${inputs.length}`);
       }
-      const { valid, rejected } = validateAll(inputs, validation, defaults);
+      const { valid, rejected } = validate(inputs);
       telemetry.record('refused', rejected.length);
       if (valid.length === 0) return { received: inputs.length, ids: [], duplicates: 0, rejected };
       try {

@@ -6,7 +6,7 @@
  */
 import type { SpanRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
-import { redactContent, type MapContext } from './mappers/common.js';
+import { redactAttrs, type MapContext } from './mappers/common.js';
 import { emptyResult, guarded, note, type SignalResult } from './logs.js';
 import type { TraceSessions } from './trace-sessions.js';
 import {
@@ -81,9 +81,13 @@ function mapSpan(span: Record<string, unknown>, from: SpanSource, range: { minMs
   const startMs = nanosToMs(field(span, 'startTimeUnixNano'));
   if (startMs === null) return 'no startTimeUnixNano';
   const endMs = nanosToMs(field(span, 'endTimeUnixNano'));
-  const attributes = redactContent(attrMap(span.attributes), opts);
+  const attributes = redactAttrs(attrMap(span.attributes), opts);
   const name = str(span.name) ?? '(unnamed)';
   const status = asObject(span.status);
+  // A status message is error text: the same rule as an `error` attribute (its size in extra).
+  const statusMessage = str(status.message);
+  const extra = extraOf(span, from.scope, from.service, opts);
+  if (statusMessage !== null && !opts.storePrompts) extra.status_message_length = statusMessage.length;
   return {
     trace_id: traceId,
     span_id: spanId,
@@ -96,13 +100,13 @@ function mapSpan(span: Record<string, unknown>, from: SpanSource, range: { minMs
     end_time: endMs === null ? null : new Date(endMs).toISOString(),
     duration_ms: endMs === null ? null : Math.max(0, endMs - startMs),
     status_code: num(status.code),
-    status_message: str(status.message),
+    status_message: opts.storePrompts ? statusMessage : null,
     attributes,
-    extra: extraOf(span, from.scope, from.service, opts),
+    extra,
   };
 }
 
-/** Span events and links as they came (content redacted), plus where the span came from. */
+/** Span events and links as they came (content reduced to its size), plus where the span came from. */
 function extraOf(span: Record<string, unknown>, scope: string | null, service: string | null, opts: TraceOptions) {
   const extra: Record<string, unknown> = {};
   if (service) extra.service = service;
@@ -112,7 +116,7 @@ function extraOf(span: Record<string, unknown>, scope: string | null, service: s
     return {
       name: str(ev.name),
       time: nanosToIso(field(ev, 'timeUnixNano')),
-      attributes: redactContent(attrMap(ev.attributes), opts),
+      attributes: redactAttrs(attrMap(ev.attributes), opts),
     };
   });
   if (events.length) extra.events = events;
@@ -121,7 +125,7 @@ function extraOf(span: Record<string, unknown>, scope: string | null, service: s
     return {
       trace_id: hexId(field(link, 'traceId'), opts.idEncoding),
       span_id: hexId(field(link, 'spanId'), opts.idEncoding),
-      attributes: attrMap(link.attributes),
+      attributes: redactAttrs(attrMap(link.attributes), opts),
     };
   });
   if (links.length) extra.links = links;

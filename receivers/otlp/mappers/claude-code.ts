@@ -6,7 +6,7 @@
 import { AGENTS } from '../../../collector/core/agents.js';
 import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
-import { TOOL_EVENT_NAMES, baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
+import { baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
 
 const AGENT = AGENTS.claude_code;
@@ -44,7 +44,7 @@ export const claudeCodeMapper: LogMapper = {
     if (!sessionId) return { reject: `${AGENT.id} record without session.id` };
     const name = stripPrefix(input.name ?? genericEventType(input), CLAUDE_PREFIX);
     const eventType = CANONICAL[name] ?? name;
-    const event = baseEvent(AGENT.id, sessionId, eventType, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, eventType, input, restAttrs(a, PROMOTED, ctx));
     const metadata = event.metadata as Record<string, unknown>;
 
     const promptId = str(a['prompt.id']);

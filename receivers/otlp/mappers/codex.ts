@@ -8,7 +8,7 @@
 import { AGENTS } from '../../../collector/core/agents.js';
 import { codexCallKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
-import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
+import { baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 
 const AGENT = AGENTS.codex;
 const CODEX_PREFIX = AGENT.otelPrefix;
@@ -33,7 +33,7 @@ export const codexMapper: LogMapper = {
     const sessionId = pick(['conversation.id'], a, input.resource);
     if (!sessionId) return { reject: `${input.name} without conversation.id` };
     const name = stripPrefix(input.name, CODEX_PREFIX);
-    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx));
     const metadata = event.metadata as Record<string, unknown>;
     event.duration_ms = num(a.duration_ms);
 

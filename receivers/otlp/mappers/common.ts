@@ -2,6 +2,7 @@
  * What every log mapper shares: the record as the walker hands it over, the result type, and the
  * helpers that build the raw event (validated later by collector/core/event.ts) and its metadata.
  */
+import { redactContent } from '../../../collector/core/privacy.js';
 import { str, type Attrs } from '../values.js';
 
 /** One OTLP log record, decoded and flattened by logs.ts. */
@@ -38,33 +39,6 @@ export interface LogMapper {
   map(input: LogInput, ctx: MapContext): MapResult;
 }
 
-/**
- * Attribute keys that hold conversation content (prompts, model input/output, tool input/output).
- * Stored only with service.store_prompts on; otherwise replaced by `<key>_length`.
- */
-const CONTENT_KEYS = new Set([
-  'prompt',
-  'prompt_text',
-  'request_text',
-  'response_text',
-  'response',
-  'prompt_response',
-  'body',
-  'last_assistant_message',
-  'gen_ai.prompt',
-  'gen_ai.completion',
-  'gen_ai.input.messages',
-  'gen_ai.output.messages',
-  'gen_ai.system_instructions',
-  // Tool input and output are as private as prompts (commands, file contents).
-  'tool_parameters',
-  'tool_input',
-  'tool_output',
-  'arguments',
-  'output',
-  'function_args',
-]);
-
 /** Facts inside Claude Code's tool_parameters JSON that name things without revealing content. */
 const SAFE_TOOL_FACTS = ['mcp_server_name', 'mcp_tool_name', 'skill_name', 'subagent_type', 'git_commit_id'];
 
@@ -83,44 +57,27 @@ function toolFacts(json: unknown): Attrs | null {
 /** Attributes that end up in event columns or on the session, never repeated in metadata. */
 const ALWAYS_PROMOTED = ['event.name', 'event.timestamp', 'session.id', 'model'];
 
-/** A tool's error text quotes its input or output (a command, a file's lines): content too. */
-const TOOL_ERROR_KEYS = new Set(['error', 'error_message', 'error.message']);
-
-/** Event names (agent prefix stripped) whose attributes describe one tool call. */
-export const TOOL_EVENT_NAMES = new Set(['tool_result', 'tool_call']);
-
 /**
- * The record's attributes for metadata: promoted keys dropped, content redacted unless allowed.
- * `toolEvent` also redacts error text, which for a tool call quotes what the tool saw.
+ * The record's attributes for metadata: promoted keys dropped, user content (prompts, tool input
+ * and output, commands, error text) reduced to its size unless prompts may be stored — the rule of
+ * collector/core/privacy.ts. Claude's tool_parameters keeps the facts that name things.
  */
-export function restAttrs(attrs: Attrs, promoted: readonly string[], ctx: MapContext, toolEvent = false): Attrs {
+export function restAttrs(attrs: Attrs, promoted: readonly string[], ctx: MapContext): Attrs {
   const out: Attrs = {};
   for (const [key, value] of Object.entries(attrs)) {
     if (ALWAYS_PROMOTED.includes(key) || promoted.includes(key)) continue;
-    if ((CONTENT_KEYS.has(key) || (toolEvent && TOOL_ERROR_KEYS.has(key))) && !ctx.storePrompts) {
-      const lengthKey = `${key}_length`;
-      if (typeof value === 'string' && attrs[lengthKey] === undefined) out[lengthKey] = value.length;
-      const facts = key === 'tool_parameters' ? toolFacts(value) : null;
-      if (facts) out.tool_facts = facts;
-      continue;
-    }
     out[key] = value;
   }
-  return out;
+  if (!ctx.storePrompts) {
+    const facts = toolFacts(out.tool_parameters);
+    if (facts) out.tool_facts = facts;
+  }
+  return redactContent(out, ctx.storePrompts);
 }
 
-/** Attributes with conversation content redacted unless prompts may be stored (spans use this). */
-export function redactContent(attrs: Attrs, ctx: MapContext): Attrs {
-  if (ctx.storePrompts) return attrs;
-  let out: Attrs | null = null;
-  for (const key of Object.keys(attrs)) {
-    if (!CONTENT_KEYS.has(key)) continue;
-    out ??= { ...attrs };
-    const value = out[key];
-    delete out[key];
-    if (typeof value === 'string' && out[`${key}_length`] === undefined) out[`${key}_length`] = value.length;
-  }
-  return out ?? attrs;
+/** Attributes with user content reduced to its size unless prompts may be stored (spans use this). */
+export function redactAttrs(attrs: Attrs, ctx: MapContext): Attrs {
+  return redactContent(attrs, ctx.storePrompts);
 }
 
 /** Where the record came from, kept under metadata.otel for tracing it back. */

@@ -6,7 +6,7 @@
 import { AGENTS } from '../../../collector/core/agents.js';
 import { promptKey, sessionBoundaryKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
-import { TOOL_EVENT_NAMES, baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
+import { baseEvent, minus, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
 
 const AGENT = AGENTS.gemini_cli;
@@ -30,7 +30,7 @@ export const geminiCliMapper: LogMapper = {
     const sessionId = pick(['session.id'], a, input.resource);
     if (!sessionId) return { reject: `${AGENT.id} record without session.id` };
     const name = stripPrefix(input.name ?? genericEventType(input), GEMINI_PREFIX);
-    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx, TOOL_EVENT_NAMES.has(name)));
+    const event = baseEvent(AGENT.id, sessionId, name, input, restAttrs(a, PROMOTED, ctx));
     const metadata = event.metadata as Record<string, unknown>;
     const promptId = str(a.prompt_id);
     event.prompt_id = promptId;
