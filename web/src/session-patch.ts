@@ -3,7 +3,7 @@
  * sessions table (when the row is shown or now matches its filters) and the open session page with
  * its subagent tree. Pure: the store applies the patch.
  */
-import type { State } from './store.js';
+import type { State } from './state.js';
 import { findInTree, replaceInTree } from './tree.js';
 import type { SessionRow } from './types.js';
 

@@ -9,50 +9,18 @@ import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
-import type { Health } from './health.js';
+import type { Loadable, State } from './state.js';
+
+export type { State };
 
 export type { TreeNode };
 import type {
-  Block,
-  ConnectionState,
-  CostStats,
-  Counters,
   FilterOptions,
   Hello,
-  SessionDetail,
   SessionRow,
   Stats,
   StoredEvent,
 } from './types.js';
-
-interface Loadable<T> {
-  key: string;
-  data: T | null;
-  loading: boolean;
-  error: string | null;
-}
-
-export interface State {
-  connection: ConnectionState;
-  hello: Hello | null;
-  stats: Stats | null;
-  /** Newest first, at most hello.max_feed. */
-  feed: StoredEvent[];
-  /** Events that arrived while the feed was paused. */
-  held: StoredEvent[];
-  paused: boolean;
-  filterOptions: FilterOptions | null;
-  active: SessionRow[];
-  today: Counters | null;
-  timeline24h: CostStats['timeline'];
-  blocks: Block[] | null;
-  /** GET /api/health: queue depth and per-component counts, refreshed with the stats messages. */
-  health: Health | null;
-  route: Route;
-  sessions: Loadable<{ rows: SessionRow[]; next: string | null }>;
-  detail: Loadable<SessionDetail> & { tree: TreeNode | null };
-  cost: Loadable<CostStats> & { blocks: Block[] | null };
-}
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
