@@ -134,11 +134,12 @@ function copyFirst(obj: Record<string, unknown>, keys: string[], n: number): Rec
 function redactValue(value: object, depth: number): unknown {
   if (depth > MAX_DEPTH) return '[nested too deep]';
   if (!Array.isArray(value)) return redactObject(value as Record<string, unknown>, depth);
+  const list = value as unknown[];
   let out: unknown[] | null = null;
-  value.forEach((item, i) => {
+  list.forEach((item, i) => {
     if (item === null || typeof item !== 'object') return;
     const inner = redactValue(item, depth + 1);
-    if (inner !== item) (out ??= [...value])[i] = inner;
+    if (inner !== item) (out ??= [...list])[i] = inner;
   });
   return out ?? value;
 }

@@ -67,7 +67,7 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
   };
 
   const sqlite = await sqliteFactory.create(
-    { path: ':memory:', session_timeout_minutes: 60 * 24 * 365 * 10, sweep_interval_ms: 3_600_000, writer_thread: false },
+    { ...sqliteFactory.defaultConfig(), path: ':memory:', session_timeout_minutes: 60 * 24 * 365 * 10, end_after_minutes: 0, sweep_interval_ms: 3_600_000, writer_thread: false },
     { ...host('sqlite', 'exporter'), storage: () => storage, publish: () => undefined },
   );
   const storage = sqlite.storage!;
