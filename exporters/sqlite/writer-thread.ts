@@ -4,12 +4,25 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../collector/core/consumer.js';
-import type { BatchWriter, WriteBatch, WriteResult } from '../../collector/core/storage.js';
-import type { WriterThreadInit } from './writer-worker.js';
+import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import type { CompactResult, WriterThreadInit } from './writer-worker.js';
 
 interface Pending {
+  batch: WriteBatch | null;
   resolve(value: WriteResult): void;
   reject(error: Error): void;
+}
+
+/** The WriteResult the writer thread meant, rebuilt from the events this side still holds. */
+function expand(batch: WriteBatch, r: CompactResult): WriteResult {
+  const foldedIds = new Set(r.foldedIds);
+  const inserted: StoredEvent[] = r.inserted.map(([index, seq]) => {
+    const event = batch.events[index];
+    // As the writer marks a folded sighting (and the read API shows it).
+    const metadata = foldedIds.has(event.event_id) ? { ...event.metadata, counted_elsewhere: true } : event.metadata;
+    return { ...event, metadata, seq };
+  });
+  return { inserted, foldedIds, sessions: r.sessions, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
 }
 
 /** A write the writer thread could not do; `code` is SQLite's (SQLITE_FULL, SQLITE_READONLY, …). */
@@ -52,13 +65,13 @@ export class ThreadedWriter implements BatchWriter {
       onReady = resolve;
       onFail = reject;
     });
-    this.worker.on('message', (m: { ready?: true; id?: number; result?: WriteResult; error?: { message: string; code: string | null } }) => {
+    this.worker.on('message', (m: { ready?: true; id?: number; result?: CompactResult; error?: { message: string; code: string | null } }) => {
       if (m.ready) return onReady();
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);
       if (m.error) p.reject(classifyWriteError(new WriteError(m.error.message, m.error.code)) as Error);
-      else p.resolve(m.result as WriteResult);
+      else p.resolve(p.batch ? expand(p.batch, m.result!) : (undefined as unknown as WriteResult));
     });
     this.worker.on('error', (error) => {
       this.failure = error;
@@ -82,7 +95,8 @@ export class ThreadedWriter implements BatchWriter {
   private send<T>(payload: { batch: WriteBatch } | { close: true }): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: WriteResult) => void, reject });
+      const batch = 'batch' in payload ? payload.batch : null;
+      this.pending.set(id, { batch, resolve: resolve as (v: WriteResult) => void, reject });
       this.worker.postMessage({ id, ...payload });
     });
   }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { WriteBatch } from '../../collector/core/storage.js';
+import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
 import { Writer } from './writer.js';
 
@@ -14,6 +14,15 @@ export interface WriterThreadInit {
   dbPath: string;
   idleAfterMs: number;
   endAfterMs: number;
+}
+
+/** A WriteResult as the writer thread sends it: stored events by their index in the batch sent. */
+export interface CompactResult {
+  inserted: Array<[index: number, seq: number]>;
+  foldedIds: string[];
+  sessions: SessionRow[];
+  spansStored: number;
+  metricPointsStored: number;
 }
 
 export type WriterRequest = { id: number; batch: WriteBatch } | { id: number; close: true };
@@ -30,7 +39,18 @@ parentPort!.on('message', (message: WriterRequest) => {
     return;
   }
   try {
-    parentPort!.postMessage({ id: message.id, result: writer.writeBatch(message.batch) });
+    const result = writer.writeBatch(message.batch);
+    // The main thread has the events already: send back where each stored one sits and its seq,
+    // not the events again (half the copying of a large batch).
+    const at = new Map(message.batch.events.map((e, i) => [e.event_id, i]));
+    const compact: CompactResult = {
+      inserted: result.inserted.map((e) => [at.get(e.event_id)!, e.seq]),
+      foldedIds: [...result.foldedIds],
+      sessions: result.sessions,
+      spansStored: result.spansStored,
+      metricPointsStored: result.metricPointsStored,
+    };
+    parentPort!.postMessage({ id: message.id, result: compact });
   } catch (error) {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });
