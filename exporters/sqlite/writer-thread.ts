@@ -5,9 +5,10 @@
 import { Worker } from 'node:worker_threads';
 import type { BatchWriter, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import type { WriterThreadInit } from './writer-worker.js';
+import type { PruneRequest, PruneStep } from './retention.js';
 
 interface Pending {
-  resolve(value: WriteResult): void;
+  resolve(value: WriteResult | PruneStep): void;
   reject(error: Error): void;
 }
 
@@ -36,13 +37,13 @@ export class ThreadedWriter implements BatchWriter {
       onReady = resolve;
       onFail = reject;
     });
-    this.worker.on('message', (m: { ready?: true; id?: number; result?: WriteResult; error?: { message: string; code: string | null } }) => {
+    this.worker.on('message', (m: { ready?: true; id?: number; result?: WriteResult | PruneStep; error?: { message: string; code: string | null } }) => {
       if (m.ready) return onReady();
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);
       if (m.error) p.reject(new WriteError(m.error.message, m.error.code));
-      else p.resolve(m.result as WriteResult);
+      else p.resolve(m.result!);
     });
     this.worker.on('error', (error) => {
       this.failure = error;
@@ -57,16 +58,22 @@ export class ThreadedWriter implements BatchWriter {
     return this.send<WriteResult>({ batch });
   }
 
+  /** One retention step, on this thread's connection, in order with the batches sent around it. */
+  prune(req: PruneRequest): Promise<PruneStep> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.send<PruneStep>({ prune: req });
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
     await this.send({ close: true });
     await this.worker.terminate();
   }
 
-  private send<T>(payload: { batch: WriteBatch } | { close: true }): Promise<T> {
+  private send<T>(payload: { batch: WriteBatch } | { prune: PruneRequest } | { close: true }): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: WriteResult) => void, reject });
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
       this.worker.postMessage({ id, ...payload });
     });
   }

@@ -9,18 +9,24 @@ import Database from 'better-sqlite3';
 import type { WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
 import { Writer } from './writer.js';
+import { Pruner, type PruneRequest } from './retention.js';
 
 export interface WriterThreadInit {
   dbPath: string;
   idleAfterMs: number;
 }
 
-export type WriterRequest = { id: number; batch: WriteBatch } | { id: number; close: true };
+export type WriterRequest =
+  | { id: number; batch: WriteBatch }
+  | { id: number; prune: PruneRequest }
+  | { id: number; close: true };
 
 const init = workerData as WriterThreadInit;
 const db = new Database(init.dbPath);
 tune(db);
 const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAfterMs });
+// Retention prunes here too, in small steps between batches: one writer, no lock to fight over.
+let pruner: Pruner | null = null;
 
 parentPort!.on('message', (message: WriterRequest) => {
   if ('close' in message) {
@@ -29,7 +35,8 @@ parentPort!.on('message', (message: WriterRequest) => {
     return;
   }
   try {
-    parentPort!.postMessage({ id: message.id, result: writer.write(message.batch) });
+    const result = 'prune' in message ? (pruner ??= new Pruner(db)).step(message.prune) : writer.write(message.batch);
+    parentPort!.postMessage({ id: message.id, result });
   } catch (error) {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });
