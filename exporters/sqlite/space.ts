@@ -24,3 +24,8 @@ export function bytesByTable(db: Database.Database): Record<string, number> {
     .all() as Array<{ name: string; used: number }>;
   return Object.fromEntries(rows.map((r) => [r.name, r.used]));
 }
+
+/** Rewrites the file without free pages (what `sqlite3 agentstats.db VACUUM` does; needs the server stopped). */
+export function vacuum(db: Database.Database): void {
+  db.exec('VACUUM');
+}
