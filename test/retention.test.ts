@@ -1,7 +1,7 @@
 /**
  * Retention against the real server: `retention_days` (AGENTSTATS_RETENTION_DAYS) prunes old
  * events from /api/events while /api/stats, /api/stats/cost and the sessions stay exactly the
- * same; a large prune goes in small transactions, with ingest and reads answered throughout (a
+ * same, and a pruned event sent again or seen late by another source still counts once; a large prune goes in small transactions, with ingest and reads answered throughout (a
  * reader sees it part-done); `max_db_mb` (AGENTSTATS_MAX_DB_MB) prunes the oldest events first
  * until the pages in use are under the bound.
  */
@@ -118,6 +118,18 @@ describe('retention_days', () => {
     const again = await post(server, history);
     expect(again.duplicates).toBe(history.length);
     expect(await numbers(server)).toEqual(before);
+
+    // Another source's sighting of a pruned call arrives late: it folds into it, as before pruning.
+    const late = await post(server, [
+      { session_id: 'old-1', agent_type: 'claude_code', event_id: 'old-1-api-0-otel', event_type: 'api_request', source: 'otlp', model: 'claude-sonnet-4-5', tokens_in: 1000, tokens_out: 51, cost_usd: 0.0031, correlation_key: 'api:old-1-0', client_timestamp: iso(T0 + 100 * MIN) },
+    ]);
+    expect(late.duplicates).toBe(0);
+    const after = await numbers(server);
+    expect(after.stats.folded_duplicates).toEqual({ otlp: 2 });
+    expect(after.stats.total_events).toBe(before.stats.total_events);
+    expect(after.stats.total_cost_usd).toBe(before.stats.total_cost_usd);
+    expect(after.cost.totals).toEqual(before.cost.totals);
+    expect(after.sessions).toEqual(before.sessions);
   }, 60_000);
 
   it('prunes a large backlog in small transactions while ingest and reads keep answering', async () => {
