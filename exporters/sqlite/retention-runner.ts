@@ -30,6 +30,8 @@ export class RetentionRunner {
   private running: Promise<PassSummary> | null = null;
   private stopped = false;
   private warnedOverBound = false;
+  /** The last failure logged, so a lasting one (disk full, read-only) is logged once, not every pass. */
+  private lastFailure: string | null = null;
 
   constructor(
     private readonly o: {
@@ -85,9 +87,12 @@ export class RetentionRunner {
         summary.transactions++;
         await new Promise((resolve) => setImmediate(resolve));
       }
+      this.lastFailure = null;
     } catch (error) {
       // Disk full, read-only, locked past busy_timeout: the next pass tries again.
-      this.o.logger.warn(`retention: pruning paused until the next pass: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      if (message !== this.lastFailure) this.o.logger.warn(`retention: pruning paused until the next pass: ${message}`);
+      this.lastFailure = message;
     }
     this.report(summary, req);
     return summary;
