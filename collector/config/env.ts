@@ -69,6 +69,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'AGENTSTATS_SESSION_TIMEOUT', key: 'exporters.sqlite.session_timeout_minutes', parse: number },
   { variable: 'AGENTSTATS_SESSION_END_MINUTES', key: 'exporters.sqlite.end_after_minutes', parse: number },
   { variable: 'AGENTSTATS_SWEEP_INTERVAL_MS', key: 'exporters.sqlite.sweep_interval_ms', parse: integer },
+  { variable: 'AGENTSTATS_RETENTION_DAYS', key: 'exporters.sqlite.retention_days', parse: number },
+  { variable: 'AGENTSTATS_MAX_DB_MB', key: 'exporters.sqlite.max_db_mb', parse: number },
   { variable: 'AGENTSTATS_MAX_FEED', key: 'exporters.sse.max_feed', parse: integer },
   { variable: 'AGENTSTATS_STATS_INTERVAL', key: 'exporters.sse.stats_interval_ms', parse: integer },
   { variable: 'AGENTSTATS_MAX_SSE_CLIENTS', key: 'exporters.sse.max_clients', parse: integer },

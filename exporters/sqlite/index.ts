@@ -2,15 +2,16 @@
  * The SQLite exporter: durable storage. It provides the storage ports (the pipeline's batch
  * writer, the API's readers, the importer's checkpoints, the hooks receiver's tool-start lookup)
  * and runs the inactivity sweep (active → idle → ended), publishing the sessions it changes like
- * any commit.
+ * any commit, and retention (retention.ts), pruning raw rows in small transactions on the writer.
  */
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 import { describeChanges } from './file-modes.js';
+import { RetentionRunner, type RetentionSettings } from './retention-runner.js';
 
-export interface SqliteExporterConfig {
+export interface SqliteExporterConfig extends RetentionSettings {
   path: string;
   /** Minutes without events before an active session is idle. */
   session_timeout_minutes: number;
@@ -49,6 +50,20 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         type: 'boolean',
         description: 'Write batches on a thread of their own (reads stay on the main thread), so a large transaction never delays an HTTP answer.',
       },
+      retention_days: {
+        type: 'number',
+        minimum: 0,
+        maximum: 36500,
+        description:
+          'Days of raw events, spans and metric points kept (decimals allowed); older ones are pruned in the background, checked every `sweep_interval_ms`. Sessions, totals, rollups and cost stay exact. 0 = keep forever.',
+      },
+      max_db_mb: {
+        type: 'number',
+        minimum: 0,
+        description:
+          'Size bound in MiB of pages in use: above it the oldest raw events, spans and metric points are pruned until the database is under it (the file keeps its size; SQLite reuses the pages). 0 = no bound.',
+      },
+      prune_batch_rows: { type: 'integer', minimum: 1, maximum: 1000, description: 'Most rows one prune transaction deletes (ingest and reads go on between them).' },
     },
   },
   defaultConfig: () => ({
@@ -57,6 +72,9 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     end_after_minutes: 240,
     sweep_interval_ms: 30000,
     writer_thread: true,
+    retention_days: 0,
+    max_db_mb: 0,
+    prune_batch_rows: 1000,
   }),
   async create(config, host) {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
@@ -88,6 +106,13 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         },
       },
     };
+    // Retention prunes on the writer thread when there is one (a single writer), else on the one connection.
+    const retention = new RetentionRunner({
+      settings: config,
+      step: (req) => (threaded ? threaded.prune(req) : store.pruneStep(req)),
+      now: () => host.clock.now().getTime(),
+      logger: host.logger,
+    });
     let sweep: NodeJS.Timeout | undefined;
     return {
       storage,
@@ -100,9 +125,11 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
           if (ended.length + idle.length > 0) host.publish({ events: [], sessions: [...ended, ...idle] });
         }, config.sweep_interval_ms);
         sweep.unref();
+        retention.start(config.sweep_interval_ms);
       },
       async shutdown() {
         clearInterval(sweep);
+        await retention.stop();
         await threaded?.close();
         store.close();
       },

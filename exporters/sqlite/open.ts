@@ -15,6 +15,7 @@ import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
+import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 
 export interface SqliteStorage {
@@ -25,6 +26,8 @@ export interface SqliteStorage {
   markIdleSessions(olderThan: Date): SessionRow[];
   /** Ends active and idle sessions whose last event is older than `olderThan` (end_reason "inactive"). */
   endInactiveSessions(olderThan: Date): SessionRow[];
+  /** One retention step on this connection (when there is no writer thread). */
+  pruneStep(req: PruneRequest): PruneStep;
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
   close(): void;
 }
@@ -58,6 +61,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteSt
   }
   const sweep = new IdleSweep(db);
   const inactive = new InactiveSessions(db);
+  let pruner: Pruner | null = null;
   return {
     ports: {
       writer: only(new Writer(db, opts), ['writeBatch']),
@@ -79,6 +83,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteSt
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),
     endInactiveSessions: (olderThan) => inactive.endOlderThan(olderThan),
+    pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
     close() {
       if (db.open) {
         db.pragma('wal_checkpoint(TRUNCATE)');

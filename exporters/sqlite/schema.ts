@@ -216,6 +216,13 @@ const MIGRATIONS: string[] = [
   `
   CREATE INDEX sessions_branch ON sessions(branch, last_seen);
   `,
+  // Retention (retention.ts): a 64-bit fingerprint of every pruned event's id, so a pruned event
+  // sent again (a history file re-read, a replayed spool) is still a repeat and counts once; and
+  // the newest event time pruned, so ingest checks fingerprints only for events that old.
+  `
+  CREATE TABLE pruned_events (id INTEGER PRIMARY KEY);
+  CREATE TABLE retention_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -6,10 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../collector/core/consumer.js';
 import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import type { CompactResult, WriterThreadInit } from './writer-worker.js';
+import type { PruneRequest, PruneStep } from './retention.js';
 
 interface Pending {
   batch: WriteBatch | null;
-  resolve(value: WriteResult): void;
+  resolve(value: WriteResult | PruneStep): void;
   reject(error: Error): void;
 }
 
@@ -65,13 +66,13 @@ export class ThreadedWriter implements BatchWriter {
       onReady = resolve;
       onFail = reject;
     });
-    this.worker.on('message', (m: { ready?: true; id?: number; result?: CompactResult; error?: { message: string; code: string | null } }) => {
+    this.worker.on('message', (m: { ready?: true; id?: number; result?: CompactResult | PruneStep; error?: { message: string; code: string | null } }) => {
       if (m.ready) return onReady();
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);
       if (m.error) p.reject(classifyWriteError(new WriteError(m.error.message, m.error.code)) as Error);
-      else p.resolve(p.batch ? expand(p.batch, m.result!) : (undefined as unknown as WriteResult));
+      else p.resolve(p.batch ? expand(p.batch, m.result as CompactResult) : (m.result as PruneStep));
     });
     this.worker.on('error', (error) => {
       this.failure = error;
@@ -86,17 +87,23 @@ export class ThreadedWriter implements BatchWriter {
     return this.send<WriteResult>({ batch });
   }
 
+  /** One retention step, on this thread's connection, in order with the batches sent around it. */
+  prune(req: PruneRequest): Promise<PruneStep> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.send<PruneStep>({ prune: req });
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
     await this.send({ close: true });
     await this.worker.terminate();
   }
 
-  private send<T>(payload: { batch: WriteBatch } | { close: true }): Promise<T> {
+  private send<T>(payload: { batch: WriteBatch } | { prune: PruneRequest } | { close: true }): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const batch = 'batch' in payload ? payload.batch : null;
-      this.pending.set(id, { batch, resolve: resolve as (v: WriteResult) => void, reject });
+      this.pending.set(id, { batch, resolve: resolve as Pending['resolve'], reject });
       this.worker.postMessage({ id, ...payload });
     });
   }

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
 import { Writer } from './writer.js';
+import { Pruner, type PruneRequest } from './retention.js';
 
 export interface WriterThreadInit {
   dbPath: string;
@@ -25,12 +26,17 @@ export interface CompactResult {
   metricPointsStored: number;
 }
 
-export type WriterRequest = { id: number; batch: WriteBatch } | { id: number; close: true };
+export type WriterRequest =
+  | { id: number; batch: WriteBatch }
+  | { id: number; prune: PruneRequest }
+  | { id: number; close: true };
 
 const init = workerData as WriterThreadInit;
 const db = new Database(init.dbPath);
 tune(db);
 const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAfterMs, endAfterMs: init.endAfterMs });
+// Retention prunes here too, in small steps between batches: one writer, no lock to fight over.
+let pruner: Pruner | null = null;
 
 parentPort!.on('message', (message: WriterRequest) => {
   if ('close' in message) {
@@ -39,6 +45,10 @@ parentPort!.on('message', (message: WriterRequest) => {
     return;
   }
   try {
+    if ('prune' in message) {
+      parentPort!.postMessage({ id: message.id, result: (pruner ??= new Pruner(db)).step(message.prune) });
+      return;
+    }
     const result = writer.writeBatch(message.batch);
     // The main thread has the events already: send back where each stored one sits and its seq,
     // not the events again (half the copying of a large batch).

@@ -8,6 +8,7 @@ import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../co
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
+import { PrunedEvents } from './pruned-events.js';
 
 const EVENT_COLUMNS = [
   'event_id',
@@ -70,6 +71,7 @@ export class Writer implements BatchWriter {
   private readonly upsertDuration: Database.Statement;
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
+  private readonly pruned: PrunedEvents;
   private readonly tx: (batch: WriteBatch) => WriteResult;
 
   constructor(
@@ -96,6 +98,7 @@ export class Writer implements BatchWriter {
     );
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
+    this.pruned = new PrunedEvents(db);
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
   }
 
@@ -109,9 +112,11 @@ export class Writer implements BatchWriter {
     const counted: Array<{ event: CanonicalEvent; tsMs: number }> = [];
     const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
     const foldedIds = new Set<string>();
+    this.pruned.refresh();
 
     for (const event of batch.events) {
       const tsMs = Date.parse(event.client_timestamp ?? event.created_at);
+      if (this.pruned.wasPruned(event.event_id, tsMs)) continue; // stored and pruned since: a repeat
       const info = this.insertEvent.run(...toRow(event, tsMs));
       if (info.changes === 0) continue; // the unique event_id says: already stored
       const seq = Number(info.lastInsertRowid);
