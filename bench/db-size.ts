@@ -64,7 +64,7 @@ async function fill(dbPath: string, events: number, days: number, sessionsPerDay
   const started = performance.now();
   try {
     for (const chunk of historyChunks({ events, days, sessionsPerDay, ids: 'v7', seed, chunk: 5000 })) {
-      await store.writeBatch({ events: chunk.map(withKeys) });
+      store.writeBatch({ events: chunk.map(withKeys) });
     }
   } finally {
     store.close();
