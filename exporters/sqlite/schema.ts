@@ -216,6 +216,19 @@ const MIGRATIONS: string[] = [
   `
   CREATE INDEX sessions_branch ON sessions(branch, last_seen);
   `,
+  // Claude calls without a request id are paired by their figures (call-pairs.ts): one row per
+  // sighting still waiting for its twin from another source, its base key as a 52-bit digest
+  // (~56 bytes a row with the index). AUTOINCREMENT, because a pair's number is part of its
+  // correlation key and must never be given out again once the row is gone.
+  `
+  CREATE TABLE call_pending (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    base_hash INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX call_pending_base ON call_pending(base_hash, ts);
+  `,
 ];
 
 /**

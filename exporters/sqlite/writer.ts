@@ -5,6 +5,8 @@
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { isCallPairBase } from '../../collector/core/correlation.js';
+import { CallPairs } from './call-pairs.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
@@ -67,7 +69,8 @@ export class Writer {
   private readonly upsertDuration: Database.Statement;
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
-  private readonly tx: (batch: WriteBatch) => WriteResult;
+  private readonly callPairs: CallPairs;
+  private readonly tx: Database.Transaction<(batch: WriteBatch) => WriteResult>;
 
   constructor(
     db: Database.Database,
@@ -93,11 +96,14 @@ export class Writer {
     );
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
+    this.callPairs = new CallPairs(db);
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
   }
 
   write(batch: WriteBatch): WriteResult {
-    return this.tx(batch);
+    // IMMEDIATE: a batch may read (call pairing) before its first write, and a deferred read
+    // transaction cannot take the write lock once the importer's connection has committed.
+    return this.tx.immediate(batch);
   }
 
   private writeInTransaction(batch: WriteBatch): WriteResult {
@@ -107,10 +113,18 @@ export class Writer {
     const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
     const foldedIds = new Set<string>();
 
-    for (const event of batch.events) {
-      const tsMs = Date.parse(event.client_timestamp ?? event.created_at);
+    for (const original of batch.events) {
+      const tsMs = Date.parse(original.client_timestamp ?? original.created_at);
+      let event = original;
+      const base = event.correlation_key;
+      const pairing = base !== null && isCallPairBase(base) ? this.callPairs.resolve(base, event.source, tsMs) : null;
+      if (pairing) event = { ...event, correlation_key: pairing.key };
       const info = this.insertEvent.run(...toRow(event, tsMs));
-      if (info.changes === 0) continue; // the unique event_id says: already stored
+      if (info.changes === 0) {
+        if (pairing) this.callPairs.dropped(pairing);
+        continue; // the unique event_id says: already stored
+      }
+      if (pairing) this.callPairs.stored(pairing);
       const seq = Number(info.lastInsertRowid);
       const stored: StoredEvent = { ...event, seq };
       inserted.push(stored);
