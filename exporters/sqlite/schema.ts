@@ -218,7 +218,7 @@ const MIGRATIONS: string[] = [
   `,
   // Claude calls without a request id are paired by their figures (call-pairs.ts): one row per
   // sighting still waiting for its twin from another source, its base key as a 52-bit digest
-  // (~56 bytes a row with the index). AUTOINCREMENT, because a pair's number is part of its
+  // (~60 bytes a row with the index). AUTOINCREMENT, because a pair's number is part of its
   // correlation key and must never be given out again once the row is gone.
   `
   CREATE TABLE call_pending (
@@ -227,7 +227,7 @@ const MIGRATIONS: string[] = [
     source TEXT NOT NULL,
     ts INTEGER NOT NULL
   );
-  CREATE INDEX call_pending_base ON call_pending(base_hash, ts);
+  CREATE INDEX call_pending_base ON call_pending(base_hash, source, ts);
   `,
 ];
 

@@ -129,17 +129,14 @@ export class Writer {
       const stored: StoredEvent = { ...event, seq };
       inserted.push(stored);
 
-      let isCounted = true;
-      if (event.correlation_key !== null) {
-        const claim = this.claimCorrelation.run(event.correlation_key, seq, event.source);
-        if (claim.changes === 0) {
-          isCounted = false;
-          foldedIds.add(event.event_id);
-          // As the read API marks it, so the live stream shows the same thing.
-          stored.metadata = { ...event.metadata, counted_elsewhere: true };
-          this.markUncounted.run(seq);
-          this.countFolded.run(event.source);
-        }
+      // A paired sighting needs no claim: the one that opened the pair counts, its twin does not.
+      const isCounted = pairing ? pairing.partner === null : this.claim(event, seq);
+      if (!isCounted) {
+        foldedIds.add(event.event_id);
+        // As the read API marks it, so the live stream shows the same thing.
+        stored.metadata = { ...event.metadata, counted_elsewhere: true };
+        this.markUncounted.run(seq);
+        this.countFolded.run(event.source);
       }
       if (isCounted) counted.push({ event, tsMs });
       // Activity never runs ahead of the server clock (clients with a skewed clock).
@@ -165,6 +162,12 @@ export class Writer {
       : 0;
 
     return { inserted, sessions, foldedIds, spansStored, metricPointsStored };
+  }
+
+  /** True when this is the first sighting of its correlation key (or it has none). */
+  private claim(event: CanonicalEvent, seq: number): boolean {
+    if (event.correlation_key === null) return true;
+    return this.claimCorrelation.run(event.correlation_key, seq, event.source).changes > 0;
   }
 }
 
