@@ -223,6 +223,19 @@ const MIGRATIONS: string[] = [
   CREATE TABLE pruned_events (id INTEGER PRIMARY KEY);
   CREATE TABLE retention_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // Claude calls without a request id are paired by their figures (call-pairs.ts): one row per
+  // sighting still waiting for its twin from another source, its base key as a 52-bit digest
+  // (~60 bytes a row with the index). AUTOINCREMENT, because a pair's number is part of its
+  // correlation key and must never be given out again once the row is gone.
+  `
+  CREATE TABLE call_pending (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    base_hash INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX call_pending_base ON call_pending(base_hash, source, ts);
+  `,
 ];
 
 /**

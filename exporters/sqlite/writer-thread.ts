@@ -17,11 +17,13 @@ interface Pending {
 /** The WriteResult the writer thread meant, rebuilt from the events this side still holds. */
 function expand(batch: WriteBatch, r: CompactResult): WriteResult {
   const foldedIds = new Set(r.foldedIds);
-  const inserted: StoredEvent[] = r.inserted.map(([index, seq]) => {
-    const event = batch.events[index];
+  const inserted: StoredEvent[] = r.inserted.map((entry) => {
+    const event = batch.events[entry[0]];
     // As the writer marks a folded sighting (and the read API shows it).
     const metadata = foldedIds.has(event.event_id) ? { ...event.metadata, counted_elsewhere: true } : event.metadata;
-    return { ...event, metadata, seq };
+    const stored: StoredEvent = { ...event, metadata, seq: entry[1] };
+    if (entry.length === 3) stored.correlation_key = entry[2];
+    return stored;
   });
   return { inserted, foldedIds, sessions: r.sessions, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
 }

@@ -19,7 +19,7 @@ export interface WriterThreadInit {
 
 /** A WriteResult as the writer thread sends it: stored events by their index in the batch sent. */
 export interface CompactResult {
-  inserted: Array<[index: number, seq: number]>;
+  inserted: Array<[index: number, seq: number] | [index: number, seq: number, correlationKey: string | null]>;
   foldedIds: string[];
   sessions: SessionRow[];
   spansStored: number;
@@ -54,7 +54,12 @@ parentPort!.on('message', (message: WriterRequest) => {
     // not the events again (half the copying of a large batch).
     const at = new Map(message.batch.events.map((e, i) => [e.event_id, i]));
     const compact: CompactResult = {
-      inserted: result.inserted.map((e) => [at.get(e.event_id)!, e.seq]),
+      inserted: result.inserted.map((e) => {
+        const index = at.get(e.event_id)!;
+        // Call pairing may give a stored event a new correlation key: that one is sent along.
+        const key = e.correlation_key !== message.batch.events[index].correlation_key ? e.correlation_key : undefined;
+        return key === undefined ? [index, e.seq] : [index, e.seq, key];
+      }),
       foldedIds: [...result.foldedIds],
       sessions: result.sessions,
       spansStored: result.spansStored,

@@ -5,6 +5,8 @@
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { isCallPairBase } from '../../collector/core/correlation.js';
+import { CallPairs } from './call-pairs.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
@@ -72,7 +74,8 @@ export class Writer implements BatchWriter {
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
   private readonly pruned: PrunedEvents;
-  private readonly tx: (batch: WriteBatch) => WriteResult;
+  private readonly callPairs: CallPairs;
+  private readonly tx: Database.Transaction<(batch: WriteBatch) => WriteResult>;
 
   constructor(
     db: Database.Database,
@@ -99,11 +102,14 @@ export class Writer implements BatchWriter {
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
     this.pruned = new PrunedEvents(db);
+    this.callPairs = new CallPairs(db);
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
   }
 
   writeBatch(batch: WriteBatch): WriteResult {
-    return this.tx(batch);
+    // IMMEDIATE: a batch may read (call pairing) before its first write, and a deferred read
+    // transaction cannot take the write lock once the importer's connection has committed.
+    return this.tx.immediate(batch);
   }
 
   private writeInTransaction(batch: WriteBatch): WriteResult {
@@ -114,26 +120,31 @@ export class Writer implements BatchWriter {
     const foldedIds = new Set<string>();
     this.pruned.refresh();
 
-    for (const event of batch.events) {
-      const tsMs = Date.parse(event.client_timestamp ?? event.created_at);
-      if (this.pruned.wasPruned(event.event_id, tsMs)) continue; // stored and pruned since: a repeat
+    for (const original of batch.events) {
+      const tsMs = Date.parse(original.client_timestamp ?? original.created_at);
+      if (this.pruned.wasPruned(original.event_id, tsMs)) continue; // stored and pruned since: a repeat
+      let event = original;
+      const base = event.correlation_key;
+      const pairing = base !== null && isCallPairBase(base) ? this.callPairs.resolve(base, event.source, tsMs) : null;
+      if (pairing) event = { ...event, correlation_key: pairing.key };
       const info = this.insertEvent.run(...toRow(event, tsMs));
-      if (info.changes === 0) continue; // the unique event_id says: already stored
+      if (info.changes === 0) {
+        if (pairing) this.callPairs.dropped(pairing);
+        continue; // the unique event_id says: already stored
+      }
+      if (pairing) this.callPairs.stored(pairing);
       const seq = Number(info.lastInsertRowid);
       const stored: StoredEvent = { ...event, seq };
       inserted.push(stored);
 
-      let isCounted = true;
-      if (event.correlation_key !== null) {
-        const claim = this.claimCorrelation.run(event.correlation_key, seq, event.source);
-        if (claim.changes === 0) {
-          isCounted = false;
-          foldedIds.add(event.event_id);
-          // As the read API marks it, so the live stream shows the same thing.
-          stored.metadata = { ...event.metadata, counted_elsewhere: true };
-          this.markUncounted.run(seq);
-          this.countFolded.run(event.source);
-        }
+      // A paired sighting needs no claim: the one that opened the pair counts, its twin does not.
+      const isCounted = pairing ? pairing.partner === null : this.claim(event, seq);
+      if (!isCounted) {
+        foldedIds.add(event.event_id);
+        // As the read API marks it, so the live stream shows the same thing.
+        stored.metadata = { ...event.metadata, counted_elsewhere: true };
+        this.markUncounted.run(seq);
+        this.countFolded.run(event.source);
       }
       if (isCounted) counted.push({ event, tsMs });
       // Activity never runs ahead of the server clock (clients with a skewed clock).
@@ -160,6 +171,12 @@ export class Writer implements BatchWriter {
       : 0;
 
     return { inserted, sessions, foldedIds, spansStored, metricPointsStored };
+  }
+
+  /** True when this is the first sighting of its correlation key (or it has none). */
+  private claim(event: CanonicalEvent, seq: number): boolean {
+    if (event.correlation_key === null) return true;
+    return this.claimCorrelation.run(event.correlation_key, seq, event.source).changes > 0;
   }
 }
 

@@ -14,7 +14,7 @@
  * (status from is_error, duration from the two lines' timestamps). Tool inputs are never stored.
  */
 import { AGENTS } from '../../collector/core/agents.js';
-import { apiRequestKey, toolCallKey } from '../../collector/core/correlation.js';
+import { apiRequestKey, claudeCallKey, toolCallKey } from '../../collector/core/correlation.js';
 import { childSessionId, durationMs, EventSink, isObject, str, tokens } from './emit.js';
 
 export interface ClaudeFileContext {
@@ -215,7 +215,18 @@ export class ClaudeParser {
       cache_write_tokens: tokens(usage.cache_creation_input_tokens),
       cost_usd: cost,
       request_id: x.requestId,
-      correlation_key: x.requestId ? apiRequestKey(x.requestId) : null,
+      correlation_key: x.requestId
+        ? apiRequestKey(x.requestId)
+        : isError
+          ? null
+          : // No requestId (a gateway dropped the header): the store pairs it with the live
+            // api_request by these figures (OTel reports no tokens for api_error).
+            claudeCallKey(x.thread.keySession, {
+              input: tokens(usage.input_tokens),
+              output: tokens(usage.output_tokens),
+              cacheRead: tokens(usage.cache_read_input_tokens),
+              cacheWrite: tokens(usage.cache_creation_input_tokens),
+            }),
       metadata: {
         message_id: x.messageId,
         subagent_id: x.thread.subagentId ?? undefined,

@@ -4,7 +4,7 @@
  * is reported by the agent.
  */
 import { AGENTS } from '../../../collector/core/agents.js';
-import { apiRequestKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
+import { apiRequestKey, claudeCallKey, promptKey, toolCallKey } from '../../../collector/core/correlation.js';
 import { bool, count, num, pick, str } from '../values.js';
 import { baseEvent, restAttrs, statusOf, stripPrefix, type LogMapper, type MapResult } from './common.js';
 import { genericEventType } from './generic.js';
@@ -71,7 +71,15 @@ export const claudeCodeMapper: LogMapper = {
         event.cache_write_tokens = count(a.cache_creation_tokens);
         event.cost_usd = num(a.cost_usd);
         if (event.cost_usd !== null) event.cost_source = 'reported';
-        if (event.request_id) event.correlation_key = apiRequestKey(event.request_id as string);
+        event.correlation_key = event.request_id
+          ? apiRequestKey(event.request_id as string)
+          : // No request id (a gateway dropped the header): the store pairs it by its figures.
+            claudeCallKey(sessionId, {
+              input: event.tokens_in as number | null,
+              output: event.tokens_out as number | null,
+              cacheRead: event.cache_read_tokens as number | null,
+              cacheWrite: event.cache_write_tokens as number | null,
+            });
         break;
       case 'api_error':
         event.status = 'error';
