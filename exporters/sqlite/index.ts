@@ -46,7 +46,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     const idleAfterMs = config.session_timeout_minutes * 60_000;
     const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
     // Opening here creates and migrates the file before the writer thread opens it too.
-    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs });
+    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs }, { log: (msg, fields) => host.logger.info(msg, fields) });
     // An in-memory database cannot be shared with another thread: it is written where it lives.
     const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs }) : null;
     try {

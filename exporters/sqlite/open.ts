@@ -15,6 +15,7 @@ import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { IdleSweep } from './sessions.js';
+import { backfillQuarterHours } from './quarter-backfill.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -38,12 +39,19 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
   return Object.freeze(port);
 }
 
-export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteStorage {
+export interface OpenOptions {
+  /** Progress of a long one-time step after an upgrade (the quarter-hour rollup's backfill). */
+  log?(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: OpenOptions = {}): SqliteStorage {
   if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
   const db = new Database(dbPath);
   try {
     tune(db);
     migrate(db);
+    // Before anything is written or read: ranges and day cuts read these rows.
+    backfillQuarterHours(db, { log: open.log });
   } catch (error) {
     db.close();
     throw error;

@@ -1,9 +1,15 @@
 /**
  * Folds a batch of newly stored events into rollup deltas in memory, so each transaction issues one
- * upsert per distinct (dimension, value[, hour]) instead of one per event.
+ * upsert per distinct (dimension, value[, hour | quarter hour]) instead of one per event.
+ *
+ * Two time rollups hold the same counters: `hourly` (what ranges and timelines mostly read) and
+ * `quarter_hours` (read only where a cut falls inside an hour: a `since`/`until` off the hour, or
+ * local midnight in a zone whose offset is not whole hours). Every zone offset in use is a multiple
+ * of 15 minutes, so quarter hours make every day cut exact (quarters.ts).
  */
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import type { UsageCounters, UsageDimension } from '../../collector/core/usage.js';
+import { HOUR_MS, QUARTER_MS } from './quarters.js';
 
 export type Counters = UsageCounters;
 
@@ -71,6 +77,8 @@ export function addEvent(c: Counters, e: CanonicalEvent): void {
 export interface RollupDeltas {
   totals: Map<string, { dim: string; key: string; c: Counters }>;
   hourly: Map<string, { hour: number; dim: string; key: string; c: Counters }>;
+  /** The same per epoch quarter hour (ms / 900,000). */
+  quarters: Map<string, { quarter: number; dim: string; key: string; c: Counters }>;
   toolDurations: Map<string, { tool: string; bucket: number; count: number }>;
 }
 
@@ -86,15 +94,39 @@ export function bucketUpperMs(bucket: number): number {
   return bucket <= 0 ? 1 : Math.exp(bucket * BUCKET_BASE);
 }
 
+type TimeRow<K extends string> = { [P in K]: number } & { dim: string; key: string; c: Counters };
+
+/**
+ * Adds an event to its row of one time rollup. Rows are looked up by period, then by the event's
+ * totals row (an object per dimension value), so key strings are built once per row, not per event.
+ */
+function addToPeriod<K extends 'hour' | 'quarter'>(
+  byPeriod: Map<number, Map<object, TimeRow<K>>>,
+  out: Map<string, TimeRow<K>>,
+  field: K,
+  period: number,
+  total: { dim: string; key: string },
+  event: CanonicalEvent,
+): void {
+  let inPeriod = byPeriod.get(period);
+  if (!inPeriod) byPeriod.set(period, (inPeriod = new Map()));
+  let row = inPeriod.get(total);
+  if (!row) {
+    row = { [field]: period, dim: total.dim, key: total.key, c: emptyCounters() } as TimeRow<K>;
+    inPeriod.set(total, row);
+    out.set(`${period}\u0000${total.dim}\u0000${total.key}`, row);
+  }
+  addEvent(row.c, event);
+}
+
 export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number }>): RollupDeltas {
-  const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), toolDurations: new Map() };
-  // Looked up by the values themselves, so key strings are built once per row, not per event.
+  const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), quarters: new Map(), toolDurations: new Map() };
   const totalsByDim = new Map<string, Map<string, { dim: string; key: string; c: Counters }>>();
-  const hourlyByHour = new Map<number, Map<object, { hour: number; dim: string; key: string; c: Counters }>>();
+  const hourlyByHour = new Map<number, Map<object, TimeRow<'hour'>>>();
+  const quartersByQuarter = new Map<number, Map<object, TimeRow<'quarter'>>>();
   for (const { event, tsMs } of events) {
-    const hour = Math.floor(tsMs / 3_600_000);
-    let inHour = hourlyByHour.get(hour);
-    if (!inHour) hourlyByHour.set(hour, (inHour = new Map()));
+    const hour = Math.floor(tsMs / HOUR_MS);
+    const quarter = Math.floor(tsMs / QUARTER_MS);
     for (const [dim, read] of DIMENSIONS) {
       const key = read(event);
       if (key === null) continue;
@@ -106,12 +138,8 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
         deltas.totals.set(`${dim}\u0000${key}`, total);
       }
       addEvent(total.c, event);
-      let hourly = inHour.get(total);
-      if (!hourly) {
-        inHour.set(total, (hourly = { hour, dim, key, c: emptyCounters() }));
-        deltas.hourly.set(`${hour}\u0000${dim}\u0000${key}`, hourly);
-      }
-      addEvent(hourly.c, event);
+      addToPeriod(hourlyByHour, deltas.hourly, 'hour', hour, total, event);
+      addToPeriod(quartersByQuarter, deltas.quarters, 'quarter', quarter, total, event);
     }
     if (event.tool_name && event.event_type === 'tool_use' && event.duration_ms !== null) {
       const bucket = durationBucket(event.duration_ms);
