@@ -10,6 +10,15 @@ import { COUNTER_COLUMNS, emptyCounters } from './rollups.js';
 import { dayStartMs, localDayFormatter } from './local-day.js';
 import { HOUR_MS, planRange, QUARTER_MS, QUARTERS_PER_HOUR, quartersOf } from './quarters.js';
 
+/** An hour that holds local midnight: its hourly row, the quarter midnight starts (1–3), and the
+ * counters of the side read from quarter hours (`before` midnight, or after it). */
+interface Split {
+  row: number[];
+  at: number;
+  before: boolean;
+  part: number[];
+}
+
 interface Bucket {
   /** Earliest instant seen in the bucket (ms); a day bucket's start is that day's local midnight. */
   firstMs: number;
@@ -29,11 +38,12 @@ export class UsageTimeline {
          WHERE dim = 'all' AND key = '' AND hour >= ? AND hour < ? ORDER BY hour`,
       )
       .raw(true);
-    // Up to one hour's quarters by primary key (a range on `quarter` would walk every dimension's rows).
+    // The listed quarters' 'all' rows, each by primary key (a range on `quarter` would walk every
+    // dimension's rows), in one statement: a year in India lists 1,460 quarters.
     this.quarters = db
       .prepare(
         `SELECT quarter, ${COUNTER_COLUMNS.join(', ')} FROM quarter_hours
-         WHERE quarter IN (?, ?, ?, ?) AND dim = 'all' AND key = ''`,
+         WHERE quarter IN (SELECT value FROM json_each(?)) AND dim = 'all' AND key = ''`,
       )
       .raw(true);
   }
@@ -51,32 +61,68 @@ export class UsageTimeline {
     };
     const keyOf = (ms: number) => (dayOf ? dayOf(ms) : new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString());
 
-    const split: number[][] = plan.edges.map(quartersOf);
+    // Quarter hours to read: the range's edge hours in full, and of each hour that holds local
+    // midnight only the smaller side of it (the other side is the hour minus that side).
+    const quarters: number[] = plan.edges.flatMap(quartersOf);
+    const splits: Split[] = [];
     for (const row of this.hours.all(plan.fromHour, plan.toHour) as number[][]) {
       const hourMs = row[0] * HOUR_MS;
       const key = keyOf(hourMs);
-      // Local midnight inside this hour (a zone whose offset is not whole hours): the day is
-      // different an hour later, and already by the hour's last quarter (offsets are multiples of
-      // 15 minutes). Whole-hour zones never format the quarter.
-      if (dayOf && dayOf(hourMs + HOUR_MS) !== key && dayOf(hourMs + HOUR_MS - QUARTER_MS) !== key) {
-        split.push(quartersOf([row[0] * QUARTERS_PER_HOUR, (row[0] + 1) * QUARTERS_PER_HOUR]));
-      } else {
+      // The day changes by the next hour: at it (whole-hour zones; nothing more is formatted) or at
+      // one of this hour's quarters (zone offsets are multiples of 15 minutes).
+      const at = dayOf && dayOf(hourMs + HOUR_MS) !== key ? midnightQuarter(hourMs, key, dayOf) : 0;
+      if (at === 0) {
         add(key, hourMs, row);
+        continue;
+      }
+      const first = row[0] * QUARTERS_PER_HOUR;
+      const before = at <= QUARTERS_PER_HOUR / 2;
+      const split: Split = { row, at, before, part: new Array<number>(row.length).fill(0) };
+      splits.push(split);
+      for (let q = before ? first : first + at; q < (before ? first + at : first + QUARTERS_PER_HOUR); q++) quarters.push(q);
+    }
+
+    if (quarters.length > 0) {
+      const byHour = new Map(splits.map((s) => [s.row[0], s]));
+      for (const row of this.quarters.all(JSON.stringify(quarters)) as number[][]) {
+        // Edge quarters lie outside the whole hours, split hours inside: the hour tells them apart.
+        const split = byHour.get(Math.floor(row[0] / QUARTERS_PER_HOUR));
+        if (split) {
+          for (let i = 1; i < row.length; i++) split.part[i] += row[i];
+        } else {
+          add(keyOf(row[0] * QUARTER_MS), row[0] * QUARTER_MS, row);
+        }
       }
     }
-    for (const quarters of split) {
-      const [a, b = a, c = a, d = a] = quarters;
-      for (const row of this.quarters.all(a, b, c, d) as number[][]) add(keyOf(row[0] * QUARTER_MS), row[0] * QUARTER_MS, row);
+    for (const { row, at, before, part } of splits) {
+      const hourMs = row[0] * HOUR_MS;
+      const rest = row.map((v, i) => (i === 0 ? 0 : v - part[i]));
+      const [early, late] = before ? [part, rest] : [rest, part];
+      // A side with no events adds nothing (and no empty day).
+      if (early[1] > 0) add(keyOf(hourMs), hourMs, early);
+      if (late[1] > 0) add(keyOf(hourMs + at * QUARTER_MS), hourMs + at * QUARTER_MS, late);
     }
 
     const out = [...buckets.values()];
     for (const b of out) {
       // A day starts at its local midnight (exact to the quarter hour), whether or not it had usage then.
-      b.startMs = dayOf ? dayStartMs(b.firstMs, dayOf) : Math.floor(b.firstMs / HOUR_MS) * HOUR_MS;
-      b.row.start = new Date(b.startMs).toISOString();
+      if (dayOf) {
+        b.startMs = dayStartMs(b.firstMs, dayOf);
+        b.row.start = new Date(b.startMs).toISOString();
+      } else {
+        // An hour bucket's key is its start.
+        b.startMs = Math.floor(b.firstMs / HOUR_MS) * HOUR_MS;
+        b.row.start = b.row.bucket;
+      }
     }
-    // Quarter hours are read after the whole hours: put the buckets back in time order.
-    if (split.length > 0) out.sort((x, y) => x.startMs - y.startMs);
+    // Quarter hours are added after the whole hours: put the buckets back in time order.
+    if (quarters.length > 0) out.sort((x, y) => x.startMs - y.startMs);
     return out.map((b) => b.row);
   }
+}
+
+/** Which quarter of the hour at `hourMs` starts a day other than `day` (1–3), or 0 if none does. */
+function midnightQuarter(hourMs: number, day: string, dayOf: (ms: number) => string): number {
+  for (let q = 1; q < QUARTERS_PER_HOUR; q++) if (dayOf(hourMs + q * QUARTER_MS) !== day) return q;
+  return 0;
 }
