@@ -22,12 +22,15 @@ const MIDNIGHTS = [
   { tz: 'America/St_Johns', before: '2026-07-24', after: '2026-07-25', midnight: '2026-07-25T02:30:00.000Z' }, // −2:30 (summer time)
 ];
 
-/** DST change days: [local day, its local midnight, the next one] — 23 or 25 hours apart. */
+/** DST change days: the local day, its local midnight and the next one — 23 or 25 hours apart (Lord Howe: 23.5, 24.5). */
 const DST_DAYS = [
   { tz: 'Australia/Adelaide', day: '2026-10-04', start: '2026-10-03T14:30:00.000Z', end: '2026-10-04T13:30:00.000Z', hours: 23 },
   { tz: 'Australia/Adelaide', day: '2026-04-05', start: '2026-04-04T13:30:00.000Z', end: '2026-04-05T14:30:00.000Z', hours: 25 },
   { tz: 'America/St_Johns', day: '2026-03-08', start: '2026-03-08T03:30:00.000Z', end: '2026-03-09T02:30:00.000Z', hours: 23 },
   { tz: 'America/St_Johns', day: '2026-11-01', start: '2026-11-01T02:30:00.000Z', end: '2026-11-02T03:30:00.000Z', hours: 25 },
+  // Lord Howe Island moves its clocks by half an hour (+10:30 / +11).
+  { tz: 'Australia/Lord_Howe', day: '2025-10-05', start: '2025-10-04T13:30:00.000Z', end: '2025-10-05T13:00:00.000Z', hours: 23.5 },
+  { tz: 'Australia/Lord_Howe', day: '2025-04-06', start: '2025-04-05T13:00:00.000Z', end: '2025-04-06T13:30:00.000Z', hours: 24.5 },
 ];
 
 function localDay(tz: string, ms: number): string {
@@ -131,7 +134,7 @@ describe('day and range cuts at local midnight in zones with non-whole-hour offs
     for (const e of events) byDay.set(localDay(d.tz, e.ms), (byDay.get(localDay(d.tz, e.ms)) ?? 0) + e.tokens);
     expect(body.timeline.map((b: any) => [b.bucket, b.tokens_in])).toEqual([...byDay]);
     const day = body.timeline.find((b: any) => b.bucket === d.day);
-    // One event per quarter hour: 92 in a 23-hour day, 100 in a 25-hour one.
+    // One event per quarter hour: 92 in a 23-hour day, 100 in a 25-hour one, 94 and 98 on Lord Howe.
     expect(day.events).toBe(d.hours * 4);
     expect(day.start).toBe(d.start);
     expect(body.timeline[body.timeline.length - 1].start).toBe(d.end);
