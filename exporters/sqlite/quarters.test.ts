@@ -63,7 +63,7 @@ function event(fields: Record<string, unknown>): CanonicalEvent {
   return result.event;
 }
 
-/** 300 events over ten hours at odd minutes: three agents, models, tools, errors, prices, one folded twin. */
+/** 300 events over ten hours at odd minutes: three agents, models, tools, errors, token kinds, priced and not, one folded twin. */
 function history(): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   const start = Date.parse('2026-11-20T08:00:00Z');
@@ -82,6 +82,9 @@ function history(): CanonicalEvent[] {
         project: ['a', 'b', undefined][i % 3],
         tokens_in: tool ? undefined : i,
         tokens_out: tool ? undefined : 2 * i,
+        cache_read_tokens: tool || i % 3 === 0 ? undefined : 3 * i,
+        cache_write_tokens: tool || i % 7 === 0 ? undefined : i % 50,
+        reasoning_tokens: i % 6 === 1 ? i : undefined,
         cost_usd: tool || i % 4 === 0 ? undefined : i / 1000,
         client_timestamp: at,
       }),
@@ -163,13 +166,13 @@ describe('quarter-hour rollup on disk', () => {
     const db = new Database(dbPath);
     migrate(db);
     const cut = backfillQuarterHours(db, { batch: 7, maxBatches: 5 });
-    expect(cut).toMatchObject({ events: 35, batches: 5, done: false });
+    expect(cut).toMatchObject({ seqs: 35, batches: 5, done: false });
     expect(db.prepare('SELECT next_seq FROM rollup_backfill').pluck().get()).toBe(36);
     const rest = backfillQuarterHours(db, { batch: 7 });
-    expect(rest).toMatchObject({ events: 302 - 35, done: true, unsplitHours: 0 });
+    expect(rest).toMatchObject({ seqs: 302 - 35, done: true, unsplitHours: 0 });
     expect(quarterRows(db)).toEqual(written);
     // Nothing left to do: a second open does not fold anything again.
-    expect(backfillQuarterHours(db)).toMatchObject({ events: 0, done: true });
+    expect(backfillQuarterHours(db)).toMatchObject({ seqs: 0, done: true });
     expect(quarterRows(db)).toEqual(written);
     db.close();
   });

@@ -57,21 +57,35 @@ export function emptyCounters(): Counters {
   };
 }
 
-export function eventTokens(e: CanonicalEvent): number {
+export function eventTokens(e: Pick<CanonicalEvent, TokenField>): number {
   return (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0);
 }
 
+type TokenField = 'tokens_in' | 'tokens_out' | 'cache_read_tokens' | 'cache_write_tokens';
+/** What decides how an event counts: its type and status (errors, API requests), priced or not. */
+export type CountedAs = Pick<CanonicalEvent, 'event_type' | 'status' | 'cost_usd'>;
+/** The figures events add up. */
+export type EventFigures = Pick<CanonicalEvent, TokenField | 'reasoning_tokens' | 'cost_usd'>;
+
 export function addEvent(c: Counters, e: CanonicalEvent): void {
-  c.events += 1;
-  if (isErrorEvent(e)) c.errors += 1;
-  c.tokens_in += e.tokens_in ?? 0;
-  c.tokens_out += e.tokens_out ?? 0;
-  c.cache_read_tokens += e.cache_read_tokens ?? 0;
-  c.cache_write_tokens += e.cache_write_tokens ?? 0;
-  c.reasoning_tokens += e.reasoning_tokens ?? 0;
-  c.cost_usd += e.cost_usd ?? 0;
-  if (e.cost_usd === null) c.unpriced_tokens += eventTokens(e);
-  if (e.event_type === 'api_request') c.api_requests += 1;
+  addEvents(c, e, 1, e);
+}
+
+/**
+ * Adds `n` events that count alike (`as`), whose figures sum to `sums`: one event as the writer
+ * stores it, or a group of stored events summed in SQL (quarter-backfill.ts).
+ */
+export function addEvents(c: Counters, as: CountedAs, n: number, sums: EventFigures): void {
+  c.events += n;
+  if (isErrorEvent(as)) c.errors += n;
+  c.tokens_in += sums.tokens_in ?? 0;
+  c.tokens_out += sums.tokens_out ?? 0;
+  c.cache_read_tokens += sums.cache_read_tokens ?? 0;
+  c.cache_write_tokens += sums.cache_write_tokens ?? 0;
+  c.reasoning_tokens += sums.reasoning_tokens ?? 0;
+  c.cost_usd += sums.cost_usd ?? 0;
+  if (as.cost_usd === null) c.unpriced_tokens += eventTokens(sums);
+  if (as.event_type === 'api_request') c.api_requests += n;
 }
 
 export interface RollupDeltas {
