@@ -71,7 +71,7 @@ export class BillingBlocks {
     const inPart = untilQuarter === null ? 0 : untilQuarter - toHour * QUARTERS_PER_HOUR;
     if (inPart > 0 && toHour >= anchor) {
       const first = toHour * QUARTERS_PER_HOUR;
-      const quarters = [first, first + Math.min(1, inPart - 1), first + inPart - 1];
+      const quarters = [0, 1, 2].map((i) => first + Math.min(i, inPart - 1)); // repeats are harmless in IN
       const partial = this.partialHour.get(...quarters, dim, key) as Record<string, number>;
       // Like an hour row: kept when it has usage (no rows at all: the sums are NULL).
       if (partial.api_requests > 0 || partial.tokens_in + partial.tokens_out + partial.cache_read_tokens + partial.cache_write_tokens > 0) {
