@@ -22,7 +22,7 @@ function remount(dir: string, options: string): void {
 
 const pad = 'x'.repeat(8000);
 let serial = 0;
-function batch(n: number): { events: unknown[] } {
+function batch(n: number, padded = true): { events: unknown[] } {
   return {
     events: Array.from({ length: n }, () => ({
       event_id: `disk-${++serial}`,
@@ -30,7 +30,7 @@ function batch(n: number): { events: unknown[] } {
       agent_type: 'test',
       event_type: 'tool_use',
       tool_name: 'Write',
-      metadata: { pad },
+      metadata: padded ? { pad } : {},
     })),
   };
 }
@@ -77,6 +77,13 @@ describe.skipIf(!isRoot)('storage that cannot write', () => {
     expect(acknowledged.size).toBeGreaterThan(0);
     expect(refused).toMatchObject({ status: 503, body: { error: 'storage_unavailable' } });
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    // A small write may still fit where a large batch did not: fill the rest with small ones, so the
+    // hook below cannot be stored either.
+    for (let i = 0, full = false; i < 500 && !full; i++) {
+      const res = await server.post('/api/events/batch', batch(1, false));
+      if (res.status === 200) for (const id of res.body.ids as string[]) acknowledged.add(id);
+      else full = res.status === 503;
+    }
 
     // Reads go on.
     expect((await server.get('/api/health')).status).toBe(200);

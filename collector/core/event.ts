@@ -317,6 +317,6 @@ export function eventTime(event: CanonicalEvent): string {
 }
 
 /** Whether the event counts as an error for error rates. */
-export function isErrorEvent(event: CanonicalEvent): boolean {
+export function isErrorEvent(event: Pick<CanonicalEvent, 'status' | 'event_type'>): boolean {
   return event.status === 'error' || event.event_type === 'api_error';
 }

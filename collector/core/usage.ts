@@ -31,7 +31,10 @@ export interface UsageRow extends UsageCounters {
 }
 
 export interface UsageQuery {
-  /** Without since/until: all time (running totals). With either: the hours [since, until) touch. */
+  /**
+   * Without since/until: all time (running totals). With either: [since, until), exact to the
+   * quarter hour (a bound off the quarter hour is widened to the quarter hours it touches).
+   */
   since?: string;
   until?: string;
   /** Dimensions wanted. */
@@ -49,7 +52,7 @@ export interface TimelineQuery {
 /** Usage of one hour (key: its ISO start) or one local day (key: YYYY-MM-DD in the zone). */
 export interface UsageBucket extends UsageCounters {
   bucket: string;
-  /** ISO start: the hour, or the first hour of the local day. */
+  /** ISO start: the hour, or the local day's midnight (exact to the quarter hour in every zone). */
   start: string;
 }
 

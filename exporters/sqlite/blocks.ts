@@ -4,13 +4,13 @@
  *
  * A block starts at the first hour with usage (tokens or API requests) and lasts BLOCK_HOURS; the
  * next usage after it ends starts the next block. Blocks start on whole hours, as the providers'
- * windows do. Burn rate and projection are the API's (collector/api/read-models/blocks.ts).
+ * windows do. An `until` inside an hour counts that hour's quarter hours before it (quarters.ts).
+ * Burn rate and projection are the API's (collector/api/read-models/blocks.ts).
  */
 import type Database from 'better-sqlite3';
 import { BLOCK_HOURS, type BlockQuery, type BlockRows, type UsageBlock } from '../../collector/core/usage.js';
 import { COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS, quarterBounds, QUARTERS_PER_HOUR } from './quarters.js';
 
 interface Block {
   startHour: number;
@@ -23,6 +23,7 @@ const USAGE = '(api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens +
 export class BillingBlocks {
   private readonly select: Database.Statement;
   private readonly usageHoursBefore: Database.Statement<[string, string, number, number], { hour: number }>;
+  private readonly partialHour: Database.Statement;
 
   constructor(db: Database.Database) {
     this.select = db.prepare(
@@ -32,6 +33,11 @@ export class BillingBlocks {
     );
     this.usageHoursBefore = db.prepare(
       `SELECT hour FROM hourly WHERE dim = ? AND key = ? AND hour < ? AND ${USAGE} ORDER BY hour DESC LIMIT ?`,
+    );
+    // The first quarters of the hour `until` falls inside (listed, so each is a primary-key lookup).
+    this.partialHour = db.prepare(
+      `SELECT ${COUNTER_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM quarter_hours
+       WHERE quarter IN (?, ?, ?) AND dim = ? AND key = ?`,
     );
   }
 
@@ -58,9 +64,20 @@ export class BillingBlocks {
     const dim = q.agent_type ? 'agent' : 'all';
     const key = q.agent_type ?? '';
     const fromHour = q.since ? Math.floor(Date.parse(q.since) / HOUR_MS) : -1;
-    const toHour = q.until ? Math.ceil(Date.parse(q.until) / HOUR_MS) : Number.MAX_SAFE_INTEGER;
+    const untilQuarter = quarterBounds(q).to;
+    const toHour = untilQuarter === null ? Number.MAX_SAFE_INTEGER : Math.floor(untilQuarter / QUARTERS_PER_HOUR);
     const anchor = fromHour < 0 ? -1 : this.chainStart(dim, key, fromHour);
     const all = this.select.all(dim, key, anchor, toHour) as Array<Record<string, number>>;
+    const inPart = untilQuarter === null ? 0 : untilQuarter - toHour * QUARTERS_PER_HOUR;
+    if (inPart > 0 && toHour >= anchor) {
+      const first = toHour * QUARTERS_PER_HOUR;
+      const quarters = [0, 1, 2].map((i) => first + Math.min(i, inPart - 1)); // repeats are harmless in IN
+      const partial = this.partialHour.get(...quarters, dim, key) as Record<string, number>;
+      // Like an hour row: kept when it has usage (no rows at all: the sums are NULL).
+      if (partial.api_requests > 0 || partial.tokens_in + partial.tokens_out + partial.cache_read_tokens + partial.cache_write_tokens > 0) {
+        all.push({ ...partial, hour: toHour });
+      }
+    }
 
     const chained: Block[] = [];
     let current: Block | null = null;

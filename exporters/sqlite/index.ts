@@ -81,7 +81,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     const endAfterMs = config.end_after_minutes * 60_000;
     const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
     // Opening here creates (owner-only) and migrates the file before the writer thread opens it too.
-    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs, endAfterMs });
+    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs, endAfterMs }, { log: (msg, fields) => host.logger.info(msg, fields) });
     if (store.modeChanges.length > 0) {
       host.logger.warn(`database permissions tightened to owner-only: ${describeChanges(store.modeChanges)}`);
     }

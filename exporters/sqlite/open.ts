@@ -17,6 +17,7 @@ import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
+import { backfillQuarterHours } from './quarter-backfill.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -46,7 +47,12 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
   return Object.freeze(port);
 }
 
-export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteStorage {
+export interface OpenOptions {
+  /** Progress of a long one-time step after an upgrade (the quarter-hour rollup's backfill). */
+  log?(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: OpenOptions = {}): SqliteStorage {
   const file = dbPath === ':memory:' ? null : path.resolve(dbPath);
   // Owner-only before SQLite creates anything: its -wal and -shm files take the main file's mode.
   const modeChanges: ModeChange[] = file ? prepareDatabaseFiles(file) : [];
@@ -55,6 +61,8 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions): SqliteSt
     tune(db);
     if (file) modeChanges.push(...tightenSidecars(file));
     migrate(db);
+    // Before anything is written or read: ranges and day cuts read these rows.
+    backfillQuarterHours(db, { log: open.log ? (msg, fields) => open.log!(msg, fields) : undefined });
   } catch (error) {
     db.close();
     throw error;

@@ -109,8 +109,10 @@ describe('usage reader', () => {
       ['project', 'b', 1, 20],
       ['project', 'a', 1, 30],
     ]);
-    // A range touches whole hours: 23:59 reads the 23:00 hour.
-    expect(ports.stats.usage({ since: '2026-11-20T23:59:00Z', until: '2026-11-21T00:00:00Z', dims: ['all'] })[0].events).toBe(1);
+    // A range reads the quarter hours it touches: 23:59 reads from 23:45 (the 23:30 event is before it),
+    // 23:31 from 23:30.
+    expect(ports.stats.usage({ since: '2026-11-20T23:59:00Z', until: '2026-11-21T00:00:00Z', dims: ['all'] })).toEqual([]);
+    expect(ports.stats.usage({ since: '2026-11-20T23:31:00Z', until: '2026-11-21T00:00:00Z', dims: ['all'] })[0].events).toBe(1);
     expect(ports.stats.usage({ since: '2026-11-20T00:00:00Z', dims: [] })).toEqual([]);
   });
 
@@ -148,6 +150,22 @@ describe('usage reader', () => {
       ['2026-11-20T22:00:00.000Z', 3],
       ['2026-11-21T09:00:00.000Z', 1],
     ]);
+  });
+
+  it('cuts ranges, day buckets and a block\'s until inside an hour at the quarter hour', () => {
+    write(event({ client_timestamp: '2026-11-21T01:40:00Z', model: 'haiku', tokens_in: 5 }));
+    const tokens = (since: string, until: string) => ports.stats.usage({ since, until, dims: ['all'] })[0]?.tokens_in ?? 0;
+    expect(tokens('2026-11-21T01:30:00Z', '2026-11-21T02:00:00Z')).toBe(5);
+    expect(tokens('2026-11-21T01:00:00Z', '2026-11-21T01:30:00Z')).toBe(30);
+    expect(tokens('2026-11-20T22:45:00Z', '2026-11-21T01:15:00Z')).toBe(50);
+    // India (UTC+5:30): local midnight of the 21st is 18:30 UTC on the 20th, inside an hour.
+    const kolkata = ports.stats.timeline({ bucket: 'day', tz: 'Asia/Kolkata', until: '2026-11-21T18:30:00Z' });
+    expect(kolkata.map((b) => [b.bucket, b.start, b.tokens_in])).toEqual([['2026-11-21', '2026-11-20T18:30:00.000Z', 105]]);
+    // A block's until at 01:30 leaves out the 01:40 call of the hour it falls in.
+    const blocks = (until: string) => ports.stats.billingBlocks({ agent_type: 'claude_code', until, limit: 10 }).blocks.map((b) => b.tokens_in);
+    expect(blocks('2026-11-21T01:30:00Z')).toEqual([60]);
+    expect(blocks('2026-11-21T01:45:00Z')).toEqual([65]);
+    expect(blocks('2026-11-21T01:00:00Z')).toEqual([30]);
   });
 
   it('lists the values each dimension has seen, and the side tables as typed rows', () => {

@@ -1,9 +1,15 @@
 /**
  * Folds a batch of newly stored events into rollup deltas in memory, so each transaction issues one
- * upsert per distinct (dimension, value[, hour]) instead of one per event.
+ * upsert per distinct (dimension, value[, hour | quarter hour]) instead of one per event.
+ *
+ * Two time rollups hold the same counters: `hourly` (what ranges and timelines mostly read) and
+ * `quarter_hours` (read only where a cut falls inside an hour: a `since`/`until` off the hour, or
+ * local midnight in a zone whose offset is not whole hours). Every zone offset in use is a multiple
+ * of 15 minutes, so quarter hours make every day cut exact (quarters.ts).
  */
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import type { UsageCounters, UsageDimension } from '../../collector/core/usage.js';
+import { HOUR_MS, QUARTER_MS } from './quarters.js';
 
 export type Counters = UsageCounters;
 
@@ -51,26 +57,42 @@ export function emptyCounters(): Counters {
   };
 }
 
-export function eventTokens(e: CanonicalEvent): number {
+export function eventTokens(e: Pick<CanonicalEvent, TokenField>): number {
   return (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0);
 }
 
+type TokenField = 'tokens_in' | 'tokens_out' | 'cache_read_tokens' | 'cache_write_tokens';
+/** What decides how an event counts: its type and status (errors, API requests), priced or not. */
+export type CountedAs = Pick<CanonicalEvent, 'event_type' | 'status' | 'cost_usd'>;
+/** The figures events add up. */
+export type EventFigures = Pick<CanonicalEvent, TokenField | 'reasoning_tokens' | 'cost_usd'>;
+
 export function addEvent(c: Counters, e: CanonicalEvent): void {
-  c.events += 1;
-  if (isErrorEvent(e)) c.errors += 1;
-  c.tokens_in += e.tokens_in ?? 0;
-  c.tokens_out += e.tokens_out ?? 0;
-  c.cache_read_tokens += e.cache_read_tokens ?? 0;
-  c.cache_write_tokens += e.cache_write_tokens ?? 0;
-  c.reasoning_tokens += e.reasoning_tokens ?? 0;
-  c.cost_usd += e.cost_usd ?? 0;
-  if (e.cost_usd === null) c.unpriced_tokens += eventTokens(e);
-  if (e.event_type === 'api_request') c.api_requests += 1;
+  addEvents(c, e, 1, e);
+}
+
+/**
+ * Adds `n` events that count alike (`as`), whose figures sum to `sums`: one event as the writer
+ * stores it, or a group of stored events summed in SQL (quarter-backfill.ts).
+ */
+export function addEvents(c: Counters, as: CountedAs, n: number, sums: EventFigures): void {
+  c.events += n;
+  if (isErrorEvent(as)) c.errors += n;
+  c.tokens_in += sums.tokens_in ?? 0;
+  c.tokens_out += sums.tokens_out ?? 0;
+  c.cache_read_tokens += sums.cache_read_tokens ?? 0;
+  c.cache_write_tokens += sums.cache_write_tokens ?? 0;
+  c.reasoning_tokens += sums.reasoning_tokens ?? 0;
+  c.cost_usd += sums.cost_usd ?? 0;
+  if (as.cost_usd === null) c.unpriced_tokens += eventTokens(sums);
+  if (as.event_type === 'api_request') c.api_requests += n;
 }
 
 export interface RollupDeltas {
   totals: Map<string, { dim: string; key: string; c: Counters }>;
   hourly: Map<string, { hour: number; dim: string; key: string; c: Counters }>;
+  /** The same per epoch quarter hour (ms / 900,000). */
+  quarters: Map<string, { quarter: number; dim: string; key: string; c: Counters }>;
   toolDurations: Map<string, { tool: string; bucket: number; count: number }>;
 }
 
@@ -86,15 +108,39 @@ export function bucketUpperMs(bucket: number): number {
   return bucket <= 0 ? 1 : Math.exp(bucket * BUCKET_BASE);
 }
 
+type TimeRow<K extends string> = { [P in K]: number } & { dim: string; key: string; c: Counters };
+
+/**
+ * Adds an event to its row of one time rollup. Rows are looked up by period, then by the event's
+ * totals row (an object per dimension value), so key strings are built once per row, not per event.
+ */
+function addToPeriod<K extends 'hour' | 'quarter'>(
+  byPeriod: Map<number, Map<object, TimeRow<K>>>,
+  out: Map<string, TimeRow<K>>,
+  field: K,
+  period: number,
+  total: { dim: string; key: string },
+  event: CanonicalEvent,
+): void {
+  let inPeriod = byPeriod.get(period);
+  if (!inPeriod) byPeriod.set(period, (inPeriod = new Map<object, TimeRow<K>>()));
+  let row = inPeriod.get(total);
+  if (!row) {
+    row = { [field]: period, dim: total.dim, key: total.key, c: emptyCounters() } as TimeRow<K>;
+    inPeriod.set(total, row);
+    out.set(`${period}\u0000${total.dim}\u0000${total.key}`, row);
+  }
+  addEvent(row.c, event);
+}
+
 export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number }>): RollupDeltas {
-  const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), toolDurations: new Map() };
-  // Looked up by the values themselves, so key strings are built once per row, not per event.
+  const deltas: RollupDeltas = { totals: new Map(), hourly: new Map(), quarters: new Map(), toolDurations: new Map() };
   const totalsByDim = new Map<string, Map<string, { dim: string; key: string; c: Counters }>>();
-  const hourlyByHour = new Map<number, Map<object, { hour: number; dim: string; key: string; c: Counters }>>();
+  const hourlyByHour = new Map<number, Map<object, TimeRow<'hour'>>>();
+  const quartersByQuarter = new Map<number, Map<object, TimeRow<'quarter'>>>();
   for (const { event, tsMs } of events) {
-    const hour = Math.floor(tsMs / 3_600_000);
-    let inHour = hourlyByHour.get(hour);
-    if (!inHour) hourlyByHour.set(hour, (inHour = new Map<object, { hour: number; dim: string; key: string; c: Counters }>()));
+    const hour = Math.floor(tsMs / HOUR_MS);
+    const quarter = Math.floor(tsMs / QUARTER_MS);
     for (const [dim, read] of DIMENSIONS) {
       const key = read(event);
       if (key === null) continue;
@@ -106,12 +152,8 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
         deltas.totals.set(`${dim}\u0000${key}`, total);
       }
       addEvent(total.c, event);
-      let hourly = inHour.get(total);
-      if (!hourly) {
-        inHour.set(total, (hourly = { hour, dim, key, c: emptyCounters() }));
-        deltas.hourly.set(`${hour}\u0000${dim}\u0000${key}`, hourly);
-      }
-      addEvent(hourly.c, event);
+      addToPeriod(hourlyByHour, deltas.hourly, 'hour', hour, total, event);
+      addToPeriod(quartersByQuarter, deltas.quarters, 'quarter', quarter, total, event);
     }
     if (event.tool_name && event.event_type === 'tool_use' && event.duration_ms !== null) {
       const bucket = durationBucket(event.duration_ms);

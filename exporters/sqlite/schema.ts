@@ -236,6 +236,36 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX call_pending_base ON call_pending(base_hash, source, ts);
   `,
+  // The hourly counters again per quarter hour (epoch ms / 900,000), read only where a cut falls
+  // inside an hour: local midnight in zones whose offset is not whole hours (India, Nepal, Adelaide,
+  // Newfoundland), or a since/until off the hour (quarters.ts). Events stored before this migration
+  // are folded in from the events table by quarter-backfill.ts, in batches, from `next_seq` to the
+  // `end_seq` the events table had here; later events are rolled up as they are written.
+  `
+  CREATE TABLE quarter_hours (
+    quarter INTEGER NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    events INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    tokens_in INTEGER NOT NULL DEFAULT 0,
+    tokens_out INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (quarter, dim, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_backfill (
+    name TEXT PRIMARY KEY,
+    next_seq INTEGER NOT NULL,
+    end_seq INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO rollup_backfill (name, next_seq, end_seq)
+    SELECT 'quarter_hours', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
+  `,
 ];
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The StatsReader port: usage read from the running totals and hourly rollups (never by scanning
- * events), and the small side tables /api/stats shows. Rows come back typed and as stored; names,
+ * The StatsReader port: usage read from the running totals and the hourly and quarter-hour rollups
+ * (never by scanning events, which retention may prune), and the small side tables /api/stats shows. Rows come back typed and as stored; names,
  * nesting, rounding and derived figures are the API's (collector/api/read-models/).
  */
 import type Database from 'better-sqlite3';
@@ -19,12 +19,14 @@ import type {
   UsageQuery,
   UsageRow,
 } from '../../collector/core/storage.js';
-import { bucketUpperMs, COUNTER_COLUMNS, DIMENSIONS, emptyCounters } from './rollups.js';
-import { localDayFormatter } from './local-day.js';
+import { bucketUpperMs, COUNTER_COLUMNS, DIMENSIONS } from './rollups.js';
 import { Statements } from './statements.js';
 import { BillingBlocks } from './blocks.js';
+import { planRange, quartersOf } from './quarters.js';
+import { UsageTimeline } from './timeline.js';
 
-const HOUR_MS = 3_600_000;
+/** Quarter hours a range reads at most (two edges of up to three). */
+const MAX_EDGE_QUARTERS = 6;
 const KNOWN_DIMS = new Set<string>(DIMENSIONS.map(([dim]) => dim));
 
 type Row = Record<string, unknown>;
@@ -38,10 +40,12 @@ function usageRow(row: Row): UsageRow {
 export class SqliteUsageReader implements StatsReader {
   private readonly statements: Statements;
   private readonly blocks: BillingBlocks;
+  private readonly timelines: UsageTimeline;
 
   constructor(db: Database.Database) {
     this.statements = new Statements(db);
     this.blocks = new BillingBlocks(db);
+    this.timelines = new UsageTimeline(db);
   }
 
   usage(q: UsageQuery): UsageRow[] {
@@ -50,46 +54,44 @@ export class SqliteUsageReader implements StatsReader {
       const rows = this.statements.get('SELECT * FROM totals ORDER BY cost_usd DESC, events DESC').all() as Row[];
       return rows.filter((row) => wanted.has(row.dim as string)).map(usageRow);
     }
-    const { fromHour, toHour } = hourRange(q);
+    const plan = planRange(q);
     // Dimension names go in as literals (checked against the rollup's own list): one statement per
     // set of dimensions, planned once.
     const dims = q.dims.filter((d) => KNOWN_DIMS.has(d)).map((d) => `'${d}'`);
     if (dims.length === 0) return [];
+    const sums = COUNTER_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
     const rows = this.statements
       .get(
-        `SELECT dim, key, ${COUNTER_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
+        `SELECT dim, key, ${sums}
          FROM hourly WHERE hour >= ? AND hour < ? AND dim IN (${dims.join(',')})
          GROUP BY dim, key ORDER BY cost_usd DESC`,
       )
-      .all(fromHour, toHour) as Row[];
-    return rows.map(usageRow);
+      .all(plan.fromHour, plan.toHour) as Row[];
+    if (plan.edges.length === 0) return rows.map(usageRow);
+
+    // The hours the range covers only in part, from their quarter hours (by primary key).
+    const quarters = plan.edges.flatMap(quartersOf);
+    while (quarters.length < MAX_EDGE_QUARTERS) quarters.push(quarters[0]);
+    const edgeRows = this.statements
+      .get(
+        `SELECT dim, key, ${sums} FROM quarter_hours
+         WHERE quarter IN (${quarters.map(() => '?').join(',')}) AND dim IN (${dims.join(',')})
+         GROUP BY dim, key`,
+      )
+      .all(...quarters) as Row[];
+    const merged = new Map<string, UsageRow>();
+    for (const row of [...rows, ...edgeRows]) {
+      const id = `${row.dim as string}\u0000${row.key as string}`;
+      const prev = merged.get(id);
+      if (!prev) merged.set(id, usageRow(row));
+      else for (const col of COUNTER_COLUMNS) prev[col] += Number(row[col] ?? 0);
+    }
+    return [...merged.values()].sort((a, b) => b.cost_usd - a.cost_usd);
   }
 
-  /** Cost and tokens per hour or per local day (cut at midnight in q.tz), oldest first. */
+  /** Cost and tokens per hour or per local day (cut at midnight in q.tz, exact to the quarter hour), oldest first. */
   timeline(q: TimelineQuery): UsageBucket[] {
-    const { fromHour, toHour } = hourRange(q);
-    // Rows as arrays: an 11-key object per hour costs five times the query itself (8,760 a year).
-    const rows = this.statements
-      .get(
-        `SELECT hour, ${COUNTER_COLUMNS.join(', ')} FROM hourly
-         WHERE dim = 'all' AND key = '' AND hour >= ? AND hour < ? ORDER BY hour`,
-      )
-      .raw(true)
-      .all(fromHour, toHour) as number[][];
-    const dayOf = q.bucket === 'day' ? localDayFormatter(q.tz) : null;
-    const buckets = new Map<string, UsageBucket>();
-    for (const row of rows) {
-      const start = new Date(row[0] * HOUR_MS);
-      const key = dayOf ? dayOf(start) : start.toISOString();
-      let b = buckets.get(key);
-      if (!b) {
-        // A day bucket starts at the first hour of that local day (local midnight, to the hour).
-        const first = dayOf ? firstHourOfDay(start, key, dayOf) : start;
-        buckets.set(key, (b = { bucket: key, start: first.toISOString(), ...emptyCounters() }));
-      }
-      for (let i = 0; i < COUNTER_COLUMNS.length; i++) b[COUNTER_COLUMNS[i]] += row[i + 1];
-    }
-    return [...buckets.values()];
+    return this.timelines.read(q);
   }
 
   usageKeys(): UsageKey[] {
@@ -124,23 +126,4 @@ export class SqliteUsageReader implements StatsReader {
   billingBlocks(q: BlockQuery): BlockRows {
     return this.blocks.query(q);
   }
-}
-
-/** The epoch hours [fromHour, toHour) that [since, until) touches. */
-function hourRange(q: { since?: string; until?: string }): { fromHour: number; toHour: number } {
-  return {
-    fromHour: q.since ? Math.floor(Date.parse(q.since) / HOUR_MS) : -1,
-    toHour: q.until ? Math.ceil(Date.parse(q.until) / HOUR_MS) : Number.MAX_SAFE_INTEGER,
-  };
-}
-
-/** The earliest whole hour that still falls on `day` (as `dayOf` reads it), stepping back from `hour`. */
-function firstHourOfDay(hour: Date, day: string, dayOf: (d: Date) => string): Date {
-  let first = hour;
-  for (let i = 0; i < 26; i++) {
-    const previous = new Date(first.getTime() - HOUR_MS);
-    if (dayOf(previous) !== day) break;
-    first = previous;
-  }
-  return first;
 }

@@ -70,6 +70,7 @@ export class Writer implements BatchWriter {
   private readonly countFolded: Database.Statement;
   private readonly upsertTotal: Database.Statement;
   private readonly upsertHourly: Database.Statement;
+  private readonly upsertQuarter: Database.Statement;
   private readonly upsertDuration: Database.Statement;
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
@@ -95,6 +96,7 @@ export class Writer implements BatchWriter {
     );
     this.upsertTotal = counterUpsert(db, 'totals', ['dim', 'key']);
     this.upsertHourly = counterUpsert(db, 'hourly', ['hour', 'dim', 'key']);
+    this.upsertQuarter = counterUpsert(db, 'quarter_hours', ['quarter', 'dim', 'key']);
     this.upsertDuration = db.prepare(
       `INSERT INTO tool_durations (tool, bucket, count) VALUES (?, ?, ?)
        ON CONFLICT(tool, bucket) DO UPDATE SET count = count + excluded.count`,
@@ -156,6 +158,9 @@ export class Writer implements BatchWriter {
     for (const { dim, key, c } of deltas.totals.values()) this.upsertTotal.run(dim, key, ...counterValues(c));
     for (const { hour, dim, key, c } of deltas.hourly.values()) {
       this.upsertHourly.run(hour, dim, key, ...counterValues(c));
+    }
+    for (const { quarter, dim, key, c } of deltas.quarters.values()) {
+      this.upsertQuarter.run(quarter, dim, key, ...counterValues(c));
     }
     for (const { tool, bucket, count } of deltas.toolDurations.values()) {
       this.upsertDuration.run(tool, bucket, count);
