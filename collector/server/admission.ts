@@ -4,7 +4,7 @@
  * memory is bounded by the connections that carry them, and the hook answer has a ceiling to keep.
  * Large bodies (OTLP exports, batches) take a place among `max_large_bodies` and their declared
  * size counts against a byte budget; past either, the request is answered 503 + Retry-After at
- * once and its connection closed, which OTLP exporters and the hook command retry.
+ * once (its body is discarded unread), which OTLP exporters and the hook command retry.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { replyError } from './errors.js';
@@ -47,8 +47,9 @@ export function registerAdmission(server: FastifyInstance, settings: AdmissionSe
     if (size <= settings.smallBodyBytes) return;
     if (largeInFlight >= settings.maxLargeBodies || bytesInFlight + size > settings.maxBytesInFlight) {
       refused++;
-      // The body is not read: close the connection rather than drain megabytes nobody will use.
-      reply.header('retry-after', '1').header('connection', 'close');
+      // The body is never parsed: Node discards what is still arriving once the answer is sent, so
+      // the client reads its 503 (closing the socket instead made clients see resets mid-upload).
+      reply.header('retry-after', '1');
       return replyError(reply, 'overloaded', 'too many large bodies in flight, retry later');
     }
     largeInFlight++;
