@@ -17,7 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiverFactory } from '../../collector/component.js';
 import type { CanonicalEvent } from '../../collector/event.js';
 import { HookIngestor, type Prepared } from './ingest.js';
-import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
+import { appendToSpool, hookTimeOf, replaySpool, type SpoolLine } from './spool.js';
 import { HOOK_AGENTS, type HookAgent } from './types.js';
 
 export interface HooksReceiverConfig {
@@ -105,7 +105,8 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       counters.received++;
       const raw = typeof request.body === 'string' ? request.body : '';
       const receivedAt = ctx.clock.now();
-      const event = tally(ingestor.prepare(agent, raw, receivedAt), agent);
+      const hookTime = hookTimeOf(request.headers['x-agentstats-hook-time'], receivedAt);
+      const event = tally(ingestor.prepare(agent, raw, receivedAt, hookTime), agent);
       if (event) {
         const committed = commit(agent, raw, event, receivedAt);
         let timer: NodeJS.Timeout | undefined;
