@@ -214,7 +214,7 @@ function uninstall(spec, ctx, { file, text, data, original, state }) {
   if (!ctx.dryRun) saveState(ctx.home, state);
   const texts = settingsTexts(ctx, state, file, next);
   if (texts === null) report.push(`kept ${binRoot(ctx.home)}: a settings file that may use it could not be read`);
-  else for (const dir of pruneHookBin(ctx.home, texts, ctx)) report.push(`removed the hook command ${dir} (no settings file uses it any more)`);
+  else for (const dir of pruneHookBin(ctx.home, texts, ctx)) report.push(`${ctx.dryRun ? 'would remove' : 'removed'} the hook command ${dir} (no settings file uses it any more)`);
   return { report, problems: [] };
 }
 
@@ -261,7 +261,7 @@ export function run(agent, argv, env = process.env) {
       ? `${spec.label}: hooks for ${events.length} events installed in ${file}${backupNote(result)}`
       : `${spec.label}: ${file} already up to date (${events.length} events)`,
   );
-  if (bin.changed) report.push(`  + hook command copied to ${bin.dir} (the hooks keep working if this clone moves)`);
+  if (bin.changed) report.push(`  + hook command ${opts.dryRun ? 'would be ' : ''}copied to ${bin.dir} (the hooks keep working if this clone moves)`);
   report.push(...hookChanges(original.hooks, data.hooks), ...valueChanges(original, data, otelPaths(spec, ctx)));
   if (ctx.runtime === 'node' && !opts.runtime) {
     report.push('NOTE: curl was not found, so the hooks run the Node hook command (about 30 ms per event instead of a few).');
