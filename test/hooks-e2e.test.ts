@@ -5,7 +5,7 @@
  * canonical events, session lifecycle, tool durations and counts back through the API.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT, startTestServer, type TestServer } from './helpers/server.js';
@@ -39,6 +39,19 @@ async function runAgent(agent: Agent, installArgs: string[] = [], sessionSuffix 
     const results = await fire(settings, event, raw, env, 'SessionStart');
     expect(results.length, `${agent} ${event} has a handler`).toBeGreaterThan(0);
     for (const result of results) fired.push({ agent, event, result });
+    await delivered();
+  }
+}
+
+/**
+ * Claude Code's hook returns once the event is on disk and delivers it in the background: wait for
+ * that, as the agent's own pace would (the events here are fired back to back, and a later event
+ * overtaking an earlier one would change their order by arrival time).
+ */
+async function delivered() {
+  const dir = env.AGENTSTATS_SPOOL_PATH.replace(/\.jsonl$/, '.d');
+  for (let i = 0; i < 200 && existsSync(dir) && readdirSync(dir).some((n) => n.startsWith('.')); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -54,8 +67,8 @@ beforeAll(async () => {
     AGENTSTATS_URL: server.url,
     AGENTSTATS_SPOOL_PATH: path.join(home, 'spool.jsonl'),
   };
-  await runAgent('claude-code');
-  await runAgent('claude-code', ['--transport', 'command'], '-cmd');
+  await runAgent('claude-code', ['--transport', 'http']);
+  await runAgent('claude-code', [], '-cmd');
   await runAgent('codex');
   await runAgent('gemini-cli');
   await settled();
@@ -96,8 +109,8 @@ describe('every installed hook answers the agent with nothing', () => {
 });
 
 describe.each([
-  ['http handlers', 'cc-6f0c2d1e-4b7a-4c1e-9a55-0f2d3c4b5a69'],
-  ['command handlers', 'cc-6f0c2d1e-4b7a-4c1e-9a55-0f2d3c4b5a69-cmd'],
+  ['http handlers (--transport http)', 'cc-6f0c2d1e-4b7a-4c1e-9a55-0f2d3c4b5a69'],
+  ['the default command handlers', 'cc-6f0c2d1e-4b7a-4c1e-9a55-0f2d3c4b5a69-cmd'],
 ])('Claude Code through %s', (_label, sid) => {
   it('produces the canonical events and an ended session with its subagent child', async () => {
     const list = await events(sid);

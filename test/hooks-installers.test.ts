@@ -50,7 +50,7 @@ function setup(agent: Agent, original: Record<string, unknown> | null = userSett
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const ourHandlers = (groups: Array<{ hooks: Array<Record<string, unknown>> }>) =>
-  groups.flatMap((g) => g.hooks).filter((h) => String(h.command ?? h.url).match(/agentstats-hook\.cjs|\/api\/hooks\//));
+  groups.flatMap((g) => g.hooks).filter((h) => String(h.command ?? h.url).match(/agentstats-hook\.(sh|cjs)|\/api\/hooks\//));
 
 describe.each(Object.keys(AGENT_FILES) as Agent[])('%s installer', (agent) => {
   it('adds its hooks beside the user\'s, changes nothing the second time, and uninstalls to the original', () => {
@@ -114,19 +114,22 @@ describe.each(Object.keys(AGENT_FILES) as Agent[])('%s installer', (agent) => {
 });
 
 describe('Claude Code installer options', () => {
-  it('uses native HTTP hooks except for SessionStart, or the command everywhere with --transport command', () => {
+  it('runs the hook command for every event by default, or native http hooks (not SessionStart) with --transport http', () => {
     const { home, file } = setup('claude-code');
-    install('claude-code', home);
-    const http = read(file).hooks;
-    expect(ourHandlers(http.SessionStart)[0]).toMatchObject({ type: 'command' });
-    expect(ourHandlers(http.PostToolUse)[0]).toEqual({ type: 'http', url: 'http://127.0.0.1:3141/api/hooks/claude-code', timeout: 2 });
-
-    install('claude-code', home, ['--transport', 'command']);
+    const first = install('claude-code', home);
     const command = read(file).hooks;
     for (const event of Object.keys(command)) {
       for (const handler of ourHandlers(command[event])) expect(handler.type).toBe('command');
     }
-    expect(ourHandlers(command.PostToolUse)[0].command).toMatch(/agentstats-hook\.cjs claude-code$/);
+    expect(ourHandlers(command.PostToolUse)[0].command).toMatch(/^\/bin\/sh \S+\/\.agentstats\/bin\/[^/]+\/agentstats-hook\.sh claude-code$/);
+    expect(first.stdout).not.toContain('NOTE: --transport http');
+
+    const http = install('claude-code', home, ['--transport', 'http']);
+    expect(http.stdout).toContain('NOTE: --transport http: events fired while AgentStats is down, restarting or overloaded are lost');
+    const hooks = read(file).hooks;
+    expect(ourHandlers(hooks.SessionStart)[0]).toMatchObject({ type: 'command' });
+    expect(ourHandlers(hooks.PostToolUse)[0]).toEqual({ type: 'http', url: 'http://127.0.0.1:3141/api/hooks/claude-code', timeout: 2 });
+    expect(http.stdout).toMatch(/~ earlier AgentStats hook replaced on 12 events \(.*\): now http POST http:\/\/127\.0\.0\.1:3141\/api\/hooks\/claude-code/);
   });
 
   it('replaces an earlier AgentStats handler (other URL, older script name) instead of adding a second', () => {
@@ -137,7 +140,7 @@ describe('Claude Code installer options', () => {
     expect(install('claude-code', home).status).toBe(0);
     const stop = read(file).hooks.Stop;
     expect(stop[0]).toEqual({ hooks: [{ type: 'command', command: 'say done' }] });
-    expect(ourHandlers(stop)).toEqual([{ type: 'http', url: 'http://127.0.0.1:3141/api/hooks/claude-code', timeout: 2 }]);
+    expect(ourHandlers(stop)).toEqual([{ type: 'command', command: expect.stringMatching(/agentstats-hook\.sh claude-code$/), timeout: 5 }]);
     expect(JSON.stringify(read(file))).not.toContain('9999');
   });
 

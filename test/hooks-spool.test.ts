@@ -1,10 +1,11 @@
 /**
- * A stopped server never disturbs the agent: installed hook commands exit 0 at once, print
- * nothing and spool; on the next start the spooled events appear exactly once, and replaying the
- * same spool again (a second start) adds nothing.
+ * A stopped server never disturbs the agent: installed hook commands (the defaults of all three
+ * installers) exit 0 at once, print nothing and spool, one file per event; on the next start the
+ * spooled events appear exactly once, and replaying the same spool again (a second start) adds
+ * nothing. Spool lines written by the server itself (JSON lines) replay the same way.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,8 +23,8 @@ const fixture = (agent: Agent): Array<Record<string, unknown>> =>
   JSON.parse(readFileSync(path.join(ROOT, 'receivers', 'hooks', 'testdata', `${agent}.json`), 'utf8'));
 
 function installAll(env: Record<string, string>) {
-  for (const [agent, args] of [['claude-code', ['--transport', 'command']], ['codex', []], ['gemini-cli', []]] as const) {
-    const result = spawnSync('bash', [path.join(ROOT, 'hooks', agent, 'install.sh'), ...args], { env, encoding: 'utf8' });
+  for (const agent of ['claude-code', 'codex', 'gemini-cli']) {
+    const result = spawnSync('bash', [path.join(ROOT, 'hooks', agent, 'install.sh')], { env, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
   }
 }
@@ -37,6 +38,14 @@ async function fireAll(home: string, env: Record<string, string>) {
     }
   }
   return results;
+}
+
+const spoolDirOf = (spoolPath: string) => spoolPath.replace(/\.jsonl$/, '.d');
+/** The spooled events (visible files), after Claude's background deliveries have finished. */
+async function spooledFiles(spoolPath: string): Promise<string[]> {
+  const dir = spoolDirOf(spoolPath);
+  for (let i = 0; i < 100 && readdirSync(dir).some((n) => n.startsWith('.')); i++) await new Promise((r) => setTimeout(r, 50));
+  return readdirSync(dir).sort();
 }
 
 const countIn = async (server: TestServer, sessionId: string) =>
@@ -69,27 +78,39 @@ describe('hooks while the server is down', () => {
       expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
       expect(r.ms).toBeLessThan(1000);
     }
-    const spooled = readFileSync(spoolPath, 'utf8');
-    expect(spooled.trim().split('\n')).toHaveLength(bodies);
-    expect(JSON.parse(spooled.split('\n')[0])).toMatchObject({ agent: 'claude-code', spooled_at: expect.any(String) });
+    const files = await spooledFiles(spoolPath);
+    expect(files).toHaveLength(bodies);
+    const agents = files.map((f) => f.split('.')[0]);
+    expect(new Set(agents)).toEqual(new Set(['claude-code', 'codex', 'gemini-cli']));
+    // Each file holds one body, byte for byte as the agent sent it.
+    const sent = new Set((Object.keys(SETTINGS) as Agent[]).flatMap((a) => fixture(a).map((b) => JSON.stringify(b))));
+    const contents = files.map((f) => readFileSync(path.join(spoolDirOf(spoolPath), f), 'utf8'));
+    for (const text of contents) expect(sent.has(text)).toBe(true);
 
     server = await first.restart();
     for (const [sid, n] of Object.entries(EXPECTED)) expect(await countIn(server, sid), sid).toBe(n);
     expect(existsSync(spoolPath)).toBe(false);
-    expect(readdirSync(path.dirname(spoolPath)).filter((f) => f.includes('spool'))).toEqual([]);
+    expect(readdirSync(spoolDirOf(spoolPath))).toEqual([]);
     const stats = (await server.get('/api/hooks/stats')).body;
-    expect(stats.replayed).toMatchObject({ files: 1, lines: bodies, bad_lines: 0, duplicates: 0 });
+    expect(stats.replayed).toMatchObject({ files: bodies, lines: bodies, bad_lines: 0, duplicates: 0 });
     // Sessions replayed from the spool end like live ones; Codex durations come from spooled_at.
     expect((await server.get('/api/sessions/cx-0199a8f2-7c4e-7d21-9b3a-5e6f7a8b9c0d')).body.session.status).toBe('ended');
 
-    // The same spool once more (as if a replay had crashed before deleting it): nothing new.
-    writeFileSync(spoolPath, spooled);
+    // The same spool once more (as if a replay had crashed before deleting it), half as per-event
+    // files and half as the server's own JSON lines: nothing new.
+    mkdirSync(spoolDirOf(spoolPath), { recursive: true });
+    files.forEach((name, i) => {
+      if (i % 2 === 0) writeFileSync(path.join(spoolDirOf(spoolPath), name), contents[i]);
+      else appendFileSync(spoolPath, JSON.stringify({ agent: name.split('.')[0], body: contents[i], spooled_at: new Date().toISOString() }) + '\n');
+    });
     server = await server.restart();
     for (const [sid, n] of Object.entries(EXPECTED)) expect(await countIn(server, sid), sid).toBe(n);
     const again = (await server.get('/api/hooks/stats')).body;
     expect(again.replayed.lines).toBe(bodies);
     expect(again.replayed.stored).toBe(0);
-    expect(again.replayed.duplicates).toBeGreaterThan(0);
+    expect(again.replayed.duplicates).toBe(stats.replayed.stored);
+    expect(existsSync(spoolPath)).toBe(false);
+    expect(readdirSync(spoolDirOf(spoolPath))).toEqual([]);
   }, 120_000);
 
   it('give up on a server that accepts but never answers, exit 0 within a second, and spool', async () => {
@@ -107,10 +128,41 @@ describe('hooks while the server is down', () => {
       expect([result.code, result.stdout]).toEqual([0, '']);
       expect(result.ms).toBeLessThan(1500); // 0.9 s hard stop plus process start-up
       expect(sockets.length).toBeGreaterThan(0);
-      expect(JSON.parse(readFileSync(spoolPath, 'utf8'))).toMatchObject({ agent: 'codex', body });
+      const [file] = await spooledFiles(spoolPath);
+      expect(file).toMatch(/^codex\.\d+\.0\.json$/);
+      expect(readFileSync(path.join(spoolDirOf(spoolPath), file), 'utf8')).toBe(body);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => blackhole.close(resolve));
     }
   });
+});
+
+describe('the Node hook command (the fallback where curl is missing)', () => {
+  it('spools one file per event while the server is down; the next start stores each once', async () => {
+    const down = await startTestServer();
+    await down.stop();
+    const home = makeTempDir('agentstats-node-spool-');
+    const spoolPath = down.env.AGENTSTATS_SPOOL_PATH;
+    const env = { PATH: process.env.PATH ?? '', HOME: home, AGENTSTATS_URL: down.url, AGENTSTATS_SPOOL_PATH: spoolPath };
+    const installed = spawnSync('bash', [path.join(ROOT, 'hooks', 'codex', 'install.sh'), '--runtime', 'node'], { env, encoding: 'utf8' });
+    expect(installed.status, installed.stderr).toBe(0);
+    const settings = path.join(home, SETTINGS.codex);
+    expect(readFileSync(settings, 'utf8')).toContain('agentstats-hook.cjs codex');
+    const bodies = fixture('codex');
+    // All at once: parallel hooks must not clobber each other's spool files.
+    const results = await Promise.all(bodies.map((b) => fire(settings, String(b.hook_event_name), JSON.stringify(b), env, 'SessionStart')));
+    for (const [r] of results) expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+    const files = await spooledFiles(spoolPath);
+    expect(files).toHaveLength(bodies.length);
+    for (const f of files) expect(f).toMatch(/^codex\.\d+\.\d+\.json$/);
+
+    const up = await down.restart();
+    try {
+      expect(await countIn(up, 'cx-0199a8f2-7c4e-7d21-9b3a-5e6f7a8b9c0d')).toBe(EXPECTED['cx-0199a8f2-7c4e-7d21-9b3a-5e6f7a8b9c0d']);
+      expect(readdirSync(spoolDirOf(spoolPath))).toEqual([]);
+    } finally {
+      await up.cleanup();
+    }
+  }, 60_000);
 });

@@ -7,20 +7,23 @@
  * Reads the hook input JSON from stdin and POSTs it, untouched, to <url>/api/hooks/<agent>.
  * Contract with the agent: prints nothing, always exits 0, and is done within one second, so a
  * slow or stopped server can never block, steer or slow the agent. When the server cannot be
- * reached (or answers with an error) the event is appended to the spool file as one JSON line
- * {agent, body, spooled_at}; the server replays the spool when it starts, idempotently.
+ * reached (or answers with an error) the event is written to the spool directory, one file per
+ * event (see spool() below); the server replays the spool when it starts and every 30 s, idempotently.
+ * It is the fallback for machines without curl: agentstats-hook.sh (sh + curl) does the same job
+ * without a Node start-up and is what the installers normally register.
  *
  * Settings (environment): AGENTSTATS_URL (default http://127.0.0.1:3141; --url wins),
  * AGENTSTATS_TOKEN (sent as a bearer token when set), AGENTSTATS_SPOOL_PATH (default
- * ~/.agentstats/hook-spool.jsonl, the server's default too), AGENTSTATS_SPOOL_MAX_MB (default 100:
- * beyond it new events are dropped rather than fill the disk).
+ * ~/.agentstats/hook-spool.jsonl, the server's default too; the directory is that path without
+ * ".jsonl" plus ".d"), AGENTSTATS_SPOOL_MAX_MB (default 100: beyond it new events are dropped
+ * rather than fill the disk).
  * Deliberately dependency-free, small and CommonJS: it runs once per hook event, so start-up is
  * its cost, and Node's ESM loader alone adds about 3 ms (~10 %) per call (docs/hooks.md).
  */
 'use strict';
-const { appendFileSync, mkdirSync, statSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { request: httpRequest } = require('node:http');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 
 const AGENTS = ['claude-code', 'codex', 'gemini-cli'];
 /** Total budget for the POST; the whole run (node start-up included) stays under a second. */
@@ -38,19 +41,40 @@ function finish() {
   process.exit(0);
 }
 
+/**
+ * Keeps the event for the server's replay: a file of its own in the spool directory, written under
+ * a hidden name and renamed when complete (the format agentstats-hook.sh writes; see
+ * receivers/hooks/spool.ts). Parallel hooks never share a file, whatever the body's size.
+ */
 function spool(agent, body) {
   try {
     const env = process.env;
     const home = env.HOME || env.USERPROFILE || '.';
-    const file = env.AGENTSTATS_SPOOL_PATH || join(home, '.agentstats', 'hook-spool.jsonl');
+    const spoolPath = env.AGENTSTATS_SPOOL_PATH || join(home, '.agentstats', 'hook-spool.jsonl');
+    const dir = spoolPath.replace(/\.jsonl$/, '') + '.d';
     const maxBytes = (Number(env.AGENTSTATS_SPOOL_MAX_MB) || 100) * 1024 * 1024;
-    try {
-      if (statSync(file).size > maxBytes) return;
-    } catch {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let used = 0;
+    for (const name of readdirSync(dir)) {
+      try {
+        used += statSync(join(dir, name)).size;
+      } catch {
+        // replayed meanwhile
+      }
     }
-    // One write call per line, O_APPEND: concurrent hook commands do not interleave their lines.
-    appendFileSync(file, JSON.stringify({ agent, body, spooled_at: new Date().toISOString() }) + '\n', { mode: 0o600 });
+    if (used > maxBytes) return;
+    for (let n = 0; n < 20; n++) {
+      const name = `${agent}.${process.pid}.${n}.json`;
+      if (existsSync(join(dir, name))) continue;
+      try {
+        // 'wx': created exclusively, so an orphan of an earlier process with this pid is kept.
+        writeFileSync(join(dir, '.' + name), body, { flag: 'wx', mode: 0o600 });
+      } catch {
+        continue;
+      }
+      renameSync(join(dir, '.' + name), join(dir, name));
+      return;
+    }
   } catch {
     // Nowhere left to put it; the agent must still not notice.
   }

@@ -8,7 +8,11 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** Claude Code: `http` handlers are allowed for every event but SessionStart (command only). */
+/**
+ * Claude Code: `http` handlers are allowed for every event but SessionStart (command only); the
+ * default is the hook command for all of them, because an `http` hook fired while AgentStats is
+ * down is lost and the command spools it.
+ */
 const CLAUDE_EVENTS = [
   'SessionStart',
   'SessionEnd',
@@ -56,9 +60,15 @@ export function shellQuote(word) {
   return /^[A-Za-z0-9_/.:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The command line that runs the hook command for one agent. */
+/**
+ * The command line that runs the installed hook command for one agent: the POSIX sh + curl hook
+ * (no Node start-up per event), or the Node hook where there is no curl (ctx.runtime).
+ */
 export function hookCommand(ctx, agent) {
-  const parts = [shellQuote(ctx.nodePath), shellQuote(ctx.hookScript), agent];
+  const parts =
+    ctx.runtime === 'node'
+      ? [shellQuote(ctx.nodePath), shellQuote(join(ctx.binDir, 'agentstats-hook.cjs')), agent]
+      : ['/bin/sh', shellQuote(join(ctx.binDir, 'agentstats-hook.sh')), agent];
   if (ctx.urlGiven) parts.push('--url', shellQuote(ctx.url));
   return parts.join(' ');
 }
@@ -70,6 +80,8 @@ export const AGENTS = {
     json: { allowComments: false, strictReader: 'Claude Code' },
     supportsProject: true,
     supportsTransport: true,
+    /** --with-otel refuses to replace a telemetry destination of the user's (telemetry-guard.mjs). */
+    otelGuard: true,
     settingsFile(ctx) {
       if (ctx.projectDir) return join(resolve(ctx.projectDir), '.claude', 'settings.json');
       return join(ctx.env.CLAUDE_CONFIG_DIR || join(ctx.home, '.claude'), 'settings.json');
@@ -87,7 +99,7 @@ export const AGENTS = {
       }
       return { type: 'command', command: hookCommand(ctx, 'claude-code'), timeout: 5 };
     },
-    /** --with-otel: the `env` block Claude Code applies to its own process. */
+    /** --with-otel: the `env` block Claude Code applies to its own process (`forced`: see telemetry-guard.mjs). */
     otel(ctx) {
       return {
         kind: 'json',
@@ -102,6 +114,7 @@ export const AGENTS = {
           // Events on a live dashboard within ~2 s instead of the 5 s default; metrics every 10 s.
           OTEL_LOGS_EXPORT_INTERVAL: '2000',
           OTEL_METRIC_EXPORT_INTERVAL: '10000',
+          ...ctx.forcedValues,
         },
       };
     },
@@ -132,6 +145,7 @@ export const AGENTS = {
     json: { allowComments: true, strictReader: 'Gemini CLI' },
     supportsProject: true,
     supportsTransport: false,
+    otelGuard: true,
     settingsFile(ctx) {
       if (ctx.projectDir) return join(resolve(ctx.projectDir), '.gemini', 'settings.json');
       return join(ctx.home, '.gemini', 'settings.json');

@@ -8,8 +8,8 @@
  */
 import { isPlainObject, sameJson } from './json-file.mjs';
 
-/** The hook command's file (any of .cjs/.mjs/.js, so earlier installs are recognised too). */
-const HOOK_SCRIPT = /agentstats-hook\.[cm]?js\b/;
+/** The hook command's file (.sh, or any of .cjs/.mjs/.js, so earlier installs are recognised too). */
+const HOOK_SCRIPT = /agentstats-hook\.(?:sh|[cm]?js)\b/;
 const HOOK_URL = /\/api\/hooks\/(claude-code|codex|gemini-cli)\/?(\?.*)?$/;
 
 export function isAgentStatsHandler(handler) {
@@ -78,4 +78,16 @@ export function installedEvents(hooks) {
   return Object.entries(hooks)
     .filter(([, groups]) => Array.isArray(groups) && groups.some(groupHasOurs))
     .map(([event]) => event);
+}
+
+/** { Event: [our handlers] } for reporting what an install or uninstall changed. */
+export function ourHandlersByEvent(hooks) {
+  const found = {};
+  if (!isPlainObject(hooks)) return found;
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!Array.isArray(groups)) continue;
+    const handlers = groups.flatMap((g) => (isPlainObject(g) && Array.isArray(g.hooks) ? g.hooks : [])).filter(isAgentStatsHandler);
+    if (handlers.length > 0) found[event] = handlers;
+  }
+  return found;
 }

@@ -5,17 +5,19 @@
  * added. Run with --help for the options.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENTS, homeDir } from './agents.mjs';
+import { hookChanges, valueChanges } from './changes.mjs';
 import { installHandlers, installedEvents, removeHandlers } from './hook-entries.mjs';
+import { binRoot, findCurl, hookVersion, installHookBin, pruneHookBin } from './hook-bin.mjs';
 import { entryFor, loadState, recordContainer, recordValue, saveState, setAt, undo } from './install-state.mjs';
 import { planCodexOtel } from './codex-otel.mjs';
 import { InstallError, detectIndent, formatJson, isPlainObject, readJsonFile, removeFile, updateFile } from './json-file.mjs';
 import { editJsonText, equalJson } from './jsonc-edit.mjs';
+import { forcedClaudeValues, refusal, telemetryConflicts } from './telemetry-guard.mjs';
 import { hasBlock, removeBlock } from './toml-block.mjs';
 
-const HOOK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentstats-hook.cjs');
 const DEFAULT_URL = 'http://127.0.0.1:3141';
 
 function usage(agent) {
@@ -26,12 +28,16 @@ function usage(agent) {
     `Installs AgentStats hooks for ${spec?.label ?? agent}.`,
     '  --uninstall        remove what AgentStats added (nothing else)',
     '  --with-otel        also point the agent\'s OpenTelemetry export at AgentStats',
+    ...(spec?.otelGuard ? ['  --force            with --with-otel: replace telemetry settings that send elsewhere (restored by --uninstall)'] : []),
     '  --url URL          AgentStats address (default: $AGENTSTATS_URL, else http://127.0.0.1:3141)',
     ...(spec?.supportsProject ? ['  --project [DIR]    the project settings in DIR (default: current directory) instead of the user settings'] : []),
     ...(spec?.supportsTransport
-      ? ['  --transport http|command   http (default): native HTTP hooks, no process per event;',
-         '                     command: every event through the hook command, which spools while AgentStats is down']
+      ? ['  --transport command|http   command (default): every event through the hook command, which keeps',
+         '                     events while AgentStats is down; http: native HTTP hooks, but events fired while',
+         '                     AgentStats is down, restarting or overloaded are LOST (SessionStart stays a command)']
       : []),
+    '  --runtime sh|node  the hook command: sh (default when curl is installed: /bin/sh + curl, a few ms per',
+    '                     event) or node (about 30 ms per event; the default without curl)',
     '  --dry-run          print what would be written, change nothing',
     '  --help             this text',
   ].join('\n');
@@ -39,7 +45,7 @@ function usage(agent) {
 
 export function parseArgs(agent, argv, env) {
   const spec = AGENTS[agent];
-  const opts = { uninstall: false, withOtel: false, dryRun: false, projectDir: null, transport: 'http', url: null };
+  const opts = { uninstall: false, withOtel: false, force: false, dryRun: false, projectDir: null, transport: 'command', runtime: null, url: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -49,13 +55,18 @@ export function parseArgs(agent, argv, env) {
     if (arg === '--uninstall') opts.uninstall = true;
     else if (arg === '--with-otel') opts.withOtel = true;
     else if (arg === '--dry-run') opts.dryRun = true;
+    else if (arg === '--force' && spec.otelGuard) opts.force = true;
+    else if (arg === '--runtime') {
+      opts.runtime = next();
+      if (!['sh', 'node'].includes(opts.runtime)) throw new InstallError('--runtime must be sh or node');
+    }
     else if (arg === '--help' || arg === '-h') opts.help = true;
     else if (arg === '--url') opts.url = next();
     else if (arg === '--project' && spec.supportsProject) {
       opts.projectDir = i + 1 < argv.length && !argv[i + 1].startsWith('--') ? argv[++i] : process.cwd();
     } else if (arg === '--transport' && spec.supportsTransport) {
       opts.transport = next();
-      if (!['http', 'command'].includes(opts.transport)) throw new InstallError('--transport must be http or command');
+      if (!['http', 'command'].includes(opts.transport)) throw new InstallError('--transport must be command or http');
     } else throw new InstallError(`unknown option ${arg}\n\n${usage(agent)}`);
   }
   const rawUrl = opts.url ?? env.AGENTSTATS_URL ?? null;
@@ -120,31 +131,91 @@ function renderJson(file, text, before, after) {
 }
 
 /**
- * Codex --with-otel: the marked [otel] block(s) in config.toml. Returns { lines, problems };
- * problems (stderr, exit 3) when Codex will still not send its telemetry to AgentStats.
+ * Codex: the marked [otel] block(s) in config.toml, planned before anything is written (an
+ * invalid config.toml throws here, so hooks.json is not touched either). Returns null when the
+ * TOML is not involved, else { file, text, next, fileExisted, what, problems }; problems (stderr,
+ * exit 3) when Codex will still not send its telemetry to AgentStats.
  */
-function applyToml(otel, ctx, state) {
+function planToml(spec, ctx, state) {
+  const otel = spec.otel(ctx);
+  if (otel.kind !== 'toml' || !(ctx.withOtel || ctx.uninstall)) return null;
   const file = otel.file;
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const record = (state.files[file] ??= { file_existed: existsSync(file), containers: {}, values: {} });
+  const fileExisted = existsSync(file);
+  const text = fileExisted ? readFileSync(file, 'utf8') : '';
   if (ctx.uninstall) {
-    delete state.files[file];
-    if (!hasBlock(text)) return { lines: [], problems: [] };
+    const ownedFile = state.files[file] ? !state.files[file].file_existed : false;
     const rest = removeBlock(text);
-    const result = rest === '' && !record.file_existed ? removeFile(file, ctx) : updateFile(file, rest, ctx);
-    return { lines: result.changed ? [`removed the [otel] block from ${file}${backupNote(result)}`] : [], problems: [] };
+    return { file, text, next: hasBlock(text) ? rest : text, remove: hasBlock(text) && rest === '' && ownedFile, what: null, problems: [] };
   }
   const plan = planCodexOtel(text, otel, ctx.url, file);
-  if (!hasBlock(plan.text)) delete state.files[file];
-  const result = updateFile(file, plan.text, ctx);
-  const lines = plan.what
+  return { file, text, next: plan.text, fileExisted, what: plan.what, problems: plan.problems };
+}
+
+/** Writes a planned config.toml; returns the report lines. */
+function writeToml(plan, ctx, state) {
+  const { file } = plan;
+  if (ctx.uninstall) {
+    delete state.files[file];
+    if (plan.next === plan.text) return [];
+    const result = plan.remove ? removeFile(file, ctx) : updateFile(file, plan.next, ctx);
+    return result.changed ? [`removed the [otel] block from ${file}${backupNote(result)}`] : [];
+  }
+  state.files[file] ??= { file_existed: plan.fileExisted, containers: {}, values: {} };
+  if (!hasBlock(plan.next)) delete state.files[file];
+  const result = updateFile(file, plan.next, ctx);
+  return plan.what
     ? [result.changed ? `wrote ${plan.what} in ${file}${backupNote(result)}` : `${plan.what} in ${file} already up to date`]
     : [result.changed ? `removed AgentStats' [otel] lines from ${file}${backupNote(result)}` : `left ${file} unchanged`];
-  return { lines, problems: plan.problems };
 }
 
 function backupNote(result) {
   return result.backup ? ` (backup: ${result.backup})` : '';
+}
+
+/** The paths of the telemetry values this agent's --with-otel sets (for the change report). */
+function otelPaths(spec, ctx) {
+  const otel = spec.otel(ctx);
+  return otel.kind === 'json' ? Object.keys(otel.values).map((key) => [...otel.container, key]) : [];
+}
+
+/**
+ * The texts of every settings file that may hold AgentStats' hooks (all recorded installs and
+ * each agent's user settings), `current` standing for the file just edited. null when one cannot
+ * be read: then nothing is pruned.
+ */
+function settingsTexts(ctx, state, file, current) {
+  const files = new Set(Object.keys(state.files));
+  for (const spec of Object.values(AGENTS)) files.add(spec.settingsFile({ ...ctx, projectDir: null }));
+  files.delete(file);
+  const texts = [current ?? ''];
+  for (const f of files) {
+    if (!existsSync(f)) continue;
+    try {
+      texts.push(readFileSync(f, 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+  return texts;
+}
+
+function uninstall(spec, ctx, { file, text, data, original, state }) {
+  const report = [];
+  const entry = state.files[file];
+  const toml = planToml(spec, ctx, state);
+  uninstallJson(data, spec, ctx, entry);
+  delete state.files[file];
+  const vanish = entry && !entry.file_existed && Object.keys(data).length === 0;
+  const next = equalJson(data, original) ? text : vanish ? null : renderJson(file, text, original, data);
+  const result = next === text ? { changed: false } : next === null ? removeFile(file, ctx) : updateFile(file, next, ctx);
+  report.push(result.changed ? `${spec.label}: removed AgentStats from ${file}${backupNote(result)}` : `${spec.label}: nothing of AgentStats in ${file}`);
+  report.push(...hookChanges(original.hooks, data.hooks), ...valueChanges(original, data, otelPaths(spec, ctx)));
+  if (toml) report.push(...writeToml(toml, ctx, state));
+  if (!ctx.dryRun) saveState(ctx.home, state);
+  const texts = settingsTexts(ctx, state, file, next);
+  if (texts === null) report.push(`kept ${binRoot(ctx.home)}: a settings file that may use it could not be read`);
+  else for (const dir of pruneHookBin(ctx.home, texts, ctx)) report.push(`${ctx.dryRun ? 'would remove' : 'removed'} the hook command ${dir} (no settings file uses it any more)`);
+  return { report, problems: [] };
 }
 
 export function run(agent, argv, env = process.env) {
@@ -153,49 +224,66 @@ export function run(agent, argv, env = process.env) {
   const opts = parseArgs(agent, argv, env);
   if (opts.help) return { report: [usage(agent)], problems: [] };
   const home = homeDir(env);
+  const curl = findCurl(env);
   const ctx = {
     ...opts,
     env,
     home,
+    runtime: opts.runtime ?? (curl ? 'sh' : 'node'),
     nodePath: env.AGENTSTATS_NODE || process.execPath,
-    hookScript: HOOK_SCRIPT,
+    binDir: join(binRoot(home), hookVersion()),
     tokenSet: Boolean(env.AGENTSTATS_TOKEN),
   };
-  const file = spec.settingsFile(ctx);
+  const file = (ctx.file = spec.settingsFile(ctx));
   const { exists, text, data } = readJsonFile(file, spec.json);
   const original = structuredClone(data);
   const state = loadState(home);
-  const report = [];
-  const problems = [];
+  if (opts.uninstall) return uninstall(spec, ctx, { file, text, data, original, state });
 
-  if (opts.uninstall) {
-    const entry = state.files[file];
-    uninstallJson(data, spec, ctx, entry);
-    delete state.files[file];
-    const vanish = entry && !entry.file_existed && Object.keys(data).length === 0;
-    const result = equalJson(data, original) ? { changed: false } : vanish ? removeFile(file, opts) : updateFile(file, renderJson(file, text, original, data), opts);
-    report.push(result.changed ? `${spec.label}: removed AgentStats from ${file}${backupNote(result)}` : `${spec.label}: nothing of AgentStats in ${file}`);
-  } else {
-    const entry = entryFor(state, file, exists);
-    installJson(data, spec, ctx, entry);
-    const next = equalJson(data, original) ? text : renderJson(file, text, original, data);
-    const result = next === text ? { changed: false } : updateFile(file, next, opts);
-    const events = installedEvents(data.hooks);
-    report.push(
-      result.changed
-        ? `${spec.label}: hooks for ${events.length} events installed in ${file}${backupNote(result)}`
-        : `${spec.label}: ${file} already up to date (${events.length} events)`,
-    );
-    if (opts.dryRun) report.push(next ?? formatJson(data, text));
+  // Plan and check everything first: a refusal or an invalid file leaves every file as it was.
+  if (opts.withOtel) {
+    const conflicts = telemetryConflicts(agent, data, ctx);
+    if (conflicts.length > 0 && !opts.force) throw new InstallError(refusal(spec.label, conflicts));
+    if (opts.force && agent === 'claude-code') ctx.forcedValues = forcedClaudeValues(data, ctx);
   }
-  if (spec.otel(ctx).kind === 'toml' && (opts.withOtel || opts.uninstall)) {
-    const toml = applyToml(spec.otel(ctx), ctx, state);
-    report.push(...toml.lines);
+  const entry = entryFor(state, file, exists);
+  installJson(data, spec, ctx, entry);
+  const next = equalJson(data, original) ? text : renderJson(file, text, original, data);
+  const toml = planToml(spec, ctx, state);
+
+  // Then write: the hook command first (the settings refer to it), the settings, the state.
+  const report = [];
+  const bin = installHookBin(home, ctx);
+  const result = next === text ? { changed: false } : updateFile(file, next, ctx);
+  const events = installedEvents(data.hooks);
+  report.push(
+    result.changed
+      ? `${spec.label}: hooks for ${events.length} events installed in ${file}${backupNote(result)}`
+      : `${spec.label}: ${file} already up to date (${events.length} events)`,
+  );
+  if (bin.changed) report.push(`  + hook command ${opts.dryRun ? 'would be ' : ''}copied to ${bin.dir} (the hooks keep working if this clone moves)`);
+  report.push(...hookChanges(original.hooks, data.hooks), ...valueChanges(original, data, otelPaths(spec, ctx)));
+  if (ctx.runtime === 'node' && !opts.runtime) {
+    report.push('NOTE: curl was not found, so the hooks run the Node hook command (about 30 ms per event instead of a few).');
+  }
+  if (agent === 'claude-code' && opts.transport === 'http') {
+    report.push('NOTE: --transport http: events fired while AgentStats is down, restarting or overloaded are lost.');
+  }
+  if (opts.dryRun) report.push(next ?? formatJson(data, text));
+  const problems = [];
+  if (toml) {
+    report.push(...writeToml(toml, ctx, state));
     problems.push(...toml.problems);
   }
   if (!opts.dryRun) saveState(home, state);
-  if (!opts.uninstall && opts.withOtel && ctx.tokenSet && agent !== 'codex') {
+  if (opts.withOtel && ctx.tokenSet && agent !== 'codex') {
     report.push('NOTE: AGENTSTATS_TOKEN is set; add it to the telemetry headers yourself (it is not written to settings).');
+  }
+  if (agent === 'codex') {
+    report.push(
+      'NEXT: Codex runs new or changed hooks only after you trust them: start codex, open /hooks and trust the',
+      '  AgentStats entries (codex exec: trust them once interactively, or pass --dangerously-bypass-hook-trust).',
+    );
   }
   return { report, problems };
 }

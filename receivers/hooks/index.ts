@@ -25,7 +25,7 @@ import type { CanonicalEvent } from '../../collector/core/event.js';
 import { ERROR_RESPONSES, HookStats, NoQuery } from '../../collector/api/schemas/index.js';
 import { classifyHookPost, type AcceptedKind } from './content-type.js';
 import { HookIngestor, type Prepared } from './ingest.js';
-import { appendToSpool, replaySpool, type SpoolLine } from './spool.js';
+import { appendToSpool, hookTimeOf, replaySpool, type SpoolLine } from './spool.js';
 import { HOOK_AGENTS, type HookAgent } from './types.js';
 
 export interface HooksReceiverConfig {
@@ -156,7 +156,9 @@ const factory: ReceiverFactory<HooksReceiverConfig> = {
       counters.received++;
       const raw = typeof request.body === 'string' ? request.body : '';
       const receivedAt = ctx.clock.now();
-      const prepared = await prepare(agent, raw, receivedAt);
+      // The hook's own time when it delivered in the background (sent along, near the receipt time).
+      const hookTime = hookTimeOf(request.headers['x-agentstats-hook-time'], receivedAt);
+      const prepared = await prepare(agent, raw, receivedAt, hookTime);
       const event = tally(prepared, agent);
       if (prepared.kind === 'reject' && NOT_JSON_OBJECT.has(prepared.reason)) {
         return answer(reply, 400, { error: prepared.reason, message: 'a hook body is one JSON object' });
