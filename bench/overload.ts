@@ -97,10 +97,10 @@ async function main(): Promise<void> {
       const body = bodies[conn];
       while (Date.now() < deadline) {
         try {
-          const r = await requestWithHeaders(load, body);
+          const r = await load.request('POST', '/api/events/batch', body);
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           if (r.status === 200) acknowledged += (JSON.parse(r.body) as { ids: string[] }).ids.length;
-          else if (r.status === 503 && !r.retryAfter) refusalsWithoutRetryAfter++;
+          else if (r.status === 503 && !r.headers['retry-after']) refusalsWithoutRetryAfter++;
           if (r.status === 503) await new Promise((res) => setTimeout(res, 50 + Math.random() * 100));
         } catch {
           errors++;
@@ -163,40 +163,6 @@ async function main(): Promise<void> {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** POST /api/events/batch, keeping the Retry-After header the plain client drops. */
-function requestWithHeaders(client: BenchClient, body: string): Promise<{ status: number; body: string; retryAfter: string | null }> {
-  return new Promise((resolve, reject) => {
-    import('node:http').then(({ request }) => {
-      const url = new URL(client.baseUrl);
-      const req = request(
-        {
-          agent: client.agent,
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/api/events/batch',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              retryAfter: (res.headers['retry-after']) ?? null,
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(120_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(body);
-    }, reject);
-  });
 }
 
 main().catch((error) => {

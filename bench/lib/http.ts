@@ -8,12 +8,12 @@ export interface HttpResult {
   status: number;
   body: string;
   ms: number;
+  headers: http.IncomingHttpHeaders;
 }
 
 export class BenchClient {
   readonly agent: http.Agent;
   private readonly base: URL;
-  readonly baseUrl: string;
 
   constructor(
     baseUrl: string,
@@ -21,7 +21,6 @@ export class BenchClient {
     private readonly timeoutMs: number,
     private readonly token: string | null = null,
   ) {
-    this.baseUrl = baseUrl;
     this.base = new URL(baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   }
@@ -45,6 +44,7 @@ export class BenchClient {
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
               ms: Number(process.hrtime.bigint() - started) / 1e6,
+              headers: res.headers,
             }),
           );
           res.on('error', reject);
