@@ -8,7 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import { tokenMatches } from '../../collector/core/auth.js';
 import { submitFailure, GRPC_STATUS } from '../../collector/core/errors.js';
 import type { Logger } from '../../collector/core/component.js';
-import { decodeProtobufRequest, encodeProtobufResponse, type Signal } from './proto.js';
+import { encodeProtobufResponse, type Signal } from './proto.js';
+import type { BodyDecoder } from './body-decoder.js';
 import type { OtlpSignals } from './signals.js';
 
 export interface GrpcOptions {
@@ -18,6 +19,7 @@ export interface GrpcOptions {
   /** When set, calls must carry `authorization: Bearer <token>` metadata. */
   token: string | null;
   logger: Logger;
+  decoder: BodyDecoder;
 }
 
 export interface GrpcServer {
@@ -100,7 +102,7 @@ async function exportCall(
   }
   let request: Record<string, unknown>;
   try {
-    request = decodeProtobufRequest(signal, call.request);
+    request = await opts.decoder.decode(signal, 'protobuf', call.request, undefined, opts.maxMessageBytes);
   } catch (error) {
     throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `undecodable request: ${(error as Error).message}`);
   }

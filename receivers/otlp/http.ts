@@ -7,7 +7,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../collector/core/errors.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
-import { decodeBody, decompress, encodingOf, OtlpHttpError, type Encoding } from './decode.js';
+import { encodingOf, OtlpHttpError, type Encoding } from './decode.js';
+import type { BodyDecoder } from './body-decoder.js';
 import { encodeProtobufResponse, encodeStatus, type Signal } from './proto.js';
 import type { OtlpSignals } from './signals.js';
 
@@ -16,6 +17,7 @@ export interface HttpOptions {
   prefixes: string[];
   /** Most bytes accepted, both on the wire and after decompression. */
   bodyLimit: number;
+  decoder: BodyDecoder;
 }
 
 const SIGNALS: Signal[] = ['logs', 'metrics', 'traces'];
@@ -70,8 +72,7 @@ async function handle(
   let decoded: Record<string, unknown>;
   try {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const body = await decompress(raw, header(request.headers['content-encoding']), opts.bodyLimit);
-    decoded = decodeBody(signal, encoding, body);
+    decoded = await opts.decoder.decode(signal, encoding, raw, header(request.headers['content-encoding']), opts.bodyLimit);
   } catch (error) {
     if (error instanceof OtlpHttpError) return sendError(reply, encoding, error.statusCode, error.message);
     throw error;

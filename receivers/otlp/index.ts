@@ -8,6 +8,7 @@
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { startGrpc, type GrpcServer } from './grpc.js';
 import { registerHttp } from './http.js';
+import { BodyDecoder } from './body-decoder.js';
 import { OtlpSignals } from './signals.js';
 
 export interface OtlpReceiverConfig {
@@ -15,6 +16,8 @@ export interface OtlpReceiverConfig {
   prefixes: string[];
   /** OTLP/gRPC port on the service's bind address, or "off". */
   grpc_port: number | 'off';
+  /** Bodies of at least this many KiB (after decompression) are decoded on a worker thread; 0 = never. */
+  decode_off_thread_kb: number;
 }
 
 const factory: ReceiverFactory<OtlpReceiverConfig> = {
@@ -36,13 +39,19 @@ const factory: ReceiverFactory<OtlpReceiverConfig> = {
         oneOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { const: 'off' }],
         description: 'OTLP/gRPC port on the bind address, or `"off"`.',
       },
+      decode_off_thread_kb: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Bodies of at least this many KiB (decompressed) are decoded on a worker thread, so a large export never holds up other answers; 0 = always on the main thread.',
+      },
     },
   },
-  defaultConfig: () => ({ prefixes: ['/api/otel', ''], grpc_port: 4317 }),
+  defaultConfig: () => ({ prefixes: ['/api/otel', ''], grpc_port: 4317, decode_off_thread_kb: 256 }),
   create(config, host) {
     const signals = new OtlpSignals(host);
     const bodyLimit = host.settings.maxBodyBytes;
-    registerHttp(requireHttp(host), signals, { prefixes: config.prefixes, bodyLimit });
+    const decoder = new BodyDecoder(config.decode_off_thread_kb * 1024);
+    registerHttp(requireHttp(host), signals, { prefixes: config.prefixes, bodyLimit, decoder });
     let grpcServer: GrpcServer | null = null;
     const bindHost = host.settings.bindHost;
     return {
@@ -55,6 +64,7 @@ const factory: ReceiverFactory<OtlpReceiverConfig> = {
             maxMessageBytes: bodyLimit,
             token: host.settings.token,
             logger: host.logger,
+            decoder,
           });
         } catch (error) {
           // A port clash (another collector on 4317) must not take the HTTP receivers down with it.
@@ -70,6 +80,7 @@ const factory: ReceiverFactory<OtlpReceiverConfig> = {
       },
       async shutdown() {
         await grpcServer?.close();
+        await decoder.close();
       },
     };
   },
