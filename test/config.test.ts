@@ -124,7 +124,7 @@ describe('the command line a newcomer tries', () => {
     expect(result.stdout).toMatch(/"port": 4000,\s+\/\/ env AGENTSTATS_PORT/);
     expect(result.stdout).toMatch(/"host": "localhost",\s+\/\/ flag --host/);
     expect(result.stdout).toMatch(/"max_kb": 64\s+\/\/ file /);
-    expect(result.stdout).toMatch(/"grpc_port": "off"\s+\/\/ env AGENTSTATS_GRPC_PORT/);
+    expect(result.stdout).toMatch(/"grpc_port": "off",?\s+\/\/ env AGENTSTATS_GRPC_PORT/);
     expect(result.stdout).toMatch(/"session_timeout_minutes": 30,\s+\/\/ default/);
     // The token is set, and never printed.
     expect(result.stdout).toMatch(/"token": "<set>",\s+\/\/ env AGENTSTATS_TOKEN/);
