@@ -4,10 +4,9 @@
  * pipeline's queue depth, and a processor plugin that throws counted against that processor —
  * loaded purely through a config file, run in the real worker pool.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, startTestServer, type TestServer } from './helpers/server.js';
+import { writeBoomConfig } from './helpers/boom-plugin.js';
 import { openStream, type SseStream } from './helpers/sse.js';
 
 interface Health {
@@ -87,20 +86,7 @@ describe('a processor plugin that throws', () => {
   let server: TestServer;
   const dir = makeTempDir();
   beforeAll(async () => {
-    writeFileSync(
-      path.join(dir, 'boom.js'),
-      `export default {
-        kind: 'processor', type: 'boom', description: 'throws on tool Boom',
-        configSchema: { type: 'object', additionalProperties: false, properties: {} },
-        defaultConfig: () => ({}),
-        create: () => ({ process(events) { if (events.some((e) => e.tool_name === 'Boom')) throw new Error('boom'); return events; } }),
-      };\n`,
-    );
-    const config = path.join(dir, 'agentstats.jsonc');
-    writeFileSync(config, JSON.stringify({
-      processors: { boom: { module: './boom.js' } },
-      service: { pipelines: { events: { processors: ['dedupe', 'boom', 'cost', 'truncate'] } } },
-    }));
+    const config = writeBoomConfig(dir);
     server = await startTestServer({ dir, env: { AGENTSTATS_CONFIG: config } });
   });
   afterAll(async () => {

@@ -5,11 +5,12 @@
  * (from a config file) that throws on one tool, so there is a real failure to show.
  * Screenshots go to test-artifacts/health-strip-*.png (1280 and 400 px, light; 400 px dark).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, makeTempDir, startTestServer, type TestServer } from './helpers/server.js';
+import { writeBoomConfig } from './helpers/boom-plugin.js';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const ev = (fields: Record<string, unknown> = {}) => ({ session_id: 'ui-health', agent_type: 'claude_code', event_type: 'tool_use', tool_name: 'Bash', ...fields });
@@ -29,20 +30,7 @@ describe('health strip in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const dir = makeTempDir();
-    writeFileSync(
-      path.join(dir, 'boom.js'),
-      `export default {
-        kind: 'processor', type: 'boom', description: 'throws on tool Boom',
-        configSchema: { type: 'object', additionalProperties: false, properties: {} },
-        defaultConfig: () => ({}),
-        create: () => ({ process(events) { if (events.some((e) => e.tool_name === 'Boom')) throw new Error('boom'); return events; } }),
-      };\n`,
-    );
-    const config = path.join(dir, 'agentstats.jsonc');
-    writeFileSync(config, JSON.stringify({
-      processors: { boom: { module: './boom.js' } },
-      service: { pipelines: { events: { processors: ['dedupe', 'boom', 'cost', 'truncate'] } } },
-    }));
+    const config = writeBoomConfig(dir);
     server = await startTestServer({ dir, env: { AGENTSTATS_CONFIG: config, AGENTSTATS_STATS_INTERVAL: '500' } });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

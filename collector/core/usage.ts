@@ -19,6 +19,22 @@ export interface UsageCounters {
   api_requests: number;
 }
 
+/** All counters at zero: where a sum over rows starts (storage and read models alike). */
+export function emptyUsageCounters(): UsageCounters {
+  return {
+    events: 0,
+    errors: 0,
+    tokens_in: 0,
+    tokens_out: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    unpriced_tokens: 0,
+    api_requests: 0,
+  };
+}
+
 /**
  * The dimensions usage is rolled up by. `all` has the one key ''; in agent/model/project/branch the
  * key '' holds events that name none, so every breakdown adds up to the total.

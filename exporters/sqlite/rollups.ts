@@ -8,7 +8,7 @@
  * of 15 minutes, so quarter hours make every day cut exact (quarters.ts).
  */
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
-import type { UsageCounters, UsageDimension } from '../../collector/core/usage.js';
+import { emptyUsageCounters, type UsageCounters, type UsageDimension } from '../../collector/core/usage.js';
 import { HOUR_MS, QUARTER_MS } from './quarters.js';
 
 export type Counters = UsageCounters;
@@ -42,20 +42,8 @@ export const DIMENSIONS: ReadonlyArray<[UsageDimension, (e: CanonicalEvent) => s
   ['source', (e) => e.source],
 ];
 
-export function emptyCounters(): Counters {
-  return {
-    events: 0,
-    errors: 0,
-    tokens_in: 0,
-    tokens_out: 0,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: 0,
-    unpriced_tokens: 0,
-    api_requests: 0,
-  };
-}
+/** All counters at zero (the core's one definition). */
+export const emptyCounters = emptyUsageCounters;
 
 export function eventTokens(e: Pick<CanonicalEvent, TokenField>): number {
   return (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0);

@@ -6,15 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StatsReader, UsageCounters, UsageDimension, UsageRow } from '../../core/storage.js';
-import { BLOCK_HOURS, type UsageBlock } from '../../core/usage.js';
+import { BLOCK_HOURS, emptyUsageCounters, type UsageBlock } from '../../core/usage.js';
 import { statsView, percentile } from './stats.js';
 import { costView } from './cost.js';
 import { blocksView } from './blocks.js';
 import { filterOptionsView } from './filter-options.js';
 import { shapeMetrics } from './metrics.js';
-import { emptyUsage } from './usage.js';
 
-const usage = (dim: UsageDimension, key: string, c: Partial<UsageCounters>): UsageRow => ({ dim, key, ...emptyUsage(), ...c });
+const usage = (dim: UsageDimension, key: string, c: Partial<UsageCounters>): UsageRow => ({ dim, key, ...emptyUsageCounters(), ...c });
 
 /** A StatsReader answering from fixed rows (filtered by dimension, as the real one does). */
 function reader(rows: Partial<{ [K in keyof StatsReader]: ReturnType<StatsReader[K]> }>): StatsReader {
@@ -127,7 +126,7 @@ describe('costView', () => {
           usage('tool', 'Read', { events: 1 }), // not a cost dimension: left out
         ],
         folded: [{ source: 'otlp', count: 5 }, { source: 'import', count: 2 }],
-        timeline: [{ bucket: '2026-11-20', start: '2026-11-19T23:00:00.000Z', ...emptyUsage(), events: 2, tokens_in: 3, tokens_out: 4, cost_usd: 0.1 + 0.2 }],
+        timeline: [{ bucket: '2026-11-20', start: '2026-11-19T23:00:00.000Z', ...emptyUsageCounters(), events: 2, tokens_in: 3, tokens_out: 4, cost_usd: 0.1 + 0.2 }],
       }),
       { since: '2026-11-01', bucket: 'day', tz: 'Europe/Berlin' },
     );
@@ -152,7 +151,7 @@ describe('blocksView', () => {
   const HOUR = 3_600_000;
   const start = Date.parse('2026-11-24T10:00:00Z');
   const block = (startMs: number, lastHours: number, c: Partial<UsageCounters>): UsageBlock => ({
-    start_ms: startMs, end_ms: startMs + BLOCK_HOURS * HOUR, last_hour_ms: startMs + lastHours * HOUR, ...emptyUsage(), ...c,
+    start_ms: startMs, end_ms: startMs + BLOCK_HOURS * HOUR, last_hour_ms: startMs + lastHours * HOUR, ...emptyUsageCounters(), ...c,
   });
 
   it('gives the active block a burn rate to now and a projection to its end; a finished one to its last active hour', () => {

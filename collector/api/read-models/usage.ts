@@ -1,5 +1,5 @@
 /** Usage rows as the API shows them: grouped by dimension, summed, rounded, with derived figures. */
-import type { UsageCounters, UsageDimension, UsageRow } from '../../core/usage.js';
+import { emptyUsageCounters, type UsageCounters, type UsageDimension, type UsageRow } from '../../core/usage.js';
 
 /** Dollars to the micro-dollar: the float sums' noise off. */
 export function roundUsd(value: number): number {
@@ -24,23 +24,8 @@ export function usageFigures(c: UsageCounters) {
   };
 }
 
-export function emptyUsage(): UsageCounters {
-  return {
-    events: 0,
-    errors: 0,
-    tokens_in: 0,
-    tokens_out: 0,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: 0,
-    unpriced_tokens: 0,
-    api_requests: 0,
-  };
-}
-
 export function sumUsage(rows: readonly UsageCounters[]): UsageCounters {
-  const c = emptyUsage();
+  const c = emptyUsageCounters();
   for (const row of rows) {
     c.events += row.events;
     c.errors += row.errors;
