@@ -42,6 +42,7 @@ export const EVENT_COLUMNS = [
   'correlation_key',
   'metadata',
   'payload_truncated',
+  'machine',
 ] as const;
 
 export interface WriterOptions {
