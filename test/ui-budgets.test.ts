@@ -70,7 +70,7 @@ describe('budgets in Chromium', () => {
         }
       }
       Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
-      window.Notification = Recorded as typeof Notification;
+      window.Notification = Recorded;
     });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

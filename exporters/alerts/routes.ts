@@ -27,7 +27,7 @@ export interface BudgetService {
   create(spec: BudgetSpec): EffectiveBudget;
   update(id: string, spec: BudgetSpec): EffectiveBudget | null;
   remove(id: string): boolean;
-  states(): { now: Date; states: BudgetState[]; raisedIn(s: BudgetState): number[] };
+  states(): { now: Date; states: BudgetState[]; raisedIn: (s: BudgetState) => number[] };
   alerts(limit: number): AlertList['alerts'];
   settings: { timezone: string; weekStart: string };
 }

@@ -12,6 +12,7 @@ import { BLOCK_HOURS } from '../../collector/core/usage.js';
 import { daySpan, monthSpan, weekSpan, type Span, type Weekday } from './periods.js';
 
 const HOUR_MS = 3_600_000;
+const SCOPE_DIMS: readonly UsageDimension[] = ['all', 'project', 'agent'];
 
 /** Hours a period must have run before it is projected (a rate from the first minutes misleads). */
 export const PROJECTION_MIN_HOURS: Record<BudgetPeriod, number> = { block: 1, day: 3, week: 24, month: 72 };
@@ -67,7 +68,7 @@ function scopeOf(b: BudgetSpec): { dim: UsageDimension; key: string } {
  * dimension cost one rollup query together.
  */
 export class UsageSnapshot {
-  private readonly usage = new Map<string, Map<string, UsageRow>>();
+  private readonly usage = new Map<number, Map<string, UsageRow>>();
   private readonly blocks = new Map<string, Span | null>();
 
   constructor(
@@ -102,15 +103,18 @@ export class UsageSnapshot {
     }
   }
 
-  /** Usage of one dimension value since `startMs` (to now: later hours hold nothing yet). */
+  /**
+   * Usage of one dimension value since `startMs` (to now: later hours hold nothing yet). The three
+   * scope dimensions are read in one query per period start: one walk over the period's hours.
+   */
   row(dim: UsageDimension, key: string, startMs: number): UsageRow | undefined {
-    const id = `${dim}|${startMs}`;
-    let rows = this.usage.get(id);
+    let rows = this.usage.get(startMs);
     if (!rows) {
-      rows = new Map(this.stats.usage({ since: new Date(startMs).toISOString(), dims: [dim] }).map((r) => [r.key, r]));
-      this.usage.set(id, rows);
+      const read = this.stats.usage({ since: new Date(startMs).toISOString(), dims: SCOPE_DIMS });
+      rows = new Map(read.map((r) => [`${r.dim}\u0000${r.key}`, r]));
+      this.usage.set(startMs, rows);
     }
-    return rows.get(key);
+    return rows.get(`${dim}\u0000${key}`);
   }
 }
 

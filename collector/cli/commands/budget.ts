@@ -94,7 +94,16 @@ export function renderStatus(r: BudgetStatusResponse): string {
   const rows = r.statuses.map((s) => {
     const b = s.budget;
     const spent = b.unit === 'usd' && s.spent === 0 && s.unpriced_tokens > 0 ? 'unpriced' : amount(s, s.spent);
-    const projected = s.period_start === null ? 'no block' : s.projection ? `${amount(s, s.projection.value)} (${Math.round(s.projection.percent)}%)` : `after ${s.projection_min_hours}h`;
+    // Unpriced usage is never a dollar figure: nothing priced says so; some priced is a lower bound.
+    const unpriced = b.unit === 'usd' && s.unpriced_tokens > 0;
+    const projected =
+      s.period_start === null
+        ? 'no block'
+        : !s.projection
+          ? `after ${s.projection_min_hours}h`
+          : unpriced && s.spent === 0
+            ? 'unpriced'
+            : `${unpriced ? '≥ ' : ''}${amount(s, s.projection.value)} (${Math.round(s.projection.percent)}%)`;
     return [
       b.name,
       PERIOD[b.period],

@@ -126,7 +126,10 @@ export class BudgetBars extends LitElement {
     if (s.period_start === null) return html`<span class="hint">no 5-hour block running</span>`;
     const p = s.projection;
     if (!p) return html`<span class="hint">projection after ${s.projection_min_hours} h of the period</span>`;
-    return html`<span class="muted" title="At the rate so far in this period">projected ${amount(s.budget.unit, p.value)} (${Math.round(p.percent)}%) by ${when(s.period_end)}
+    // Unpriced usage is never a dollar figure: with some of it, the dollars are a lower bound.
+    const unpriced = s.budget.unit === 'usd' && s.unpriced_tokens > 0;
+    if (unpriced && s.spent === 0) return html`<span class="warn">projection unknown: usage unpriced</span>`;
+    return html`<span class="muted" title="At the rate so far in this period${unpriced ? '; priced usage only' : ''}">projected ${unpriced ? '≥ ' : ''}${amount(s.budget.unit, p.value)} (${Math.round(p.percent)}%) by ${when(s.period_end)}
       · rate from the ${p.basis_hours < 10 ? p.basis_hours.toFixed(1) : Math.round(p.basis_hours)} h so far</span>`;
   }
 
