@@ -224,6 +224,8 @@ describe('alerts: once per period and threshold, stream and webhook', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(await alerts()).toHaveLength(2);
 
+    const health = (await server.get('/api/health')).body as { components: Array<{ id: string; accepted: number; failed: number }> };
+    expect(health.components.find((c) => c.id === 'alerts')).toMatchObject({ accepted: 2, failed: 0 });
     const status = (await server.get('/api/budgets/status')).body.statuses[0];
     expect(status).toMatchObject({ spent: 9, percent: 90, raised: [50, 80] });
 

@@ -103,7 +103,7 @@ const factory: ExporterFactory<AlertsExporterConfig> = {
     const fromConfig = configBudgets(config.budgets, defaults);
     const store = () => host.storage().budgets;
     const evaluator = new AlertEvaluator(() => host.storage().stats, store, settings);
-    const webhook = new WebhookSender(config.webhook, host.logger);
+    const webhook = new WebhookSender(config.webhook, host.logger, () => host.telemetry.record('failed'));
 
     const dashboard = (r: ReturnType<ReturnType<typeof store>['listBudgets']>[number]): EffectiveBudget => ({
       ...r,
@@ -127,6 +127,7 @@ const factory: ExporterFactory<AlertsExporterConfig> = {
         for (const a of raised) {
           host.logger.info('budget alert', { budget: a.budget_name, threshold: a.threshold, spent: a.spent, limit: a.limit, unit: a.unit });
         }
+        host.telemetry.record('accepted', raised.length);
         host.publish({ events: [], sessions: [], alerts: raised });
         for (const a of raised) webhook.send(a);
       } catch (error) {

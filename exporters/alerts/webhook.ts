@@ -57,6 +57,8 @@ export class WebhookSender {
   constructor(
     private readonly config: WebhookConfig,
     private readonly logger: Logger,
+    /** An alert that could not be delivered (given up, refused, or dropped from a full queue). */
+    private readonly onFailure: () => void = () => {},
   ) {}
 
   get enabled(): boolean {
@@ -69,6 +71,7 @@ export class WebhookSender {
     if (this.queue.length > MAX_QUEUE) {
       const dropped = this.queue.shift()!;
       this.logger.warn('webhook queue full: an alert was not delivered', { alert_id: dropped.id, target: safeTarget(this.config.url!) });
+      this.onFailure();
     }
     if (!this.busy) void this.drain();
   }
@@ -119,6 +122,7 @@ export class WebhookSender {
         outcome = `HTTP ${res.status}`;
         if (res.status < 500 && res.status !== 429) {
           this.logger.warn('webhook refused the alert; not retried', { alert_id: alert.id, status: res.status, target: safeTarget(url) });
+          this.onFailure();
           return;
         }
         const ra = Number(res.headers.get('retry-after'));
@@ -129,6 +133,7 @@ export class WebhookSender {
       }
       if (attempt === this.config.max_attempts) {
         this.logger.warn('webhook delivery failed; giving up', { alert_id: alert.id, attempts: attempt, last: outcome, target: safeTarget(url) });
+        this.onFailure();
         return;
       }
       this.logger.debug('webhook delivery failed; retrying', { alert_id: alert.id, attempt, last: outcome });
