@@ -18,7 +18,10 @@ import type {
   UsageRow,
 } from './usage.js';
 
+import type { AlertRecord, BudgetStore } from './budgets.js';
+
 export type * from './usage.js';
+export type * from './budgets.js';
 
 export interface StoredEvent extends CanonicalEvent {
   /** Monotonic storage sequence: the cursor for paging and the SSE event id. */
@@ -173,6 +176,8 @@ export interface ImportFileRecord {
 export interface CommittedBatch {
   events: StoredEvent[];
   sessions: SessionRow[];
+  /** Budget alerts just raised (published by the alerts exporter; the SSE exporter streams them). */
+  alerts?: AlertRecord[];
 }
 
 /** The pipeline's one way into storage: one transaction per call, resolved once committed. */
@@ -229,6 +234,8 @@ export interface ToolStartLookup {
 
 export interface StoragePorts {
   writer: BatchWriter;
+  /** Budgets made in the dashboard, and the alerts raised (once per budget, period and threshold). */
+  budgets: BudgetStore;
   events: EventReader;
   sessions: SessionReader;
   stats: StatsReader;

@@ -277,6 +277,26 @@ const MIGRATIONS: string[] = [
   INSERT INTO rollup_backfill (name, next_seq, end_seq)
     SELECT 'combo', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
   `,
+  // Budgets made in the dashboard (config budgets live in the config file), and every alert raised:
+  // one row per (budget, period start, threshold), so an alert is raised once per period and a
+  // restart never raises it again (budgets.ts). Alerts keep the budget as it was (history).
+  `
+  CREATE TABLE budgets (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE budget_alerts (
+    id INTEGER PRIMARY KEY,
+    budget_id TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    threshold REAL NOT NULL,
+    raised_at TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX budget_alerts_once ON budget_alerts(budget_id, period_start, threshold);
+  `,
 ];
 
 /**
