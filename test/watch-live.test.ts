@@ -269,6 +269,26 @@ describe('live history watching without inotify, and switched off', () => {
     expect(e).toMatchObject({ session_id: `${parent}/agent-acompact-e1f845`, parent_session_id: parent, tokens_in: 3, tokens_out: 8, cache_read_tokens: 164830, cache_write_tokens: 8681 });
   });
 
+  it('watches a new folder at the cap on watched folders, in place of the one written longest ago', async () => {
+    const home = makeTempDir();
+    const config = path.join(home, 'agentstats.json');
+    // Two watches: the root and one project. The walk is too rare to help within the test.
+    writeFileSync(config, JSON.stringify({ receivers: { files: { max_watched_dirs: 2, scan_seconds: 600 } } }));
+    const claudeDir = path.join(home, 'claude-config');
+    const old = path.join(claudeDir, 'projects', '-work-old', 'old.jsonl');
+    mkdirSync(path.dirname(old), { recursive: true });
+    writeFileSync(old, '');
+    const server = await startTestServer({ dir: home, args: ['--config', config], env: { CLAUDE_CONFIG_DIR: claudeDir } });
+    servers.push(server);
+    await sleep(1000);
+    const file = path.join(claudeDir, 'projects', '-work-spotter', `${SESSION}.jsonl`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    await sleep(300);
+    writeFileSync(file, lines([...TOOL_HEAVY, turnEnd('2026-02-10T22:59:50.000Z')]));
+    const { ms } = await until('four responses', async () => (await apiRequests(server, 'claude_code')).length === 4, 3000);
+    expect(ms).toBeLessThan(3000);
+  });
+
   it('AGENTSTATS_WATCH_HISTORY=0 imports once at start and does not follow the folders', async () => {
     const home = makeTempDir();
     const claudeDir = path.join(home, 'claude-config');

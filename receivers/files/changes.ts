@@ -62,7 +62,8 @@ export class ChangeDetector {
   private readonly due = new Map<string, number>();
   /** Files that changed within hotMs (a subset of known): the ones the fast poll stats. */
   private readonly hot = new Set<string>();
-  private readonly watchers = new Map<string, FSWatcher>();
+  /** Watched folders and when each last changed (the one changed longest ago gives way to a new one). */
+  private readonly watchers = new Map<string, { w: FSWatcher; mtimeMs: number }>();
   /** Roots as configured → kind; real paths already taken (two names for one folder read once). */
   private readonly roots = new Map<string, FileKind>();
   private readonly missing = new Set<string>();
@@ -87,7 +88,7 @@ export class ChangeDetector {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
     if (this.scanTimer) clearInterval(this.scanTimer);
-    for (const w of this.watchers.values()) w.close();
+    for (const { w } of this.watchers.values()) w.close();
     this.watchers.clear();
   }
 
@@ -218,18 +219,36 @@ export class ChangeDetector {
   private chooseWatches(dirs: Array<{ dir: string; kind: FileKind; mtimeMs: number }>): void {
     const isRoot = (d: string) => this.roots.has(d);
     const ranked = [...dirs].sort((a, b) => Number(isRoot(b.dir)) - Number(isRoot(a.dir)) || b.mtimeMs - a.mtimeMs);
-    const wanted = new Map(ranked.slice(0, this.opts.maxDirs).map((d) => [d.dir, d.kind]));
-    for (const [dir, w] of this.watchers) {
+    const wanted = new Map(ranked.slice(0, this.opts.maxDirs).map((d) => [d.dir, d]));
+    for (const [dir, { w }] of this.watchers) {
       if (!wanted.has(dir)) {
         w.close();
         this.watchers.delete(dir);
       }
     }
-    for (const [dir, kind] of wanted) this.watchDir(dir, kind);
+    for (const d of wanted.values()) this.watchDir(d.dir, d.kind, d.mtimeMs);
   }
 
-  private watchDir(dir: string, kind: FileKind): void {
-    if (this.stopped || this.watchFailed || this.watchers.has(dir) || this.watchers.size >= this.opts.maxDirs) return;
+  /** At the cap, a folder that just appeared takes the place of the one written to longest ago. */
+  private makeRoom(mtimeMs: number): boolean {
+    if (this.watchers.size < this.opts.maxDirs) return true;
+    let oldest: [string, number] | null = null;
+    for (const [dir, { mtimeMs: m }] of this.watchers) {
+      if (!this.roots.has(dir) && (oldest === null || m < oldest[1])) oldest = [dir, m];
+    }
+    if (oldest === null || oldest[1] >= mtimeMs) return false;
+    this.watchers.get(oldest[0])!.w.close();
+    this.watchers.delete(oldest[0]);
+    return true;
+  }
+
+  private watchDir(dir: string, kind: FileKind, mtimeMs: number): void {
+    const entry = this.watchers.get(dir);
+    if (entry) {
+      entry.mtimeMs = Math.max(entry.mtimeMs, mtimeMs);
+      return;
+    }
+    if (this.stopped || this.watchFailed || this.opts.maxDirs === 0 || !this.makeRoom(mtimeMs)) return;
     let w: FSWatcher;
     try {
       w = watch(dir, { persistent: false }, (_event, name) => this.onEvent(dir, kind, name));
@@ -242,11 +261,13 @@ export class ChangeDetector {
       w.close(); // the directory went away
       this.watchers.delete(dir);
     });
-    this.watchers.set(dir, w);
+    this.watchers.set(dir, { w, mtimeMs });
   }
 
   private onEvent(dir: string, kind: FileKind, name: string | Buffer | null): void {
     if (this.stopped) return;
+    const watched = this.watchers.get(dir);
+    if (watched) watched.mtimeMs = this.opts.now(); // written to now: the last to give way
     if (name === null) return this.wantScan(); // the kernel dropped the name: look at everything
     const full = path.join(dir, name.toString());
     if (full.endsWith('.jsonl')) return this.mark(full, kind);
@@ -256,7 +277,9 @@ export class ChangeDetector {
         if (!st.isDirectory() || this.watchers.has(full)) return;
         const dirs: Array<{ dir: string; kind: FileKind; mtimeMs: number }> = [];
         return this.walk(full, kind, dirs, new Set()).then(() => {
-          for (const d of dirs) this.watchDir(d.dir, d.kind);
+          for (const d of dirs) this.watchDir(d.dir, d.kind, d.mtimeMs);
+          // What was created between reading the new folders and watching them: look once more.
+          return this.walk(full, kind, [], new Set());
         });
       })
       .catch(() => undefined);

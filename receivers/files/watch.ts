@@ -61,15 +61,18 @@ export function startWatching(opts: WatchOptions): Watching {
   const cache = new CheckpointCache(opts.store);
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
+  let busy = false;
   let stopped = false;
   let resolveFirst!: () => void;
   const firstPass = new Promise<void>((resolve) => (resolveFirst = resolve));
 
   const schedule = () => {
-    if (stopped || timer || running) return;
+    if (stopped || timer || busy) return;
     timer = setTimeout(() => {
       timer = null;
+      busy = true; // before pass() starts: a change it sees meanwhile waits for the next pass
       running = pass().finally(() => {
+        busy = false;
         running = null;
         if (detector.pending) schedule();
       });
