@@ -88,7 +88,13 @@ async function restCpu(server: BenchServer, seconds: number): Promise<number> {
 }
 
 /** Every event on /api/stream, with its arrival time. */
-function listen(url: string, onEvent: (e: Record<string, any>, at: number) => void): () => void {
+interface StreamedEvent {
+  event_type?: string;
+  request_id?: string | null;
+  correlation_key?: string | null;
+}
+
+function listen(url: string, onEvent: (e: StreamedEvent, at: number) => void): () => void {
   const req = http.get(`${url}/api/stream`, { headers: { accept: 'text/event-stream' } }, (res) => {
     res.setEncoding('utf8');
     let buf = '';
@@ -99,7 +105,7 @@ function listen(url: string, onEvent: (e: Record<string, any>, at: number) => vo
         buf = buf.slice(end + 2);
         if (!block.includes('event: event')) continue;
         const data = block.split('\n').find((l) => l.startsWith('data:'));
-        if (data) onEvent(JSON.parse(data.slice(5)), Date.now());
+        if (data) onEvent(JSON.parse(data.slice(5)) as StreamedEvent, Date.now());
       }
     });
   });
@@ -118,7 +124,7 @@ async function underLoad(server: BenchServer, roots: { claude: string; codex: st
   const written = new Map<string, number>();
   const latency = new Samples();
   const stop = listen(server.url, (e, at) => {
-    const key = e.request_id ?? e.correlation_key;
+    const key = e.request_id ?? e.correlation_key ?? '';
     const t = written.get(key);
     if (t !== undefined && e.event_type === 'api_request') {
       latency.add(at - t);
