@@ -90,7 +90,7 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     settle_minutes: 10,
     progress: false,
     poll_ms: 1000,
-    scan_seconds: 60,
+    scan_seconds: 300,
     max_watched_dirs: 1000,
   }),
   validate: (c) => (c.since !== null && !Number.isFinite(Date.parse(c.since)) ? [`since: not a time: "${c.since}"`] : []),
