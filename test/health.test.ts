@@ -44,7 +44,7 @@ describe('GET /api/health components', () => {
   it('lists every component of the default config with zeros before anything arrives', async () => {
     const h = await health(server);
     expect(h.components.map((c) => `${c.kind}:${c.id}`)).toEqual([
-      'receiver:native', 'receiver:otlp', 'receiver:hooks',
+      'receiver:native', 'receiver:otlp', 'receiver:hooks', 'receiver:files',
       'processor:dedupe', 'processor:cost', 'processor:truncate',
       'exporter:sqlite', 'exporter:sse', 'exporter:alerts',
     ]);

@@ -64,6 +64,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'AGENTSTATS_GRPC_PORT', key: 'receivers.otlp.grpc_port', parse: portOrOff },
   { variable: 'AGENTSTATS_SPOOL_PATH', key: 'receivers.hooks.spool_path', parse: filePath },
   { variable: 'AGENTSTATS_MAX_PAYLOAD_KB', key: 'processors.truncate.max_kb', parse: number },
+  { variable: 'AGENTSTATS_WATCH_HISTORY', key: 'receivers.files.mode', parse: (raw, v) => (bool(raw, v) ? 'watch' : 'once') },
   { variable: 'AGENTSTATS_PRICING_PATH', key: 'processors.cost.pricing_path', parse: filePath },
   { variable: 'AGENTSTATS_DB_PATH', key: 'exporters.sqlite.path', parse: filePath },
   { variable: 'AGENTSTATS_SESSION_TIMEOUT', key: 'exporters.sqlite.session_timeout_minutes', parse: number },

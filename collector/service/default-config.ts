@@ -23,14 +23,15 @@ export function defaultConfig(): RawConfig {
       extensions: [],
       pipelines: {
         events: {
-          receivers: ['native', 'otlp', 'hooks'],
+          // files: the agents' history files, followed live (receivers.files.mode `watch`).
+          receivers: ['native', 'otlp', 'hooks', 'files'],
           // Cost before truncation: pricing reads metadata (cache-write tiers, speed) that cutting may drop.
           processors: ['dedupe', 'cost', 'truncate'],
           exporters: ['sqlite', 'sse', 'alerts'],
         },
       },
     },
-    receivers: { native: {}, otlp: {}, hooks: {}, files: {} },
+    receivers: { native: {}, otlp: {}, hooks: {}, files: { mode: 'watch' } },
     processors: { dedupe: {}, cost: {}, truncate: {} },
     exporters: { sqlite: {}, sse: {}, alerts: {} },
     extensions: {},

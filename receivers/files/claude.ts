@@ -6,8 +6,8 @@
  * content block) sharing message.id and requestId, each repeating a usage snapshot; only the last
  * carries the final output count. So lines are grouped by message.id and the group keeps the line
  * with the largest usage; a group is emitted only when it is final: a later response of the same
- * thread has begun, or the file has been quiet long enough (otherwise it waits in the parser state
- * for the next run). The event id is derived from message.id, so the same response found again (a
+ * thread has begun, the turn has ended (a `turn_duration` or `stop_hook_summary` line), or the
+ * file has been quiet long enough (otherwise it waits in the parser state for the next run). The event id is derived from message.id, so the same response found again (a
  * resumed session copies its history; /btw side questions replay messages) is a duplicate.
  *
  * Tool calls: each tool_use block becomes one tool_use event when its tool_result arrives
@@ -56,6 +56,12 @@ export interface ClaudeState {
   tools: Record<string, ToolDraft>;
 }
 
+/**
+ * System lines Claude Code writes when a turn is over: `turn_duration` (2.1.x) and
+ * `stop_hook_summary` (when Stop hooks ran). parse-worker.ts reads lines naming them.
+ */
+export const TURN_END = new Set(['turn_duration', 'stop_hook_summary']);
+
 export function emptyClaudeState(): ClaudeState {
   return { open: {}, lastKey: {}, tools: {} };
 }
@@ -86,6 +92,18 @@ export class ClaudeParser {
     const type = entry.type ?? role;
     if (type === 'assistant') this.assistant(entry, offset);
     else if (type === 'user') this.user(entry);
+    else if (type === 'system' && TURN_END.has(entry.subtype as string)) this.turnEnd(entry);
+  }
+
+  /** A turn-end line is written after the turn's last response: its responses are final. */
+  private turnEnd(entry: Record<string, unknown>): void {
+    const threadKey = this.thread(entry).session;
+    for (const draft of Object.values(this.state.open)) {
+      if (draft.thread !== threadKey) continue;
+      this.emitResponse(draft);
+      delete this.state.open[draft.key];
+    }
+    delete this.state.lastKey[threadKey];
   }
 
   /** Emits what is final and returns what must wait for the next run. */

@@ -4,7 +4,9 @@
  *
  * Mode `once` imports what is new and stops: `npm run import` builds the service with this
  * receiver alone and calls runOnce(); in a running server it imports once in the background at
- * start. Read positions live in the storage's checkpoint store, so both share them.
+ * start. Mode `watch` (a running server only) imports what is new, then follows the folders and
+ * reads what is appended (watch.ts). Read positions live in the storage's checkpoint store, so
+ * the importer and the server share them.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -14,9 +16,13 @@ import { defaultRoots } from './discover.js';
 import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
 import { createProgressBar } from './progress.js';
 import { runImport, type ImportSummary } from './runner.js';
+import type { FoundFile } from './discover.js';
+import type { CheckpointStore } from '../../collector/core/storage.js';
+import { startWatching, type Watching } from './watch.js';
 
 export interface FilesReceiverConfig {
-  mode: 'once';
+  /** `once`: import what is new, then stop; `watch` (a server): then follow the folders. */
+  mode: 'once' | 'watch';
   sources: FileKind[];
   /** Claude Code projects folder; null = $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects. */
   claude_code_dir: string | null;
@@ -30,7 +36,18 @@ export interface FilesReceiverConfig {
   settle_minutes: number;
   /** A progress bar on stderr when it is a terminal. */
   progress: boolean;
+  /** Watch mode: how often files changed in the last 15 minutes are stat'ed. */
+  poll_ms: number;
+  /** Watch mode: how often the whole tree is walked (new files in unwatched folders, deletions). */
+  scan_seconds: number;
+  /** Watch mode: folders watched with fs.watch at most (the most recently written first). */
+  max_watched_dirs: number;
 }
+
+/** A file changed within this is polled every poll_ms. */
+const HOT_MS = 15 * 60_000;
+/** A burst of writes is read in one pass. */
+const DEBOUNCE_MS = 75;
 
 const factory: ReceiverFactory<FilesReceiverConfig> = {
   kind: 'receiver',
@@ -41,7 +58,10 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      mode: { enum: ['once'], description: '`once`: import what is new, then stop (a server imports at start).' },
+      mode: {
+        enum: ['once', 'watch'],
+        description: '`once`: import what is new, then stop (a server imports at start); `watch`: a server then follows the folders and reads what is appended.',
+      },
       sources: {
         type: 'array',
         items: { enum: [...FILE_KINDS] },
@@ -55,6 +75,9 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       workers: { type: ['integer', 'null'], minimum: 1, maximum: 64, description: 'Parsing threads (null: cores − 1, at most 8).' },
       settle_minutes: { type: 'number', minimum: 0, description: 'Minutes a file must be quiet before its last response is final.' },
       progress: { type: 'boolean', description: 'Progress bar on stderr when it is a terminal.' },
+      poll_ms: { type: 'integer', minimum: 50, maximum: 60_000, description: 'Watch mode: how often files written in the last 15 minutes are checked.' },
+      scan_seconds: { type: 'number', minimum: 1, description: 'Watch mode: how often the whole tree is walked (new files in unwatched folders, deletions).' },
+      max_watched_dirs: { type: 'integer', minimum: 0, maximum: 100_000, description: 'Watch mode: folders watched with fs.watch at most (most recently written first); the rest are found by the walk.' },
     },
   },
   defaultConfig: () => ({
@@ -66,6 +89,9 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     workers: null,
     settle_minutes: 10,
     progress: false,
+    poll_ms: 1000,
+    scan_seconds: 300,
+    max_watched_dirs: 1000,
   }),
   validate: (c) => (c.since !== null && !Number.isFinite(Date.parse(c.since)) ? [`since: not a time: "${c.since}"`] : []),
   create(config, host) {
@@ -78,52 +104,87 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     const sinceMs = config.since ? Date.parse(config.since) : null;
     const settleMs = config.settle_minutes * 60_000;
 
-    const runOnce = async (): Promise<ImportSummary> => {
-      const parsePool = new Piscina({
+    // A watching server keeps no idle parsing threads: they start for a pass and end 30 s after.
+    const newPool = (watching: boolean) =>
+      new Piscina({
         filename: new URL('./parse-worker.js', import.meta.url).href,
-        minThreads: workers,
+        minThreads: watching ? 0 : workers,
         maxThreads: workers,
-        idleTimeout: Infinity,
+        idleTimeout: watching ? 30_000 : Infinity,
       });
-      const bar = config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
+
+    const importWith = async (parsePool: Piscina, files?: FoundFile[], store?: CheckpointStore): Promise<ImportSummary> => {
+      const bar = !files && config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
+      const summary = await runImport(
+        {
+          sources,
+          files,
+          sinceMs,
+          window: workers * 2,
+          maxTaskBytes: 32 * 1024 * 1024,
+          settleResponsesMs: settleMs,
+          settleCallsMs: Math.max(settleMs, 24 * 3_600_000),
+          useState: sinceMs === null,
+          now: () => host.clock.now().getTime(),
+          onProgress: bar ? (p) => bar.update(p) : undefined,
+          onWarning: (msg) => host.logger.warn(`skipped ${msg}`),
+        },
+        {
+          store: store ?? host.checkpoints(),
+          pipeline: host.next,
+          // The importer keeps at most half of this waiting: a few groups ahead of the writer is
+          // enough to keep it busy, and peak memory stays low (docs/benchmarks.md, bench:import).
+          maxQueueEvents: Math.min(host.next.maxQueueEvents, 16_000),
+          parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
+        },
+      );
+      bar?.done();
+      // Stored and duplicate events are counted per submit by the host; a file that could not
+      // be read is one failed item (its events are unknown).
+      host.telemetry.record('failed', summary.files_failed);
+      return summary;
+    };
+
+    const runOnce = async (): Promise<ImportSummary> => {
+      const parsePool = newPool(false);
       try {
-        const summary = await runImport(
-          {
-            sources,
-            sinceMs,
-            window: workers * 2,
-            maxTaskBytes: 32 * 1024 * 1024,
-            settleResponsesMs: settleMs,
-            settleCallsMs: Math.max(settleMs, 24 * 3_600_000),
-            useState: sinceMs === null,
-            now: () => host.clock.now().getTime(),
-            onProgress: bar ? (p) => bar.update(p) : undefined,
-            onWarning: (msg) => host.logger.warn(`skipped ${msg}`),
-          },
-          {
-            store: host.checkpoints(),
-            pipeline: host.next,
-            // The importer keeps at most half of this waiting: a few groups ahead of the writer is
-            // enough to keep it busy, and peak memory stays low (docs/benchmarks.md, bench:import).
-            maxQueueEvents: Math.min(host.next.maxQueueEvents, 16_000),
-            parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
-          },
-        );
-        bar?.done();
-        // Stored and duplicate events are counted per submit by the host; a file that could not
-        // be read is one failed item (its events are unknown).
-        host.telemetry.record('failed', summary.files_failed);
-        return summary;
+        return await importWith(parsePool);
       } finally {
         await parsePool.destroy();
       }
     };
 
     let background: Promise<unknown> | null = null;
+    let watching: { pool: Piscina; w: Watching } | null = null;
+    const watch = () => {
+      const pool = newPool(true);
+      const w = startWatching({
+        sources,
+        pollMs: config.poll_ms,
+        scanMs: config.scan_seconds * 1000,
+        maxDirs: config.max_watched_dirs,
+        hotMs: HOT_MS,
+        debounceMs: Math.min(DEBOUNCE_MS, config.poll_ms),
+        settleResponsesMs: settleMs,
+        settleCallsMs: Math.max(settleMs, 24 * 3_600_000),
+        now: () => host.clock.now().getTime(),
+        store: host.checkpoints(),
+        runPass: (files, store) => importWith(pool, files, store),
+        onPass: (s, files) => {
+          if (s.events > 0 || s.files_failed > 0) {
+            host.logger.debug('history files read', { files, events: s.events, stored: s.stored, folded: s.folded });
+          }
+        },
+        onError: (error) => host.logger.error('history watch pass failed', { error: String(error) }),
+      });
+      watching = { pool, w };
+      void w.firstPass.then(() => host.logger.info('watching history files', { folders_watched: w.watchedDirs }));
+    };
     return {
       runOnce: runOnce as unknown as () => Promise<Record<string, unknown>>,
       start() {
         if (host.runMode !== 'serve') return;
+        if (config.mode === 'watch' && sinceMs === null) return watch();
         // In a running server the import runs in the background: start-up does not wait for it.
         background = runOnce().then(
           (s) => host.logger.info('history import done', { files_read: s.files_read, stored: s.stored, folded: s.folded }),
@@ -132,6 +193,11 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       },
       async shutdown() {
         await background;
+        if (watching) {
+          await watching.w.stop();
+          await watching.pool.destroy();
+          watching = null;
+        }
       },
     };
   },

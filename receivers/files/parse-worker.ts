@@ -42,16 +42,19 @@ export interface ParseResult {
 const CLAUDE_ASSISTANT = Buffer.from('"type":"assistant"');
 const CLAUDE_ASSISTANT_ROLE = Buffer.from('"role":"assistant"');
 const CLAUDE_TOOL_RESULT = Buffer.from('"tool_result"');
+// System lines are few; the parser keeps the turn-end ones (claude.ts TURN_END).
+const CLAUDE_SYSTEM = Buffer.from('"type":"system"');
 const CODEX_NEEDLES = ['"session_meta"', '"turn_context"', '"token_count"', '_call', '"exec_command_end"'].map((s) =>
   Buffer.from(s),
 );
 
-/** Claude Code writes compact JSON: a line that can matter names its type or holds a tool result. */
+/** Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or ends a turn. */
 function claudeWants(buf: Buffer, from: number, to: number): boolean {
   return (
     contains(buf, from, to, CLAUDE_ASSISTANT) ||
     contains(buf, from, to, CLAUDE_ASSISTANT_ROLE) ||
-    contains(buf, from, to, CLAUDE_TOOL_RESULT)
+    contains(buf, from, to, CLAUDE_TOOL_RESULT) ||
+    contains(buf, from, to, CLAUDE_SYSTEM)
   );
 }
 

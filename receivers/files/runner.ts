@@ -15,6 +15,8 @@ import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
 export interface ImportOptions {
   sources: Array<{ kind: FileKind; roots: string[] }>;
   sinceMs: number | null;
+  /** These files instead of discovering the roots (the watcher's changed files). */
+  files?: FoundFile[];
   /** Files parsed ahead of the one being submitted. */
   window: number;
   /** Bytes per parse task (a larger file is read in several consecutive tasks). */
@@ -68,7 +70,7 @@ interface Job extends FoundFile {
 
 const SLICE = 1000;
 
-function hasPending(state: Record<string, unknown> | null): boolean {
+export function hasPending(state: Record<string, unknown> | null): boolean {
   if (!state) return false;
   return ['open', 'tools', 'calls'].some((k) => {
     const v = state[k];
@@ -122,7 +124,8 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
   const jobs: Job[] = [];
   for (const source of opts.sources) {
     summary.by_source[source.kind] = { files: 0, events: 0, stored: 0 };
-    for (const file of await discover(source.kind, source.roots)) {
+    const found = opts.files ? opts.files.filter((f) => f.kind === source.kind) : await discover(source.kind, source.roots);
+    for (const file of found) {
       summary.files_found++;
       summary.by_source[source.kind].files++;
       if (opts.sinceMs !== null && file.mtimeMs < opts.sinceMs) {
