@@ -13,6 +13,7 @@ import { SqliteSessionReader } from './sessions-reader.js';
 import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
+import { SqliteExportCursors } from './export-cursors.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
@@ -87,6 +88,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
       ]),
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
+      exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
     },
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),

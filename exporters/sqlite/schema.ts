@@ -266,6 +266,16 @@ const MIGRATIONS: string[] = [
   INSERT INTO rollup_backfill (name, next_seq, end_seq)
     SELECT 'quarter_hours', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
   `,
+  // Forwarding (exporters/otlp): the events table is the queue; each exporter id keeps the seq of
+  // the last event it delivered, per signal, so a restart resumes where delivery stopped.
+  `
+  CREATE TABLE export_cursors (
+    exporter TEXT NOT NULL,
+    signal TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (exporter, signal)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**
