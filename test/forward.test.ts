@@ -101,6 +101,8 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('forwarding A â†
 
     // Every event B holds says which machine it came from.
     const sample = (await b.get('/api/events?limit=5', AUTH)).body.events;
-    for (const e of sample) expect(e.metadata.forwarded).toEqual({ machine: 'laptop-a' });
+    for (const e of sample) expect(e.machine).toBe('laptop-a');
+    const byMachine = (await b.get('/api/stats/cost', AUTH)).body.by_machine;
+    expect(byMachine).toEqual([expect.objectContaining({ machine: 'laptop-a', events: expected.total_events })]);
   }, 240_000);
 });

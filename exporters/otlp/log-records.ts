@@ -43,6 +43,7 @@ export const CANONICAL_FIELDS = [
   'tool_use_id',
   'correlation_key',
   'payload_truncated',
+  'machine',
 ] as const satisfies ReadonlyArray<keyof CanonicalEvent>;
 
 /** Metadata keys that are AgentStats bookkeeping, not the agent's attributes. */
@@ -80,7 +81,7 @@ export function resourceOf(r: ForwardResource): PlainResource {
 }
 
 /** One event's attributes: the agent's names first, then the canonical `agentstats.*` fields. */
-export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean): Attrs {
+export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean, machine: string): Attrs {
   const { counted_elsewhere: _c, ...kept } = event.metadata;
   // Sent only if stored and allowed to leave the machine: otherwise content keeps only its size.
   const metadata = redactContent(kept, sendPrompts);
@@ -96,7 +97,8 @@ export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean): At
     }
   }
   for (const field of CANONICAL_FIELDS) {
-    const value = event[field];
+    // null = this machine; an event that came from another one (central mode) keeps its origin.
+    const value = field === 'machine' ? (event.machine ?? machine) : event[field];
     if (value !== null && value !== undefined) attrs[`agentstats.${field}`] = value;
   }
   attrs['agentstats.metadata'] = JSON.stringify(metadata);
@@ -104,6 +106,7 @@ export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean): At
 }
 
 function toLogRecord(event: CanonicalEvent, resource: PlainResource, sendPrompts: boolean): ReadableLogRecord {
+  const machine = String(resource.attributes['agentstats.machine']);
   const time = hrTime(Date.parse(eventTime(event)));
   const error = event.status === 'error' || event.event_type === 'api_error';
   const record = {
@@ -112,7 +115,7 @@ function toLogRecord(event: CanonicalEvent, resource: PlainResource, sendPrompts
     severityNumber: error ? 17 : 9,
     severityText: error ? 'ERROR' : 'INFO',
     body: event.event_type,
-    attributes: eventAttributes(event, sendPrompts),
+    attributes: eventAttributes(event, sendPrompts, machine),
     droppedAttributesCount: 0,
     resource,
     instrumentationScope: SCOPE,

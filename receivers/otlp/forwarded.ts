@@ -31,6 +31,7 @@ const STRING_FIELDS = [
   'prompt_id',
   'tool_use_id',
   'correlation_key',
+  'machine',
 ] as const;
 
 const NUMBER_FIELDS = [
@@ -48,7 +49,7 @@ export function isForwarded(attrs: Attrs): boolean {
   return typeof attrs[`${PREFIX}event_id`] === 'string';
 }
 
-/** The machine a forwarded record came from: the resource's `agentstats.machine`, else its host. */
+/** The machine that sent a forwarded record: the resource's `agentstats.machine`, else its host. */
 export function machineOf(resource: Attrs): string | null {
   return str(resource[`${PREFIX}machine`]) ?? str(resource['host.name']);
 }
@@ -72,9 +73,11 @@ export function forwardedEvent(
       return { reject: 'agentstats.metadata is not JSON' };
     }
   }
-  const machine = machineOf(resource);
+  // The machine the event happened on (a relay keeps the origin), else the sender's.
+  raw.machine = str(attrs[`${PREFIX}machine`]) ?? machineOf(resource);
   // This instance's privacy rule applies too: content the sender let go is kept only if stored here.
-  raw.metadata = { ...redactContent(metadata, ctx.storePrompts), forwarded: { machine } };
+  // `forwarded` tells the cost processor to keep the sender's cost as it is.
+  raw.metadata = { ...redactContent(metadata, ctx.storePrompts), forwarded: true };
   const validated = validateEvent(raw, ctx.validation);
   if (!validated.ok) return { reject: validated.errors.map((e) => `${e.field} ${e.message}`).join('; ') };
   const event = validated.event;
