@@ -222,15 +222,14 @@ export class Forwarder<T> {
   /** Waits for new records (or ms); saves a cursor that a throttled save left behind. */
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
       const saveTimer = this.cursor !== this.saved ? setTimeout(() => this.save(true), this.opts.saveEveryMs ?? 1000) : null;
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
         if (saveTimer) clearTimeout(saveTimer);
-        self.wake = null;
+        this.wake = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
@@ -239,13 +238,12 @@ export class Forwarder<T> {
   private sleep(ms: number): Promise<void> {
     this.save(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.stopWait = null;
+        this.stopWait = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.stopWait = done;
     });
   }
