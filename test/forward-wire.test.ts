@@ -118,6 +118,7 @@ describe('the otlp exporter on the wire', () => {
       'agentstats.cost_source': 'reported',
       'agentstats.correlation_key': 'api:req_wire_1',
       'agentstats.request_id': 'req_wire_1',
+      'agentstats.counted': true,
     });
     expect(call.body).toBe('api_request');
     expect(call.timeUnixNano).toBeGreaterThan(BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n);

@@ -101,6 +101,9 @@ export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean, mac
     const value = field === 'machine' ? (event.machine ?? machine) : event[field];
     if (value !== null && value !== undefined) attrs[`agentstats.${field}`] = value;
   }
+  // false: another sighting of the same request (same correlation key) already counts; a backend
+  // that sums tokens or cost must skip these, as AgentStats does.
+  attrs['agentstats.counted'] = event.metadata.counted_elsewhere !== true;
   attrs['agentstats.metadata'] = JSON.stringify(metadata);
   return attrs;
 }

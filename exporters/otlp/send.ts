@@ -3,7 +3,11 @@
  * outcome classified for the retry loop: delivered, retry (with the server's Retry-After), or
  * refused for good. Header values are never logged or put in messages.
  */
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+
+// On libuv's thread pool, not the main thread that answers ingest.
+const gzipAsync = promisify(gzip);
 import * as grpc from '@grpc/grpc-js';
 import { RETRYABLE_STATUS, parseRetryAfter } from './backoff.js';
 import { signalUrl, type OtlpExporterConfig } from './config.js';
@@ -54,7 +58,7 @@ function httpSender(config: OtlpExporterConfig, rejectedOf: (signal: Signal, bod
       };
       let payload: Uint8Array = body;
       if (config.compression === 'gzip') {
-        payload = gzipSync(body);
+        payload = await gzipAsync(body);
         headers['content-encoding'] = 'gzip';
       }
       const controller = new AbortController();
