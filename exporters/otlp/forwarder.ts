@@ -15,6 +15,15 @@ import type { ExportCursorStore } from '../../collector/core/storage.js';
 import { retryDelay } from './backoff.js';
 import type { Sender, Signal } from './send.js';
 
+/** Records read (and converted) per turn of the event loop. */
+const CHUNK = 64;
+/**
+ * How often the cursor is saved while delivering. The save is a write on the main connection, which
+ * waits while the writer thread holds a transaction; every few seconds keeps that rare. A crash
+ * re-sends at most this much, which the receiver stores once.
+ */
+const SAVE_EVERY_MS = 5000;
+
 export interface ForwardSource<T> {
   /** The cursor's name in storage (`events`). */
   name: string;
@@ -129,7 +138,7 @@ export class Forwarder<T> {
         }
       }
       waitingSince = null;
-      const page = this.source.read(this.cursor, this.pageLimit);
+      const page = await this.readPage();
       if (page.length === 0) {
         // Positions up to `newest` hold nothing to send (pruned or never used): move past them.
         this.advance(newest);
@@ -137,6 +146,24 @@ export class Forwarder<T> {
       }
       await this.deliver(page);
     }
+  }
+
+  /**
+   * One page, read (and turned into records) in chunks with a turn of the event loop between them:
+   * forwarding runs on the thread that answers ingest, so it never holds it for a whole page.
+   */
+  private async readPage(): Promise<Array<{ position: number; item: T }>> {
+    const page: Array<{ position: number; item: T }> = [];
+    let after = this.cursor;
+    while (page.length < this.pageLimit) {
+      const want = Math.min(CHUNK, this.pageLimit - page.length);
+      const chunk = this.source.read(after, want);
+      page.push(...chunk);
+      if (chunk.length < want) break;
+      after = chunk[chunk.length - 1].position;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return page;
   }
 
   private async deliver(page: Array<{ position: number; item: T }>): Promise<void> {
@@ -208,7 +235,7 @@ export class Forwarder<T> {
   private save(force: boolean): void {
     if (this.cursor === this.saved) return;
     const now = Date.now();
-    if (!force && now - this.lastSaveMs < (this.opts.saveEveryMs ?? 1000)) return;
+    if (!force && now - this.lastSaveMs < (this.opts.saveEveryMs ?? SAVE_EVERY_MS)) return;
     try {
       this.opts.cursors.save(this.opts.id, this.source.name, this.cursor);
       this.saved = this.cursor;
@@ -222,7 +249,7 @@ export class Forwarder<T> {
   /** Waits for new records (or ms); saves a cursor that a throttled save left behind. */
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const saveTimer = this.cursor !== this.saved ? setTimeout(() => this.save(true), this.opts.saveEveryMs ?? 1000) : null;
+      const saveTimer = this.cursor !== this.saved ? setTimeout(() => this.save(true), this.opts.saveEveryMs ?? SAVE_EVERY_MS) : null;
       const done = () => {
         clearTimeout(timer);
         if (saveTimer) clearTimeout(saveTimer);

@@ -7,10 +7,10 @@
 import os from 'node:os';
 import { ProtobufLogsSerializer, JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ExporterFactory } from '../../collector/core/component.js';
-import type { StoredEvent } from '../../collector/core/storage.js';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { configSchema, defaultConfig, validate, type OtlpExporterConfig } from './config.js';
 import { Forwarder } from './forwarder.js';
-import { resourceOf, serializeEvents } from './log-records.js';
+import { resourceOf, serializeRecords, toLogRecord } from './log-records.js';
 import { createSender } from './send.js';
 
 const VERSION = '0.1.0';
@@ -32,17 +32,20 @@ const factory: ExporterFactory<OtlpExporterConfig> = {
       const response = (isJson ? JsonLogsSerializer : ProtobufLogsSerializer).deserializeResponse(answer);
       return Number(response.partialSuccess?.rejectedLogRecords ?? 0);
     });
-    let events: Forwarder<StoredEvent> | null = null;
+    let events: Forwarder<ReadableLogRecord> | null = null;
+    const sendPrompts = config.send_prompts && host.settings.storePrompts;
     return {
       start() {
         const storage = host.storage();
-        events = new Forwarder<StoredEvent>(
+        events = new Forwarder<ReadableLogRecord>(
           {
             name: 'events',
             signal: 'logs',
             newest: () => storage.events.maxSeq(),
-            read: (after, limit) => storage.events.listEvents({ after_seq: after, limit }).map((e) => ({ position: e.seq, item: e })),
-            serialize: (items) => serializeEvents(items, resource, { json, sendPrompts: config.send_prompts && host.settings.storePrompts }),
+            // Each chunk becomes log records as it is read (the forwarder yields between chunks).
+            read: (after, limit) =>
+              storage.events.listEvents({ after_seq: after, limit }).map((e) => ({ position: e.seq, item: toLogRecord(e, resource, sendPrompts) })),
+            serialize: (items) => serializeRecords(items, json),
           },
           {
             id: host.id,

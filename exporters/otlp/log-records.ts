@@ -108,7 +108,7 @@ export function eventAttributes(event: CanonicalEvent, sendPrompts: boolean, mac
   return attrs;
 }
 
-function toLogRecord(event: CanonicalEvent, resource: PlainResource, sendPrompts: boolean): ReadableLogRecord {
+export function toLogRecord(event: CanonicalEvent, resource: PlainResource, sendPrompts: boolean): ReadableLogRecord {
   const machine = String(resource.attributes['agentstats.machine']);
   const time = hrTime(Date.parse(eventTime(event)));
   const error = event.status === 'error' || event.event_type === 'api_error';
@@ -127,13 +127,17 @@ function toLogRecord(event: CanonicalEvent, resource: PlainResource, sendPrompts
   return record as unknown as ReadableLogRecord;
 }
 
+/** Log records (toLogRecord) → an ExportLogsServiceRequest in protobuf or OTLP/JSON bytes. */
+export function serializeRecords(records: ReadableLogRecord[], json: boolean): Uint8Array {
+  const bytes = (json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(records);
+  if (!bytes) throw new Error('the OTLP serializer returned nothing');
+  return bytes;
+}
+
 export function serializeEvents(
   events: CanonicalEvent[],
   resource: PlainResource,
   opts: { json: boolean; sendPrompts: boolean },
 ): Uint8Array {
-  const records = events.map((e) => toLogRecord(e, resource, opts.sendPrompts));
-  const bytes = (opts.json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(records);
-  if (!bytes) throw new Error('the OTLP serializer returned nothing');
-  return bytes;
+  return serializeRecords(events.map((e) => toLogRecord(e, resource, opts.sendPrompts)), opts.json);
 }
