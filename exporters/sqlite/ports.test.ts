@@ -45,10 +45,22 @@ describe('storage ports', () => {
     expect(calls(ports.sessions)).toEqual(['childSessions', 'getSession', 'listSessions', 'listSpans']);
     expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
     expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
+    expect(calls(ports.exportCursors)).toEqual(['get', 'save']);
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(6);
+    expect(new Set(Object.values(ports)).size).toBe(7);
+  });
+});
+
+describe('export cursors', () => {
+  it('keep a position per exporter id and signal, replaced on save', () => {
+    expect(ports.exportCursors.get('otlp', 'events')).toBeNull();
+    ports.exportCursors.save('otlp', 'events', 10);
+    ports.exportCursors.save('otlp/team', 'events', 3);
+    ports.exportCursors.save('otlp', 'events', 42);
+    expect(ports.exportCursors.get('otlp', 'events')).toBe(42);
+    expect(ports.exportCursors.get('otlp/team', 'events')).toBe(3);
   });
 });
 
