@@ -46,6 +46,25 @@ const list: Parse = (raw) =>
     .map((item) => item.trim().toLowerCase())
     .filter(Boolean);
 
+/** `key=value,key2=value2` (the OTEL_EXPORTER_OTLP_HEADERS form; values may be percent-encoded). */
+const headers: Parse = (raw, variable) => {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    // The value is a secret: the message names the variable and the position, never the text.
+    if (eq <= 0) throw new ConfigError(`${variable} must be key=value pairs separated by commas`);
+    let value = part.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // keep it as written
+    }
+    out[part.slice(0, eq).trim().toLowerCase()] = value;
+  }
+  return out;
+};
+
 /** A port, or off/false/none to disable the listener. */
 const portOrOff: Parse = (raw, variable) => (/^(off|false|disabled|none)$/i.test(raw) ? 'off' : integer(raw, variable));
 
@@ -79,6 +98,11 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'AGENTSTATS_BUDGET_TIMEZONE', key: 'exporters.alerts.timezone', parse: text },
   { variable: 'AGENTSTATS_WEEK_START', key: 'exporters.alerts.week_start', parse: text },
   { variable: 'AGENTSTATS_ALERT_WEBHOOK_URL', key: 'exporters.alerts.webhook.url', parse: text },
+  // Setting the endpoint adds the `otlp` exporter to the default pipeline (config/load.ts).
+  { variable: 'AGENTSTATS_FORWARD_ENDPOINT', key: 'exporters.otlp.endpoint', parse: text },
+  { variable: 'AGENTSTATS_FORWARD_PROTOCOL', key: 'exporters.otlp.protocol', parse: text },
+  { variable: 'AGENTSTATS_FORWARD_HEADERS', key: 'exporters.otlp.headers', parse: headers },
+  { variable: 'AGENTSTATS_MACHINE', key: 'exporters.otlp.machine', parse: text },
 ];
 
 /** Variables read elsewhere (the hook command, installers, benchmarks): not config keys, not typos. */

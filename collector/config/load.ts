@@ -166,6 +166,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
 
   const raw = config as unknown as RawConfig;
   for (const section of SECTIONS) raw[section] ??= {};
+  enableForwarding(raw, overrides);
   checkService(raw, sources);
   for (const o of overrides) {
     const [section, id] = o.key.split('.');
@@ -174,6 +175,16 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
     }
   }
   return { config: raw, file, baseDir: file ? path.dirname(file) : cwd, sources, warnings };
+}
+
+/**
+ * AGENTSTATS_FORWARD_ENDPOINT is the one-line way to forward: when no pipeline runs the `otlp`
+ * exporter yet, it joins the pipeline that holds the storage exporter (the default `events`).
+ */
+function enableForwarding(config: RawConfig, overrides: Array<{ variable: string }>): void {
+  if (!overrides.some((o) => o.variable === 'AGENTSTATS_FORWARD_ENDPOINT') || isUsed(config, 'exporters', 'otlp')) return;
+  const pipeline = Object.values(config.service.pipelines).find((p) => (p.exporters ?? []).includes('sqlite'));
+  if (pipeline) pipeline.exporters = [...(pipeline.exporters ?? []), 'otlp'];
 }
 
 function isUsed(config: RawConfig, section: string, id: string): boolean {

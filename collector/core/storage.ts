@@ -232,10 +232,21 @@ export interface ToolStartLookup {
   toolStartMs(agentType: string, sessionId: string, toolUseId: string): number | null;
 }
 
+/**
+ * Where each forwarding exporter (`otlp`, `otlp/team`) has got to in each signal: the seq of the
+ * last event it delivered. The events table itself is the forwarding queue; this is its read mark.
+ */
+export interface ExportCursorStore {
+  /** The last position saved for this exporter and signal, or null before its first delivery. */
+  get(exporterId: string, signal: string): number | null;
+  save(exporterId: string, signal: string, position: number): void;
+}
+
 export interface StoragePorts {
   writer: BatchWriter;
   /** Budgets made in the dashboard, and the alerts raised (once per budget, period and threshold). */
   budgets: BudgetStore;
+  exportCursors: ExportCursorStore;
   events: EventReader;
   sessions: SessionReader;
   stats: StatsReader;

@@ -26,10 +26,17 @@ export const OUTCOMES: readonly Outcome[] = ['accepted', 'refused', 'failed', 'd
 export const ITEMS_METRIC = 'agentstats.component.items';
 /** Items waiting in a pipeline's queue (observable gauge); attribute: pipeline.name. */
 export const QUEUE_DEPTH_METRIC = 'agentstats.pipeline.queue_depth';
+/** A component's own figures besides its outcomes (a forwarder's backlog, retries); attributes: component.id, component.kind, name. */
+export const STATE_METRIC = 'agentstats.component.state';
 
 export interface ComponentTelemetry {
   /** Adds n items of this outcome (events, records, spans, points: the component's own unit). */
   record(outcome: Outcome, n?: number): void;
+  /**
+   * Figures the component reports besides its outcomes, read at each collection (GET /api/health
+   * shows them under the component's `state`): e.g. a forwarder's backlog and retries.
+   */
+  observe?(read: () => Record<string, number>): void;
 }
 
 export function componentTelemetry(meter: Meter, id: string, kind: string): ComponentTelemetry {
@@ -43,6 +50,14 @@ export function componentTelemetry(meter: Meter, id: string, kind: string): Comp
   return {
     record(outcome, n = 1) {
       if (n > 0) counter.add(n, attrs[outcome]);
+    },
+    observe(read) {
+      const gauge = meter.createObservableGauge(STATE_METRIC, { description: "A component's own figures", unit: '{item}' });
+      gauge.addCallback((result) => {
+        for (const [name, value] of Object.entries(read())) {
+          result.observe(value, { 'component.id': id, 'component.kind': kind, name });
+        }
+      });
     },
   };
 }

@@ -14,6 +14,7 @@ import truncateProcessor from '../../processors/truncate/index.js';
 import sqliteExporter from '../../exporters/sqlite/index.js';
 import sseExporter from '../../exporters/sse/index.js';
 import alertsExporter from '../../exporters/alerts/index.js';
+import otlpExporter from '../../exporters/otlp/index.js';
 
 export interface RegisteredFactory {
   factory: ComponentFactory;
@@ -37,4 +38,5 @@ export const BUILTINS: readonly RegisteredFactory[] = [
   builtin(sqliteExporter, '../../exporters/sqlite/index.js'),
   builtin(sseExporter, '../../exporters/sse/index.js'),
   builtin(alertsExporter, '../../exporters/alerts/index.js'),
+  builtin(otlpExporter, '../../exporters/otlp/index.js'),
 ];

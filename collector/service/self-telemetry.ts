@@ -6,7 +6,7 @@
  */
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { ITEMS_METRIC, OUTCOMES, QUEUE_DEPTH_METRIC, type Outcome } from '../core/telemetry.js';
+import { ITEMS_METRIC, OUTCOMES, QUEUE_DEPTH_METRIC, STATE_METRIC, type Outcome } from '../core/telemetry.js';
 
 /** A pull reader: nothing is exported on a timer, the health route collects when asked. */
 class OnDemandReader extends MetricReader {
@@ -17,6 +17,8 @@ class OnDemandReader extends MetricReader {
 export interface ComponentCounts extends Record<Outcome, number> {
   id: string;
   kind: string;
+  /** The component's own figures (telemetry.observe), when it reports any. */
+  state?: Record<string, number>;
 }
 
 export interface PipelineDepth {
@@ -78,6 +80,9 @@ export class SelfTelemetry {
           if (name === ITEMS_METRIC) {
             const outcome = a.outcome as Outcome;
             if (OUTCOMES.includes(outcome)) row(String(a['component.kind']), String(a['component.id']))[outcome] += Number(point.value);
+          } else if (name === STATE_METRIC) {
+            const r = row(String(a['component.kind']), String(a['component.id']));
+            (r.state ??= {})[String(a.name)] = Number(point.value);
           } else if (name === QUEUE_DEPTH_METRIC) {
             depths.set(String(a['pipeline.name']), Number(point.value));
           }

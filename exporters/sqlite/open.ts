@@ -14,6 +14,7 @@ import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { SqliteBudgets } from './budgets.js';
+import { SqliteExportCursors } from './export-cursors.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
@@ -98,6 +99,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'raisedThresholds',
         'listAlerts',
       ]),
+      exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
     },
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),

@@ -45,13 +45,14 @@ describe('storage ports', () => {
     expect(calls(ports.sessions)).toEqual(['childSessions', 'getSession', 'listSessions', 'listSpans']);
     expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
     expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
+    expect(calls(ports.exportCursors)).toEqual(['get', 'save']);
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
     expect(calls(ports.budgets)).toEqual(
       ['createBudget', 'deleteBudget', 'getBudget', 'listAlerts', 'listBudgets', 'raisedThresholds', 'recordAlert', 'updateBudget'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(7);
+    expect(new Set(Object.values(ports)).size).toBe(8);
   });
 
   it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {
@@ -75,6 +76,17 @@ describe('storage ports', () => {
     expect(ports.budgets.deleteBudget('b-1')).toBe(false);
     // The history outlives the budget.
     expect(ports.budgets.listAlerts(10).map((a) => a.period_start)).toEqual(['2026-06-11T00:00:00.000Z', '2026-06-10T00:00:00.000Z']);
+  });
+});
+
+describe('export cursors', () => {
+  it('keep a position per exporter id and signal, replaced on save', () => {
+    expect(ports.exportCursors.get('otlp', 'events')).toBeNull();
+    ports.exportCursors.save('otlp', 'events', 10);
+    ports.exportCursors.save('otlp/team', 'events', 3);
+    ports.exportCursors.save('otlp', 'events', 42);
+    expect(ports.exportCursors.get('otlp', 'events')).toBe(42);
+    expect(ports.exportCursors.get('otlp/team', 'events')).toBe(3);
   });
 });
 

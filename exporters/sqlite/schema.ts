@@ -297,6 +297,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE UNIQUE INDEX budget_alerts_once ON budget_alerts(budget_id, period_start, threshold);
   `,
+  // Forwarding (exporters/otlp): the events table is the queue; each exporter id keeps the seq of
+  // the last event it delivered, per signal, so a restart resumes where delivery stopped.
+  `
+  CREATE TABLE export_cursors (
+    exporter TEXT NOT NULL,
+    signal TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (exporter, signal)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -260,7 +260,7 @@ describe('GET /api/stream (the exporter route)', () => {
       server,
       url: `http://127.0.0.1:${port}/api/stream`,
       counts: async () => {
-        const { id: _id, kind: _kind, ...c } = (await telemetry.snapshot()).components[0];
+        const { id: _id, kind: _kind, state: _state, ...c } = (await telemetry.snapshot()).components[0];
         return c;
       },
     };

@@ -31,6 +31,8 @@ function hasTokens(e: CanonicalEvent): boolean {
 
 export function priceEvents(events: CanonicalEvent[], lookup: PriceLookup): CanonicalEvent[] {
   for (const event of events) {
+    // Forwarded by another AgentStats (central mode): its cost, or its being unpriced, stands as sent.
+    if (event.metadata.forwarded !== undefined) continue;
     if (event.cost_usd !== null) {
       event.cost_source ??= 'reported';
       continue;

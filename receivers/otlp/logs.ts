@@ -8,6 +8,7 @@ import { hash } from 'node:crypto';
 import { validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/core/event.js';
 import { chooseMapper, type LogInput, type MapContext } from './mappers/index.js';
 import { sessionFacts } from './session-facts.js';
+import { forwardedEvent, isForwarded } from './forwarded.js';
 import type { TraceSessions } from './trace-sessions.js';
 import {
   anyValue,
@@ -127,6 +128,13 @@ function mapRecord(lr: unknown, resource: Record<string, unknown>, scope: LogInp
   const timeProblem = nanosProblem(field(record, timeField), ctx.range);
   if (timeProblem) return `${timeField} ${timeProblem}`;
   const input = flatten(record, resource, scope, opts);
+  if (isForwarded(input.attrs)) {
+    // Central mode: an event another AgentStats forwarded, rebuilt as it was stored there.
+    const forwarded = forwardedEvent(input.attrs, resource, opts);
+    if ('reject' in forwarded) return forwarded.reject;
+    result.items.push(forwarded.event);
+    return null;
+  }
   const mapped = chooseMapper(input).map(input, opts);
   if ('skip' in mapped) return null;
   if ('reject' in mapped) return mapped.reject;

@@ -18,5 +18,9 @@ export function byKind(components: ComponentHealth[]): Array<[kind: string, list
 
 /** One line for a tooltip: every count in words. */
 export function describe(c: ComponentHealth): string {
-  return `${c.kind} ${c.id}: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.refused} refused, ${c.failed} failed`;
+  const base = `${c.kind} ${c.id}: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.refused} refused, ${c.failed} failed`;
+  const s = c.state;
+  if (!s) return base;
+  // A forwarder: accepted = delivered, failed = dropped (queue over max_queue), refused = refused by the target.
+  return `${base}; ${s.backlog ?? 0} waiting to be forwarded, ${s.retries ?? 0} retries${s.failing ? `, retrying in ${Math.ceil((s.retry_in_ms ?? 0) / 1000)} s` : ''}`;
 }

@@ -16,6 +16,8 @@ export const ComponentHealth = Type.Object(
     refused: Type.Integer(),
     failed: Type.Integer(),
     duplicate: Type.Integer(),
+    /** The component's own figures besides its outcomes (a forwarder: backlog, retries, dropped…). */
+    state: Type.Optional(Type.Record(Type.String(), Type.Number())),
   },
   { additionalProperties: false },
 );

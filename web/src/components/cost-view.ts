@@ -95,7 +95,9 @@ export class CostView extends LitElement {
         (r) => html`<div class="bk">
           ${r[key]
             ? html`<span class="ellipsis ${key === 'agent_type' ? 'badge' : ''}" style=${key === 'agent_type' ? `--c:${agentColor(String(r[key]))}` : ''} title=${String(r[key])}>${label(String(r[key]))}</span>`
-            : html`<span class="ellipsis none" title=${`Events that carry no ${title}`}>(no ${title})</span>`}
+            : key === 'machine'
+              ? html`<span class="ellipsis" title="Events that happened on this machine (not forwarded by another AgentStats)">this machine</span>`
+              : html`<span class="ellipsis none" title=${`Events that carry no ${title}`}>(no ${title})</span>`}
           <span title="${total ? ((r.cost_usd / total) * 100).toFixed(1) : 0}%"><span class="bar" style="display:block;width:${(r.cost_usd / max) * 100}%"></span></span>
           <span class="num">${usd(r.cost_usd)}</span>
           <span class="num">${tokens(r.total_tokens)}</span>
@@ -169,6 +171,7 @@ export class CostView extends LitElement {
         ${this.breakdown('project', d?.by_project ?? [], 'project')}
         ${this.breakdown('branch', d?.by_branch ?? [], 'branch')}
         ${this.breakdown('agent', d?.by_agent ?? [], 'agent_type', agentLabel)}
+        ${(d?.by_machine.length ?? 0) > 1 ? this.breakdown('machine', d!.by_machine, 'machine') : null}
       </div>
       <div class="grid">
         <as-budget-editor></as-budget-editor>

@@ -98,8 +98,13 @@ export class HealthStrip extends LitElement {
     const state = c.failed > 0 ? 'failed' : c.refused > 0 ? 'refused' : 'ok';
     // Spaces between the parts (not only the flex gap), so the text reads right when copied or spoken.
     const part = (n: number, cls: string, word: string) => (n > 0 ? html` <span class=${cls}>${tokens(n)} ${word}</span>` : nothing);
-    return html`<span class="c" data-component="${c.kind}:${c.id}" data-state=${state} title=${describe(c)}
-      >${c.id} <b>${tokens(c.accepted)}</b>${part(c.duplicate, 'dup', 'dup')}${part(c.refused, 'ref', 'refused')}${part(c.failed, 'fail', 'failed')}</span
+    // A forwarder (the otlp exporter) also says what waits, whether it is retrying and what it dropped.
+    const f = c.state;
+    const forward = f
+      ? html`${part(f.backlog ?? 0, 'dup', 'waiting')}${f.failing ? html` <span class="ref" data-retrying>retrying (${tokens(f.retries ?? 0)})</span>` : nothing}${part(f.dropped ?? 0, 'fail', 'dropped')}`
+      : nothing;
+    return html`<span class="c" data-component="${c.kind}:${c.id}" data-state=${f?.failing ? 'refused' : state} title=${describe(c)}
+      >${c.id} <b>${tokens(c.accepted)}</b>${part(c.duplicate, 'dup', 'dup')}${part(c.refused, 'ref', 'refused')}${part(c.failed, 'fail', 'failed')}${forward}</span
     >`;
   }
 
