@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import { openSqliteStorage } from './open.js';
-import { migrate } from './schema.js';
+import { migrate, MIGRATIONS } from './schema.js';
 import { backfillCombo, backfillQuarterHours } from './rollup-backfill.js';
 import { planRange } from './quarters.js';
 
@@ -150,10 +150,11 @@ describe('quarter-hour rollup on disk', () => {
   function downgrade(before?: (db: Database.Database) => void): void {
     const db = new Database(dbPath);
     before?.(db);
-    // Also back to before migration 8: no machine column, no per-machine or combined rows.
+    // Also back to before the migrations after it: no machine column, combined rows, budgets or export cursors.
     db.exec(`DROP TABLE quarter_hours; DROP TABLE rollup_backfill; DROP INDEX hourly_combo;
       DELETE FROM hourly WHERE dim IN ('machine', 'combo'); DELETE FROM totals WHERE dim IN ('machine', 'combo');
-      ALTER TABLE events DROP COLUMN machine; PRAGMA user_version = 6;`);
+      ALTER TABLE events DROP COLUMN machine;
+      DROP TABLE budgets; DROP TABLE budget_alerts; DROP TABLE export_cursors; PRAGMA user_version = 6;`);
     db.close();
   }
 
@@ -169,7 +170,7 @@ describe('quarter-hour rollup on disk', () => {
     const storage = openSqliteStorage(dbPath, { now: () => NOW, idleAfterMs: 3_600_000 });
     storage.close();
     const db = new Database(dbPath);
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(quarterRows(db)).toEqual(written);
     expect(rollupRows(db)).toEqual(writtenRollups);
     expect(db.prepare('SELECT COUNT(*) AS n FROM rollup_backfill').get()).toEqual({ n: 0 });

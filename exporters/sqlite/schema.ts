@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE events (
     seq INTEGER PRIMARY KEY,
