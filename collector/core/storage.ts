@@ -134,6 +134,7 @@ export interface EventQuery {
   source?: string;
   project?: string;
   status?: string;
+  machine?: string;
   /** ISO timestamps on the event's own time. */
   since?: string;
   until?: string;

@@ -17,7 +17,7 @@ import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
-import { backfillQuarterHours } from './quarter-backfill.js';
+import { backfillRollups } from './rollup-backfill.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -48,7 +48,7 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
 }
 
 export interface OpenOptions {
-  /** Progress of a long one-time step after an upgrade (the quarter-hour rollup's backfill). */
+  /** Progress of a long one-time step after an upgrade (rollup backfills). */
   log?(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -62,7 +62,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     if (file) modeChanges.push(...tightenSidecars(file));
     migrate(db);
     // Before anything is written or read: ranges and day cuts read these rows.
-    backfillQuarterHours(db, { log: open.log ? (msg, fields) => open.log!(msg, fields) : undefined });
+    backfillRollups(db, { log: open.log ? (msg, fields) => open.log!(msg, fields) : undefined });
   } catch (error) {
     db.close();
     throw error;

@@ -266,6 +266,17 @@ const MIGRATIONS: string[] = [
   INSERT INTO rollup_backfill (name, next_seq, end_seq)
     SELECT 'quarter_hours', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
   `,
+  // Filters and machines (combo.ts): each event's machine (null: this one; set by central mode),
+  // and the combined (agent, project, branch, model, source, machine) rollup rows that usage
+  // narrowed by a filter is read from. Their hourly rows get a covering index of their own, like
+  // the 'all' rows', so a filtered year reads only the combined rows of each hour. Events stored
+  // before this migration are folded in by rollup-backfill.ts (job 'combo').
+  `
+  ALTER TABLE events ADD COLUMN machine TEXT;
+  CREATE INDEX hourly_combo ON hourly(hour, key, events, errors, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced_tokens, api_requests) WHERE dim = 'combo';
+  INSERT INTO rollup_backfill (name, next_seq, end_seq)
+    SELECT 'combo', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
+  `,
 ];
 
 /**

@@ -42,6 +42,7 @@ const EVENT_COLUMNS = [
   'correlation_key',
   'metadata',
   'payload_truncated',
+  'machine',
 ] as const;
 
 export interface WriterOptions {
