@@ -4,6 +4,7 @@
  * cannot disagree. `pricing` is null here: the price table's description lives in the server.
  */
 import type { StatsReader } from '../core/storage.js';
+import { USAGE_FILTER_FIELDS, type UsageFilter } from '../core/usage.js';
 import type { BlocksResponse, Counters, CostStats } from '../api/schemas/index.js';
 import { sumUsage, usageFigures } from '../api/read-models/usage.js';
 import { costView } from '../api/read-models/cost.js';
@@ -11,7 +12,10 @@ import { blocksView } from '../api/read-models/blocks.js';
 import type { BlocksRequest, CostRequest } from './source.js';
 
 export function costStats(reader: StatsReader, q: CostRequest): CostStats {
-  return { ...costView(reader, { since: q.since, until: q.until, bucket: q.bucket, tz: q.tz }), pricing: null };
+  // The filter the route builds from its query string (collector/api/stats.ts), from the same fields.
+  const filter: UsageFilter = {};
+  for (const field of USAGE_FILTER_FIELDS) if (q[field] !== undefined) filter[field] = q[field];
+  return { ...costView(reader, { since: q.since, until: q.until, bucket: q.bucket, tz: q.tz, filter }), pricing: null };
 }
 
 export function blocks(reader: StatsReader, q: BlocksRequest, now: Date): BlocksResponse {

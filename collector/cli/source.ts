@@ -14,10 +14,13 @@ export interface CostRequest {
   until?: string;
   tz: string;
   bucket: 'day' | 'hour';
-  /** Only usage of this project / agent / model (server-side filters of /api/stats/cost). */
+  /** Only usage of this project / agent / model … (the server-side filters of /api/stats/cost). */
   project?: string;
+  branch?: string;
   agent_type?: string;
   model?: string;
+  source?: string;
+  machine?: string;
 }
 
 export interface BlocksRequest {
@@ -78,7 +81,7 @@ export class ApiSource implements ReportSource {
   }
 
   cost(q: CostRequest): Promise<CostStats> {
-    return this.get(`/api/stats/cost${query({ since: q.since, until: q.until, bucket: q.bucket, tz: q.tz, project: q.project, agent_type: q.agent_type, model: q.model })}`);
+    return this.get(`/api/stats/cost${query({ ...q })}`);
   }
 
   blocks(q: BlocksRequest): Promise<BlocksResponse> {
