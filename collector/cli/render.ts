@@ -48,7 +48,7 @@ export function periodTable(r: PeriodReport, width: number, paint: Paint, breakd
   }
   rows.push({ kind: 'total', data: { label: 'Total', models: '', c: r.totals } });
   const columns: Column<Line>[] = [
-    { header: PERIOD_HEADER[r.kind], align: 'left', priority: Infinity, minWidth: 10, cell: (l) => l.label },
+    { header: PERIOD_HEADER[r.kind], align: 'left', priority: Infinity, cell: (l) => l.label },
     ...(r.withModels ? [{ header: 'Models', align: 'left', priority: 1, minWidth: 12, cell: (l: Line) => l.models } as Column<Line>] : []),
     ...tokenColumns<Line>((l) => l.c),
     costColumn<Line>((l) => l.c),
