@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   const dbPath = path.join(dir, 'agentstats.db');
   let server: BenchServer | null = null;
   const results: Array<{ name: string; path: 'api' | 'database'; latency_ms: ReturnType<Samples['summary']> }> = [];
-  let stored = 0;
+  let stored: number;
   let reparse: Awaited<ReturnType<typeof importRate>> | null = null;
   try {
     if (opts.corpus) {
