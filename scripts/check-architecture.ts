@@ -2,7 +2,9 @@
  * The dependency rules of docs/ARCHITECTURE.md, checked (npm run check:architecture, in CI):
  *  - collector/core imports nothing of the project outside itself (fastify only as types);
  *  - collector/config imports only core; collector/server and collector/api no component;
- *  - only collector/service names components;
+ *  - only collector/service names components — and collector/cli (the `agentstats` CLI), which may
+ *    open the SQLite exporter's database read-only (exporters/sqlite/read-only.ts, defaults.ts) and
+ *    nothing else of a component;
  *  - components never import each other (receivers/x ↛ receivers/y, exporters ↛ processors, …);
  *  - web/ imports nothing from the server but types;
  *  - SQL only in exporters/sqlite/;
@@ -15,6 +17,8 @@ import { projectRoot } from '../collector/core/paths.js';
 const MAX_LINES = 400;
 const SOURCE_DIRS = ['collector', 'receivers', 'processors', 'exporters', 'web/src'];
 const COMPONENT_ROOTS = ['receivers', 'processors', 'exporters'];
+/** What the CLI may import of a component: the database opened read-only, and where it is by default. */
+const CLI_MAY_IMPORT = new Set([path.join('exporters', 'sqlite', 'read-only.js'), path.join('exporters', 'sqlite', 'defaults.js')]);
 const SQL = /\b(SELECT\s[\s\S]{0,200}?\sFROM|INSERT\s+(OR\s+[A-Z]+\s+)?INTO|UPDATE\s+[a-z_]+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX))\b/;
 
 function walk(dir: string): string[] {
@@ -67,6 +71,8 @@ for (const dir of SOURCE_DIRS) {
       const toComponent = COMPONENT_ROOTS.includes(to.split('/')[0]);
       if (from === 'collector/core' && to !== 'collector/core') problems.push(`${rel}: the core imports ${imp.target}`);
       else if (from === 'collector/config' && to !== 'collector/core') problems.push(`${rel}: config imports ${imp.target}`);
+      else if (from === 'collector/cli' && toComponent && !CLI_MAY_IMPORT.has(imp.target)) problems.push(`${rel}: the CLI may import of a component only ${[...CLI_MAY_IMPORT].join(', ')} (imports ${imp.target})`);
+      else if (from === 'collector/cli' && toComponent) continue;
       else if (from.startsWith('collector/') && from !== 'collector/service' && toComponent) problems.push(`${rel}: only collector/service may name components (imports ${imp.target})`);
       else if (COMPONENT_ROOTS.includes(from.split('/')[0]) && toComponent) problems.push(`${rel}: a component imports another (${imp.target})`);
       else if (from === 'web' && !imp.typeOnly) problems.push(`${rel}: web/ imports server code at run time (${imp.target}); only \`import type\` is allowed`);

@@ -6,8 +6,7 @@
  * `{"receivers": {"otlp": {"grpc_port": 4318}}}` keeps every other default. Objects merge key by
  * key; arrays and scalars replace.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { readEnv } from './env.js';
@@ -15,6 +14,9 @@ import { serviceSchema, topLevelSchema } from './service-schema.js';
 import { validateAgainst } from './validate.js';
 import { ConfigError, SECTIONS, type ConfigSource, type LoadedConfig, type RawConfig } from './types.js';
 import { isLoopbackHost } from './hosts.js';
+import { findConfigFile } from './find.js';
+
+export { findConfigFile };
 
 type Env = Record<string, string | undefined>;
 
@@ -27,27 +29,6 @@ export interface LoadOptions {
   /** Values from command-line flags, by dotted key, with the flag that set them. */
   flags?: Array<{ key: string; value: unknown; flag: string }>;
   cwd?: string;
-}
-
-/** The config file in use: --config, AGENTSTATS_CONFIG, ./agentstats.jsonc|json, ~/.agentstats/config.jsonc|json. */
-export function findConfigFile(opts: { configPath?: string; env: Env; cwd: string }): string | null {
-  const explicit = opts.configPath ?? opts.env.AGENTSTATS_CONFIG;
-  if (explicit) {
-    const file = path.resolve(opts.cwd, explicit);
-    if (!existsSync(file)) {
-      const from = opts.configPath ? '--config' : 'AGENTSTATS_CONFIG';
-      throw new ConfigError(`${from}: no config file at ${file}`);
-    }
-    return file;
-  }
-  const home = opts.env.HOME ?? homedir();
-  const candidates = [
-    path.join(opts.cwd, 'agentstats.jsonc'),
-    path.join(opts.cwd, 'agentstats.json'),
-    path.join(home, '.agentstats', 'config.jsonc'),
-    path.join(home, '.agentstats', 'config.json'),
-  ];
-  return candidates.find((file) => existsSync(file)) ?? null;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 import { describeChanges } from './file-modes.js';
 import { RetentionRunner, type RetentionSettings } from './retention-runner.js';
+import { DEFAULT_DB_PATH } from './defaults.js';
 
 export interface SqliteExporterConfig extends RetentionSettings {
   path: string;
@@ -67,7 +68,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     },
   },
   defaultConfig: () => ({
-    path: './data/agentstats.db',
+    path: DEFAULT_DB_PATH,
     session_timeout_minutes: 30,
     end_after_minutes: 240,
     sweep_interval_ms: 30000,

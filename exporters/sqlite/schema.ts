@@ -313,6 +313,9 @@ export const MIGRATIONS: string[] = [
  * Applies pending migrations, each in an IMMEDIATE transaction that re-reads the version: the
  * server and the importer may open a new database at the same moment, and only one may migrate.
  */
+/** The schema version this code writes and reads (`PRAGMA user_version` after every migration). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
 export function migrate(db: Database.Database): void {
   const step = db.transaction((): boolean => {
     const version = db.pragma('user_version', { simple: true }) as number;

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { BudgetStatus, BudgetStatusResponse } from '../../api/schemas/index.js';
+import { resolveEndpoint } from '../endpoint.js';
 
 /** What the command uses of the CLI's io (the CLI's CliIo satisfies it). */
 export interface BudgetIo {
@@ -20,8 +21,9 @@ const HELP = `usage: agentstats budget [--json] [--url URL] [--token TOKEN]
 
 Where each budget stands in its current period (budgets: docs/budgets.md).
   --json         the server's answer (GET /api/budgets/status) as JSON
-  --url URL      the server (default: AGENTSTATS_URL, else http://127.0.0.1:AGENTSTATS_PORT or 3141)
-  --token TOKEN  its token (default: AGENTSTATS_TOKEN)
+  --url URL      the server (default: AGENTSTATS_URL, else the host and port of the config file
+                 and AGENTSTATS_* variables the server reads, as for the reports)
+  --token TOKEN  its token (default: AGENTSTATS_TOKEN, else the config file's)
 `;
 
 interface Options {
@@ -31,11 +33,13 @@ interface Options {
 }
 
 function parse(argv: string[], env: BudgetIo['env']): Options | string {
-  const o: Options = {
-    json: false,
-    url: env.AGENTSTATS_URL || `http://127.0.0.1:${env.AGENTSTATS_PORT || 3141}`,
-    token: env.AGENTSTATS_TOKEN || null,
-  };
+  let found: { url: string; token: string | null };
+  try {
+    found = resolveEndpoint({ env, cwd: process.cwd() });
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const o: Options = { json: false, url: found.url, token: found.token };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
