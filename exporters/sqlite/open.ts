@@ -13,6 +13,7 @@ import { SqliteSessionReader } from './sessions-reader.js';
 import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
+import { ToolUsage } from './tool-usage.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
@@ -85,6 +86,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'metricTotals',
         'billingBlocks',
       ]),
+      toolUsage: only(new ToolUsage(db), ['toolUsage']),
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
     },
