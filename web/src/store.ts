@@ -10,6 +10,8 @@ import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import type { Loadable, State } from './state.js';
+import { drillFilter, eventMatches, isFiltered, rangeOf, sessionFilter } from './filters.js';
+import { bucketFor, loadProjectData } from './project-data.js';
 
 export type { State };
 
@@ -51,6 +53,9 @@ export class AppStore {
     sessions: empty(),
     detail: { ...empty(), tree: null },
     cost: { ...empty(), blocks: null },
+    filteredTotals: null,
+    toolUsage: empty(),
+    project: empty(),
   };
 
   private listeners = new Set<() => void>();
@@ -125,7 +130,12 @@ export class AppStore {
   }
 
   private onEvents(events: StoredEvent[]): void {
-    const newest = events.slice().reverse();
+    const p = this.state.route.params;
+    const f = drillFilter(p);
+    const r = rangeOf(p);
+    // Under drill-down filters the feed holds only the events that match them.
+    const shown = isFiltered(p) ? events.filter((e) => eventMatches(e, f, r)) : events;
+    const newest = shown.slice().reverse();
     const max = this.maxFeed;
     const patch: Partial<State> = {};
     if (this.state.paused) patch.held = [...newest, ...this.state.held].slice(0, max);
@@ -133,7 +143,7 @@ export class AppStore {
 
     const d = this.state.detail;
     if (d.data) {
-      const mine = newest.filter((e) => e.session_id === d.data!.session.session_id);
+      const mine = events.slice().reverse().filter((e) => e.session_id === d.data!.session.session_id);
       if (mine.length) {
         patch.detail = { ...d, data: { ...d.data, events: [...mine, ...d.data.events].slice(0, MAX_SESSION_EVENTS) } };
       }
@@ -155,6 +165,14 @@ export class AppStore {
       if (view === 'overview') void this.loadOverview();
       else void this.loadCost(true);
     }
+    if (view === 'project' && now - this.lastRefresh > 4000) {
+      this.lastRefresh = now;
+      void this.loadProject(true);
+    }
+    if (view === 'tools' && isFiltered(this.state.route.params) && now - this.lastRefresh > 4000) {
+      this.lastRefresh = now;
+      void this.loadToolUsage(true);
+    }
     if (now - this.lastOptions > 30_000) void this.loadOptions();
     if (now - this.lastHealth > 2000) void this.loadHealth();
   }
@@ -170,7 +188,7 @@ export class AppStore {
 
   private async reload(): Promise<void> {
     try {
-      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000) });
+      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000), ...this.feedQuery() });
       this.set({ feed: events, held: [] });
     } catch {
       /* the stream will retry */
@@ -228,8 +246,19 @@ export class AppStore {
 
   // ------------------------------------------------------------------ views
 
+  /** The feed's query under drill-down filters (the server filters; live events are matched here). */
+  private feedQuery(): Record<string, string> {
+    const p = this.state.route.params;
+    const r = rangeOf(p);
+    return { ...drillFilter(p), ...(r.since ? { since: r.since } : {}), ...(r.until ? { until: r.until } : {}) };
+  }
+
   setRoute(route: Route, force = false): void {
+    const feedKey = JSON.stringify(this.feedQuery());
     this.set({ route });
+    if (JSON.stringify(this.feedQuery()) !== feedKey) void this.reload();
+    if (route.view === 'tools') void this.loadToolUsage(force);
+    if (route.view === 'project' && route.id) void this.loadProject(force);
     if (route.view === 'overview') void this.loadOverview();
     if (route.view === 'sessions') void this.loadSessions(force);
     if (route.view === 'session' && route.id) void this.loadSession(route.id, force);
@@ -239,17 +268,63 @@ export class AppStore {
   async loadOverview(): Promise<void> {
     try {
       const tz = timeZone;
+      const p = this.state.route.params;
+      const f = drillFilter(p);
+      const r = rangeOf(p);
+      const custom = !!(r.since || r.until);
       const since = new Date(Date.now() - 24 * 3_600_000);
       since.setMinutes(0, 0, 0);
-      const [day, today, active, rawBlocks] = await Promise.all([
-        api.cost({ since: since.toISOString(), bucket: 'hour', tz }),
-        api.cost({ since: startOfToday(), bucket: 'day', tz }),
-        api.sessions({ status: 'active', limit: 50 }),
-        api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10 }),
+      // A custom range replaces the last 24 hours; drill-down filters narrow every figure.
+      const span = custom ? { since: r.since, until: r.until, bucket: bucketFor(r) } : { since: since.toISOString(), bucket: 'hour' as const };
+      const [day, today, active, rawBlocks, all] = await Promise.all([
+        api.cost({ ...f, ...span, tz }),
+        api.cost({ ...f, since: startOfToday(), bucket: 'day', tz }),
+        api.sessions({ status: 'active', limit: 50, ...sessionFilter(f) }),
+        api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10, ...f }),
+        isFiltered(p) ? api.cost({ ...f, since: r.since, until: r.until, tz }) : Promise.resolve(null),
       ]);
-      this.set({ timeline24h: day.timeline, today: today.totals, active: active.sessions, blocks: normalizeBlocks(rawBlocks) });
+      this.set({
+        timeline24h: day.timeline,
+        today: today.totals,
+        active: active.sessions,
+        blocks: normalizeBlocks(rawBlocks),
+        filteredTotals: all?.totals ?? null,
+      });
     } catch {
       /* cards keep their last values; the connection pill tells the story */
+    }
+  }
+
+  async loadToolUsage(force = false): Promise<void> {
+    const p = this.state.route.params;
+    if (!isFiltered(p)) return;
+    const r = rangeOf(p);
+    const q = { ...drillFilter(p), since: r.since, until: r.until };
+    const key = JSON.stringify(q);
+    const cur = this.state.toolUsage;
+    if (!force && cur.key === key && (cur.data || cur.loading)) return;
+    this.set({ toolUsage: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
+    try {
+      const data = await api.toolUsage(q);
+      if (this.state.toolUsage.key === key) this.set({ toolUsage: { key, loading: false, error: null, data } });
+    } catch (error) {
+      this.set({ toolUsage: { ...this.state.toolUsage, loading: false, error: message(error) } });
+    }
+  }
+
+  async loadProject(force = false): Promise<void> {
+    const route = this.state.route;
+    if (route.view !== 'project' || !route.id) return;
+    const range = rangeOf(route.params);
+    const key = JSON.stringify([route.id, range]);
+    const cur = this.state.project;
+    if (!force && cur.key === key && (cur.data || cur.loading)) return;
+    this.set({ project: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
+    try {
+      const data = await loadProjectData(route.id, range);
+      if (this.state.project.key === key) this.set({ project: { key, loading: false, error: null, data } });
+    } catch (error) {
+      this.set({ project: { ...this.state.project, loading: false, error: message(error) } });
     }
   }
 
@@ -257,6 +332,9 @@ export class AppStore {
     const p = this.state.route.params;
     const q: Record<string, string> = {};
     for (const k of SESSION_FILTERS) if (p[k]) q[k] = p[k];
+    const r = rangeOf(p);
+    if (r.since) q.since = r.since;
+    if (r.until) q.until = r.until;
     return q;
   }
 
@@ -268,7 +346,9 @@ export class AppStore {
       (!q.agent_type || s.agent_type === q.agent_type) &&
       (!q.project || s.project === q.project) &&
       (!q.branch || s.branch === q.branch) &&
-      (!q.model || s.models.includes(q.model))
+      (!q.model || s.models.includes(q.model)) &&
+      (!q.since || s.last_seen >= q.since) &&
+      (!q.until || s.first_seen < q.until)
     );
   }
 
@@ -327,14 +407,22 @@ export class AppStore {
   async loadCost(force = false): Promise<void> {
     const p = this.state.route.params;
     const range = p.range && (p.range in RANGES || p.range === 'all') ? p.range : '7d';
-    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : range === '24h' ? 'hour' : 'day';
-    const key = `${range}|${bucket}`;
+    const f = drillFilter(p);
+    const r = rangeOf(p);
+    const custom = !!(r.since || r.until);
+    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : custom ? bucketFor(r) : range === '24h' ? 'hour' : 'day';
+    const key = JSON.stringify([range, bucket, f, r]);
     const cur = this.state.cost;
     if (!force && cur.key === key && (cur.data || cur.loading)) return;
     this.set({ cost: { ...cur, key, loading: true, error: null } });
     const days = RANGES[range];
     let since: string | undefined;
-    if (days) {
+    let until: string | undefined;
+    if (custom) {
+      // A custom range (URL since/until) wins over the presets.
+      since = r.since;
+      until = r.until;
+    } else if (days) {
       const d = new Date(Date.now() - days * 86_400_000);
       if (bucket === 'day') d.setHours(0, 0, 0, 0);
       else d.setMinutes(0, 0, 0);
@@ -342,7 +430,8 @@ export class AppStore {
     }
     try {
       const blockSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
-      const [data, rawBlocks] = await Promise.all([api.cost({ since, bucket, tz: timeZone }), api.blocks({ since: blockSince, limit: 100 })]);
+      const [data, rawBlocks] = await Promise.all([api.cost({ since, until, bucket, tz: timeZone, ...f }),
+        api.blocks({ since: custom ? since : blockSince, until, limit: 100, ...f }),]);
       const blocks = normalizeBlocks(rawBlocks);
       if (this.state.cost.key === key) this.set({ cost: { key, loading: false, error: null, data, blocks } });
     } catch (error) {
