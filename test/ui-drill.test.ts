@@ -113,6 +113,9 @@ describe('drill-down, range, project page and export in Chromium', () => {
     ] });
     await expect.poll(() => textOf('as-live-feed'), { timeout: 3000 }).toContain('AlphaOnly');
     expect(await textOf('as-live-feed')).not.toContain('BetaOnly');
+    // Sessions active now: only the project's (a live beta session does not join them).
+    await expect.poll(() => page.locator('as-overview a.sess').allInnerTexts(), { timeout: 3000 }).toContainEqual(expect.stringContaining('alpha'));
+    expect((await page.locator('as-overview a.sess').allInnerTexts()).every((t) => t.includes('alpha'))).toBe(true);
     const seqs = await feedRows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
     const alphaSeqs = new Set(((await server.get('/api/events?project=alpha&limit=1000')).body.events as Array<{ seq: number }>).map((e) => e.seq));
     expect(seqs.every((s) => alphaSeqs.has(s))).toBe(true);

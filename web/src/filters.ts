@@ -94,3 +94,13 @@ export function drillHref(path: string, params: Record<string, string>, field: D
   q.set(field, value);
   return `${path}?${q.toString()}`;
 }
+
+/** Whether a session row carries the filter's values (the fields sessions have). */
+export function sessionMatches(s: { agent_type: string; project: string | null; branch: string | null; models: string[] }, f: DrillFilter): boolean {
+  return (
+    (!f.agent_type || s.agent_type === f.agent_type) &&
+    (!f.project || s.project === f.project) &&
+    (!f.branch || s.branch === f.branch) &&
+    (!f.model || s.models.includes(f.model))
+  );
+}

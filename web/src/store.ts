@@ -10,7 +10,7 @@ import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import type { Loadable, State } from './state.js';
-import { drillFilter, eventMatches, isFiltered, rangeOf, sessionFilter } from './filters.js';
+import { drillFilter, eventMatches, isFiltered, rangeOf, sessionFilter, sessionMatches as sessionMatchesFilter } from './filters.js';
 import { bucketFor, loadProjectData } from './project-data.js';
 
 export type { State };
@@ -153,7 +153,11 @@ export class AppStore {
   }
 
   private onSession(s: SessionRow): void {
-    this.set(sessionPatch(this.state, s, (row) => this.sessionMatches(row)));
+    const patch = sessionPatch(this.state, s, (row) => this.sessionMatches(row));
+    // The Overview's active list under drill-down filters keeps only matching sessions.
+    const f = drillFilter(this.state.route.params);
+    if (patch.active && Object.keys(f).length) patch.active = patch.active.filter((r) => sessionMatchesFilter(r, f));
+    this.set(patch);
   }
 
   private onStats(stats: Stats): void {

@@ -15,7 +15,7 @@ export class FilterChips extends LitElement {
   static override styles = [
     shared,
     css`
-      .bar {
+      .fbar {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
@@ -62,7 +62,7 @@ export class FilterChips extends LitElement {
     const custom = !!(r.since || r.until);
     const onCost = route.view === 'cost';
     if (chips.length === 0 && !custom && !r.error && onCost) return null;
-    return html`<div class="bar" role="region" aria-label="Filters">
+    return html`<div class="fbar" role="region" aria-label="Filters">
       ${chips.length || custom ? html`<span class="hint">Filtered:</span>` : null}
       ${chips.map(
         (k) => html`<span class="chip" data-field=${k}>

@@ -65,6 +65,13 @@ export class ProjectPage extends LitElement {
       .warn {
         color: var(--warn);
       }
+      a.sess {
+        color: var(--text);
+      }
+      a.sess:hover {
+        background: var(--surface-2);
+        text-decoration: none;
+      }
     `,
   ];
 
@@ -73,7 +80,7 @@ export class ProjectPage extends LitElement {
   private chartData: [number[], number[], number[]] = [[], [], []];
 
   /** A breakdown of the project's usage; each value drills into project + that value on the Cost view. */
-  private breakdown(title: string, table: string, field: DrillField, rows: Array<Counters & Record<string, string>>, label = (v: string) => v) {
+  private breakdown(title: string, one: string, table: string, field: DrillField, rows: Array<Counters & Record<string, string>>, label = (v: string) => v) {
     const name = store.state.route.id ?? '';
     const p = globalParams(store.state.route.params);
     return html`<section class="panel" aria-label="${title} of the project">
@@ -85,7 +92,7 @@ export class ProjectPage extends LitElement {
           ${r[field]
             ? html`<a class="ellipsis ${field === 'agent_type' ? 'badge' : ''}" style=${field === 'agent_type' ? `--c:${agentColor(r[field])}` : ''} data-drill=${field}
                 href=${hrefFor('cost', null, { ...p, project: name, [field]: r[field] })} title="Cost of ${name} with ${r[field]}">${label(r[field])}</a>`
-            : html`<span class="ellipsis muted">(no ${title.toLowerCase().replace(/s$/, '')})</span>`}
+            : html`<span class="ellipsis muted" title="Events that carry no ${one}">(no ${one})</span>`}
           <span class="num">${usd(r.cost_usd)}${r.unpriced_tokens ? html`<span class="warn" title="${num(r.unpriced_tokens)} tokens unpriced">*</span>` : null}</span>
           <span class="num">${tokens(r.total_tokens)}</span>
           <span class="num">${num(r.api_requests)}</span>
@@ -136,9 +143,9 @@ export class ProjectPage extends LitElement {
         <as-chart class="cost-chart" .data=${this.chartData} .series=${SERIES} height="200" bar-seconds=${bucketFor(range) === 'hour' ? 3600 : 86400}></as-chart>
       </section>
       <div class="grid">
-        ${this.breakdown('Models', 'by_model', 'model', (c?.by_model ?? []) as never)}
-        ${this.breakdown('Branches', 'by_branch', 'branch', (c?.by_branch ?? []) as never)}
-        ${this.breakdown('Agents', 'by_agent', 'agent_type', (c?.by_agent ?? []) as never, agentLabel)}
+        ${this.breakdown('Models', 'model', 'by_model', 'model', (c?.by_model ?? []) as never)}
+        ${this.breakdown('Branches', 'branch', 'by_branch', 'branch', (c?.by_branch ?? []) as never)}
+        ${this.breakdown('Agents', 'agent', 'by_agent', 'agent_type', (c?.by_agent ?? []) as never, agentLabel)}
         <section class="panel" aria-label="Tools of the project">
           <h2>Tools <span class="spacer"></span><as-export-menu .table=${'tools'} .extra=${this.extra()}></as-export-menu></h2>
           <div class="r head"><span>Tool</span><span class="num">Calls</span><span class="num">Failed</span><span class="num">Mean</span></div>
