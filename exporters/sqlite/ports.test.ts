@@ -45,10 +45,11 @@ describe('storage ports', () => {
     expect(calls(ports.sessions)).toEqual(['childSessions', 'getSession', 'listSessions', 'listSpans']);
     expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
     expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
+    expect(calls(ports.toolUsage)).toEqual(['toolUsage']);
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(6);
+    expect(new Set(Object.values(ports)).size).toBe(7);
   });
 });
 

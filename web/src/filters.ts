@@ -104,3 +104,9 @@ export function sessionMatches(s: { agent_type: string; project: string | null; 
     (!f.model || s.models.includes(f.model))
   );
 }
+
+/** GET /api/events parameters of the live feed under the filters (live events are matched by eventMatches). */
+export function feedQuery(params: Record<string, string>): Record<string, string> {
+  const r = rangeOf(params);
+  return { ...drillFilter(params), ...(r.since ? { since: r.since } : {}), ...(r.until ? { until: r.until } : {}) };
+}

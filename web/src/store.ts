@@ -5,24 +5,18 @@
  */
 import { api, HttpError, StreamClient } from './api.js';
 import { normalizeBlocks } from './blocks.js';
-import { startOfToday, timeZone } from './format.js';
+import { timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import type { Loadable, State } from './state.js';
-import { drillFilter, eventMatches, isFiltered, rangeOf, sessionFilter, sessionMatches as sessionMatchesFilter } from './filters.js';
-import { bucketFor, loadProjectData } from './project-data.js';
+import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
+import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
 
 export type { State };
 
 export type { TreeNode };
-import type {
-  FilterOptions,
-  Hello,
-  SessionRow,
-  Stats,
-  StoredEvent,
-} from './types.js';
+import type { FilterOptions, Hello, SessionRow, Stats, StoredEvent } from './types.js';
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
@@ -131,10 +125,8 @@ export class AppStore {
 
   private onEvents(events: StoredEvent[]): void {
     const p = this.state.route.params;
-    const f = drillFilter(p);
-    const r = rangeOf(p);
     // Under drill-down filters the feed holds only the events that match them.
-    const shown = isFiltered(p) ? events.filter((e) => eventMatches(e, f, r)) : events;
+    const shown = isFiltered(p) ? events.filter((e) => eventMatches(e, drillFilter(p), rangeOf(p))) : events;
     const newest = shown.slice().reverse();
     const max = this.maxFeed;
     const patch: Partial<State> = {};
@@ -169,13 +161,9 @@ export class AppStore {
       if (view === 'overview') void this.loadOverview();
       else void this.loadCost(true);
     }
-    if (view === 'project' && now - this.lastRefresh > 4000) {
+    if ((view === 'project' || (view === 'tools' && isFiltered(this.state.route.params))) && now - this.lastRefresh > 4000) {
       this.lastRefresh = now;
-      void this.loadProject(true);
-    }
-    if (view === 'tools' && isFiltered(this.state.route.params) && now - this.lastRefresh > 4000) {
-      this.lastRefresh = now;
-      void this.loadToolUsage(true);
+      void (view === 'project' ? this.loadProject(true) : this.loadToolUsage(true));
     }
     if (now - this.lastOptions > 30_000) void this.loadOptions();
     if (now - this.lastHealth > 2000) void this.loadHealth();
@@ -192,7 +180,7 @@ export class AppStore {
 
   private async reload(): Promise<void> {
     try {
-      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000), ...this.feedQuery() });
+      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000), ...feedQuery(this.state.route.params) });
       this.set({ feed: events, held: [] });
     } catch {
       /* the stream will retry */
@@ -250,17 +238,10 @@ export class AppStore {
 
   // ------------------------------------------------------------------ views
 
-  /** The feed's query under drill-down filters (the server filters; live events are matched here). */
-  private feedQuery(): Record<string, string> {
-    const p = this.state.route.params;
-    const r = rangeOf(p);
-    return { ...drillFilter(p), ...(r.since ? { since: r.since } : {}), ...(r.until ? { until: r.until } : {}) };
-  }
-
   setRoute(route: Route, force = false): void {
-    const feedKey = JSON.stringify(this.feedQuery());
+    const feedKey = JSON.stringify(feedQuery(this.state.route.params));
     this.set({ route });
-    if (JSON.stringify(this.feedQuery()) !== feedKey) void this.reload();
+    if (JSON.stringify(feedQuery(this.state.route.params)) !== feedKey) void this.reload();
     if (route.view === 'tools') void this.loadToolUsage(force);
     if (route.view === 'project' && route.id) void this.loadProject(force);
     if (route.view === 'overview') void this.loadOverview();
@@ -271,65 +252,34 @@ export class AppStore {
 
   async loadOverview(): Promise<void> {
     try {
-      const tz = timeZone;
-      const p = this.state.route.params;
-      const f = drillFilter(p);
-      const r = rangeOf(p);
-      const custom = !!(r.since || r.until);
-      const since = new Date(Date.now() - 24 * 3_600_000);
-      since.setMinutes(0, 0, 0);
-      // A custom range replaces the last 24 hours; drill-down filters narrow every figure.
-      const span = custom ? { since: r.since, until: r.until, bucket: bucketFor(r) } : { since: since.toISOString(), bucket: 'hour' as const };
-      const [day, today, active, rawBlocks, all] = await Promise.all([
-        api.cost({ ...f, ...span, tz }),
-        api.cost({ ...f, since: startOfToday(), bucket: 'day', tz }),
-        api.sessions({ status: 'active', limit: 50, ...sessionFilter(f) }),
-        api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10, ...f }),
-        isFiltered(p) ? api.cost({ ...f, since: r.since, until: r.until, tz }) : Promise.resolve(null),
-      ]);
-      this.set({
-        timeline24h: day.timeline,
-        today: today.totals,
-        active: active.sessions,
-        blocks: normalizeBlocks(rawBlocks),
-        filteredTotals: all?.totals ?? null,
-      });
+      this.set(await fetchOverview(this.state.route.params));
     } catch {
       /* cards keep their last values; the connection pill tells the story */
     }
   }
 
-  async loadToolUsage(force = false): Promise<void> {
-    const p = this.state.route.params;
-    if (!isFiltered(p)) return;
-    const r = rangeOf(p);
-    const q = { ...drillFilter(p), since: r.since, until: r.until };
-    const key = JSON.stringify(q);
-    const cur = this.state.toolUsage;
+  /** One keyed Loadable (toolUsage, project): skipped when loaded for the same key unless forced. */
+  private async loadKeyed<K extends 'toolUsage' | 'project'>(field: K, key: string, force: boolean, fetch: () => Promise<State[K]['data']>): Promise<void> {
+    const cur = this.state[field];
     if (!force && cur.key === key && (cur.data || cur.loading)) return;
-    this.set({ toolUsage: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
+    this.set({ [field]: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
     try {
-      const data = await api.toolUsage(q);
-      if (this.state.toolUsage.key === key) this.set({ toolUsage: { key, loading: false, error: null, data } });
+      const data = await fetch();
+      if (this.state[field].key === key) this.set({ [field]: { key, loading: false, error: null, data } });
     } catch (error) {
-      this.set({ toolUsage: { ...this.state.toolUsage, loading: false, error: message(error) } });
+      this.set({ [field]: { ...this.state[field], loading: false, error: message(error) } });
     }
   }
 
+  async loadToolUsage(force = false): Promise<void> {
+    const q = feedQuery(this.state.route.params);
+    if (isFiltered(this.state.route.params)) await this.loadKeyed('toolUsage', JSON.stringify(q), force, () => api.toolUsage(q));
+  }
+
   async loadProject(force = false): Promise<void> {
-    const route = this.state.route;
-    if (route.view !== 'project' || !route.id) return;
-    const range = rangeOf(route.params);
-    const key = JSON.stringify([route.id, range]);
-    const cur = this.state.project;
-    if (!force && cur.key === key && (cur.data || cur.loading)) return;
-    this.set({ project: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
-    try {
-      const data = await loadProjectData(route.id, range);
-      if (this.state.project.key === key) this.set({ project: { key, loading: false, error: null, data } });
-    } catch (error) {
-      this.set({ project: { ...this.state.project, loading: false, error: message(error) } });
-    }
+    const { view, id, params } = this.state.route;
+    const range = rangeOf(params);
+    if (view === 'project' && id) await this.loadKeyed('project', JSON.stringify([id, range]), force, () => loadProjectData(id, range));
   }
 
   private sessionQuery(): Record<string, string> {
@@ -420,13 +370,10 @@ export class AppStore {
     if (!force && cur.key === key && (cur.data || cur.loading)) return;
     this.set({ cost: { ...cur, key, loading: true, error: null } });
     const days = RANGES[range];
-    let since: string | undefined;
-    let until: string | undefined;
-    if (custom) {
-      // A custom range (URL since/until) wins over the presets.
-      since = r.since;
-      until = r.until;
-    } else if (days) {
+    // A custom range (URL since/until) wins over the presets.
+    let since = r.since;
+    const until = r.until;
+    if (!custom && days) {
       const d = new Date(Date.now() - days * 86_400_000);
       if (bucket === 'day') d.setHours(0, 0, 0, 0);
       else d.setMinutes(0, 0, 0);
@@ -434,8 +381,10 @@ export class AppStore {
     }
     try {
       const blockSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
-      const [data, rawBlocks] = await Promise.all([api.cost({ since, until, bucket, tz: timeZone, ...f }),
-        api.blocks({ since: custom ? since : blockSince, until, limit: 100, ...f }),]);
+      const [data, rawBlocks] = await Promise.all([
+        api.cost({ since, until, bucket, tz: timeZone, ...f }),
+        api.blocks({ since: custom ? since : blockSince, until, limit: 100, ...f }),
+      ]);
       const blocks = normalizeBlocks(rawBlocks);
       if (this.state.cost.key === key) this.set({ cost: { key, loading: false, error: null, data, blocks } });
     } catch (error) {

@@ -68,7 +68,7 @@ export class FilterChips extends LitElement {
         (k) => html`<span class="chip" data-field=${k}>
           <span class="ellipsis">${FIELD_LABEL[k]} <b>${k === 'agent_type' ? agentLabel(f[k]!) : f[k]}</b></span>
           ${k === 'project' && route.view !== 'project'
-            ? html`<a href=${hrefFor('project', f[k]!, globalParams(p))} title="Open the project page">page</a>`
+            ? html`<a href=${hrefFor('project', f[k], globalParams(p))} title="Open the project page">page</a>`
             : null}
           <button aria-label="Remove the ${FIELD_LABEL[k].toLowerCase()} filter" title="Remove" @click=${() => setParams({ [k]: undefined })}>×</button>
         </span>`,
