@@ -208,7 +208,7 @@ describe('request schemas', () => {
 
   it('lists the known parameters when no name is close', async () => {
     const res = await get('/api/stats/blocks?zzzzzzzz=1');
-    expect(res.json.message).toBe('querystring/zzzzzzzz: unknown parameter (known: agent_type, since, until, limit)');
+    expect(res.json.message).toBe('querystring/zzzzzzzz: unknown parameter (known: agent_type, project, branch, model, source, machine, since, until, limit)');
   });
 
   it('routes without parameters still ignore a query string, as they always have', async () => {

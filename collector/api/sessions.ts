@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EventReader, SessionReader } from '../core/storage.js';
 import { replyError } from '../server/errors.js';
+import { rangeError } from './range.js';
 import {
   DETAIL_DEFAULT_EVENTS,
   ERROR_RESPONSES,
@@ -25,6 +26,8 @@ export function registerSessionRoutes(server: FastifyInstance, store: SessionRea
       const limit = q.limit ?? SESSIONS_DEFAULT_LIMIT;
       const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (before === null) return replyError(reply, 'bad_request', 'querystring/cursor: not a cursor from next_cursor');
+      const badRange = rangeError(q);
+      if (badRange) return replyError(reply, 'bad_request', badRange);
       const sessions = store.listSessions({
         status: q.status,
         exclude_status: q.exclude_status,
@@ -32,6 +35,8 @@ export function registerSessionRoutes(server: FastifyInstance, store: SessionRea
         project: q.project,
         branch: q.branch,
         model: q.model,
+        since: q.since && new Date(q.since).toISOString(),
+        until: q.until && new Date(q.until).toISOString(),
         limit,
         before,
       });

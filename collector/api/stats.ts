@@ -4,19 +4,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StatsReader } from '../core/storage.js';
 import { USAGE_FILTER_FIELDS, type UsageFilter } from '../core/usage.js';
 import { replyError } from '../server/errors.js';
+import { rangeError } from './range.js';
+import { isTimeZone } from './time-zone.js';
 import { CostQuery, CostStats, ERROR_RESPONSES, FilterOptions, NoQuery, Stats, type PricingInfo } from './schemas/index.js';
 import { statsView } from './read-models/stats.js';
 import { costView } from './read-models/cost.js';
 import { filterOptionsView } from './read-models/filter-options.js';
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function registerStatsRoutes(server: FastifyInstance, store: StatsReader, info: (name: string) => unknown): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
@@ -32,6 +25,8 @@ export function registerStatsRoutes(server: FastifyInstance, store: StatsReader,
       const bucket = q.bucket ?? 'day';
       const tz = q.tz ?? 'UTC';
       if (!isTimeZone(tz)) return replyError(reply, 'bad_request', `querystring/tz: unknown time zone "${tz}"`);
+      const badRange = rangeError(q);
+      if (badRange) return replyError(reply, 'bad_request', badRange);
       // Which price table the costs come from (published by the cost processor, when configured).
       const filter: UsageFilter = {};
       for (const field of USAGE_FILTER_FIELDS) if (q[field] !== undefined) filter[field] = q[field];

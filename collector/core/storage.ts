@@ -13,6 +13,7 @@ import type {
   TimelineQuery,
   ToolDurationRow,
   UsageBucket,
+  UsageFilter,
   UsageKey,
   UsageQuery,
   UsageRow,
@@ -156,6 +157,9 @@ export interface SessionQuery {
   branch?: string;
   /** Sessions whose `models` include this one. */
   model?: string;
+  /** Sessions active in the range: last_seen >= since and first_seen < until (ISO). */
+  since?: string;
+  until?: string;
   limit: number;
   /** Paging: sessions after this one in (last_seen, session_id) descending order. */
   before?: { last_seen: string; session_id: string };
@@ -183,6 +187,28 @@ export interface CommittedBatch {
 /** The pipeline's one way into storage: one transaction per call, resolved once committed. */
 export interface BatchWriter {
   writeBatch(batch: WriteBatch): WriteResult | Promise<WriteResult>;
+}
+
+/** Tool calls for a filter and range (GET /api/stats/tools). */
+export interface ToolUsageQuery {
+  filter: UsageFilter;
+  sinceMs: number | null;
+  untilMs: number | null;
+}
+
+export interface ToolUsageRow {
+  tool: string;
+  calls: number;
+  errors: number;
+  /** Calls that carry a duration, and their summed duration. */
+  timed_calls: number;
+  total_ms: number;
+}
+
+/** Completed tool calls per tool for any filter, read from stored events. */
+export interface ToolUsageReader {
+  /** Most calls first (counted sightings only). */
+  toolUsage(query: ToolUsageQuery): ToolUsageRow[];
 }
 
 export interface EventReader {
@@ -250,6 +276,7 @@ export interface StoragePorts {
   events: EventReader;
   sessions: SessionReader;
   stats: StatsReader;
+  toolUsage: ToolUsageReader;
   checkpoints: CheckpointStore;
   toolStarts: ToolStartLookup;
 }

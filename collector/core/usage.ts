@@ -134,6 +134,8 @@ export interface UsageBlock extends UsageCounters {
 export interface BlockQuery {
   /** Only this agent's usage (blocks are per subscription, so usually one agent); all when absent. */
   agent_type?: string;
+  /** Only the usage of events with these values (project, model, …); read from the combined rollup. */
+  filter?: UsageFilter;
   /** Blocks that end after `since` (a block that began before it counts whole), up to `until`. */
   since?: string;
   until?: string;

@@ -8,7 +8,7 @@
  * Burn rate and projection are the API's (collector/api/read-models/blocks.ts).
  */
 import type Database from 'better-sqlite3';
-import { BLOCK_HOURS, type BlockQuery, type BlockRows, type UsageBlock } from '../../collector/core/usage.js';
+import { BLOCK_HOURS, hasUsageFilter, USAGE_FILTER_FIELDS, type BlockQuery, type BlockRows, type UsageBlock, type UsageFilter } from '../../collector/core/usage.js';
 import { COUNTER_COLUMNS, emptyCounters, type Counters } from './rollups.js';
 import { HOUR_MS, quarterBounds, QUARTERS_PER_HOUR } from './quarters.js';
 
@@ -18,27 +18,65 @@ interface Block {
   c: Counters;
 }
 
-const USAGE = '(api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens + cache_write_tokens > 0)';
+export const USAGE = '(api_requests > 0 OR tokens_in + tokens_out + cache_read_tokens + cache_write_tokens > 0)';
+
+/** Where a block chain reads its hours from: one rollup row per hour (a dimension's) or a filter's. */
+export interface BlockHours {
+  /** Hours in [from, to) with usage, oldest first, with their counters. */
+  hours(from: number, to: number): Array<Record<string, number>>;
+  /** Up to `n` usage hours before `below`, newest first. */
+  usageHoursBefore(below: number, n: number): number[];
+  /** The summed counters of three listed quarter hours (repeats allowed), NULLs when none. */
+  quarters(q: [number, number, number]): Record<string, number>;
+}
+
+/** One dimension value's hourly rows ('all', or one agent). */
+class DimensionHours implements BlockHours {
+  constructor(
+    private readonly s: BlockStatements,
+    private readonly dim: string,
+    private readonly key: string,
+  ) {}
+  hours(from: number, to: number) {
+    return this.s.select.all(this.dim, this.key, from, to) as Array<Record<string, number>>;
+  }
+  usageHoursBefore(below: number, n: number) {
+    return this.s.usageHoursBefore.all(this.dim, this.key, below, n).map((r) => r.hour);
+  }
+  quarters(q: [number, number, number]) {
+    return this.s.partialHour.get(...q, this.dim, this.key) as Record<string, number>;
+  }
+}
+
+interface BlockStatements {
+  select: Database.Statement;
+  usageHoursBefore: Database.Statement<[string, string, number, number], { hour: number }>;
+  partialHour: Database.Statement;
+}
 
 export class BillingBlocks {
-  private readonly select: Database.Statement;
-  private readonly usageHoursBefore: Database.Statement<[string, string, number, number], { hour: number }>;
-  private readonly partialHour: Database.Statement;
+  private readonly s: BlockStatements;
 
-  constructor(db: Database.Database) {
-    this.select = db.prepare(
-      `SELECT hour, ${COUNTER_COLUMNS.join(', ')} FROM hourly
-       WHERE dim = ? AND key = ? AND hour >= ? AND hour < ? AND ${USAGE}
-       ORDER BY hour`,
-    );
-    this.usageHoursBefore = db.prepare(
-      `SELECT hour FROM hourly WHERE dim = ? AND key = ? AND hour < ? AND ${USAGE} ORDER BY hour DESC LIMIT ?`,
-    );
-    // The first quarters of the hour `until` falls inside (listed, so each is a primary-key lookup).
-    this.partialHour = db.prepare(
-      `SELECT ${COUNTER_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM quarter_hours
-       WHERE quarter IN (?, ?, ?) AND dim = ? AND key = ?`,
-    );
+  constructor(
+    db: Database.Database,
+    /** Hours of the usage a filter (project, model, …) selects; absent: only agent blocks. */
+    private readonly filtered?: (filter: UsageFilter) => BlockHours,
+  ) {
+    this.s = {
+      select: db.prepare(
+        `SELECT hour, ${COUNTER_COLUMNS.join(', ')} FROM hourly
+         WHERE dim = ? AND key = ? AND hour >= ? AND hour < ? AND ${USAGE}
+         ORDER BY hour`,
+      ),
+      usageHoursBefore: db.prepare(
+        `SELECT hour FROM hourly WHERE dim = ? AND key = ? AND hour < ? AND ${USAGE} ORDER BY hour DESC LIMIT ?`,
+      ),
+      // The first quarters of the hour `until` falls inside (listed, so each is a primary-key lookup).
+      partialHour: db.prepare(
+        `SELECT ${COUNTER_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM quarter_hours
+         WHERE quarter IN (?, ?, ?) AND dim = ? AND key = ?`,
+      ),
+    };
   }
 
   /**
@@ -46,11 +84,11 @@ export class BillingBlocks {
    * follows a gap of at least a block's length (such an hour always opens a block, whatever came
    * earlier). Without this, the "current block" would depend on the `since` a caller picked.
    */
-  private chainStart(dim: string, key: string, fromHour: number): number {
+  private chainStart(src: BlockHours, fromHour: number): number {
     let candidate = fromHour;
     let below = fromHour + 1;
     for (;;) {
-      const hours = this.usageHoursBefore.all(dim, key, below, 256).map((r) => r.hour);
+      const hours = src.usageHoursBefore(below, 256);
       for (const hour of hours) {
         if (candidate - hour >= BLOCK_HOURS) return candidate;
         candidate = hour;
@@ -61,18 +99,23 @@ export class BillingBlocks {
   }
 
   query(q: BlockQuery): BlockRows {
-    const dim = q.agent_type ? 'agent' : 'all';
-    const key = q.agent_type ?? '';
+    // Agent alone reads the agent's own rows; any other filter the combined rows it matches.
+    const onlyAgent = !hasUsageFilter(q.filter) || USAGE_FILTER_FIELDS.every((f) => f === 'agent_type' || q.filter?.[f] === undefined);
+    const agent = q.filter?.agent_type ?? q.agent_type;
+    const src: BlockHours =
+      onlyAgent || !this.filtered
+        ? new DimensionHours(this.s, agent ? 'agent' : 'all', agent ?? '')
+        : this.filtered({ ...q.filter, ...(agent ? { agent_type: agent } : {}) });
     const fromHour = q.since ? Math.floor(Date.parse(q.since) / HOUR_MS) : -1;
     const untilQuarter = quarterBounds(q).to;
     const toHour = untilQuarter === null ? Number.MAX_SAFE_INTEGER : Math.floor(untilQuarter / QUARTERS_PER_HOUR);
-    const anchor = fromHour < 0 ? -1 : this.chainStart(dim, key, fromHour);
-    const all = this.select.all(dim, key, anchor, toHour) as Array<Record<string, number>>;
+    const anchor = fromHour < 0 ? -1 : this.chainStart(src, fromHour);
+    const all = src.hours(anchor, toHour);
     const inPart = untilQuarter === null ? 0 : untilQuarter - toHour * QUARTERS_PER_HOUR;
     if (inPart > 0 && toHour >= anchor) {
       const first = toHour * QUARTERS_PER_HOUR;
       const quarters = [0, 1, 2].map((i) => first + Math.min(i, inPart - 1)); // repeats are harmless in IN
-      const partial = this.partialHour.get(...quarters, dim, key) as Record<string, number>;
+      const partial = src.quarters(quarters as [number, number, number]);
       // Like an hour row: kept when it has usage (no rows at all: the sums are NULL).
       if (partial.api_requests > 0 || partial.tokens_in + partial.tokens_out + partial.cache_read_tokens + partial.cache_write_tokens > 0) {
         all.push({ ...partial, hour: toHour });

@@ -15,6 +15,7 @@ import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { SqliteBudgets } from './budgets.js';
 import { SqliteExportCursors } from './export-cursors.js';
+import { ToolUsage } from './tool-usage.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
@@ -87,6 +88,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'metricTotals',
         'billingBlocks',
       ]),
+      toolUsage: only(new ToolUsage(db), ['toolUsage']),
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
       budgets: only(new SqliteBudgets(db), [

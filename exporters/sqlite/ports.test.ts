@@ -46,13 +46,14 @@ describe('storage ports', () => {
     expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
     expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
     expect(calls(ports.exportCursors)).toEqual(['get', 'save']);
+    expect(calls(ports.toolUsage)).toEqual(['toolUsage']);
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
     expect(calls(ports.budgets)).toEqual(
       ['createBudget', 'deleteBudget', 'getBudget', 'listAlerts', 'listBudgets', 'raisedThresholds', 'recordAlert', 'updateBudget'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(8);
+    expect(new Set(Object.values(ports)).size).toBe(9);
   });
 
   it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {

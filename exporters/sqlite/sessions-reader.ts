@@ -47,6 +47,15 @@ export class SqliteSessionReader implements SessionReader {
       where.push('EXISTS (SELECT 1 FROM json_each(sessions.models) WHERE value = ?)');
       params.push(q.model);
     }
+    // Active in [since, until): ISO strings of one format compare as times.
+    if (q.since) {
+      where.push('last_seen >= ?');
+      params.push(q.since);
+    }
+    if (q.until) {
+      where.push('first_seen < ?');
+      params.push(q.until);
+    }
     if (q.before) {
       // session_id breaks ties, so sessions sharing a last_seen are neither skipped nor repeated.
       where.push('(last_seen < ? OR (last_seen = ? AND session_id < ?))');

@@ -25,6 +25,7 @@ import { BillingBlocks } from './blocks.js';
 import { planRange, quartersOf } from './quarters.js';
 import { UsageTimeline } from './timeline.js';
 import { FilteredUsage } from './filtered-usage.js';
+import { FilteredBlockHours } from './filtered-blocks.js';
 import { hasUsageFilter } from '../../collector/core/usage.js';
 
 /** Quarter hours a range reads at most (two edges of up to three). */
@@ -47,8 +48,9 @@ export class SqliteUsageReader implements StatsReader {
 
   constructor(db: Database.Database) {
     this.statements = new Statements(db);
-    this.blocks = new BillingBlocks(db);
     this.filtered = new FilteredUsage(db);
+    const filteredHours = new FilteredBlockHours(db, this.filtered);
+    this.blocks = new BillingBlocks(db, (filter) => filteredHours.for(filter));
     this.timelines = new UsageTimeline(db, this.filtered);
   }
 

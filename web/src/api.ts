@@ -16,6 +16,7 @@ import type {
   SessionsPage,
   Stats,
   StoredEvent,
+  ToolUsageResponse,
 } from './types.js';
 import type { Health } from './health.js';
 
@@ -89,6 +90,18 @@ export const api = {
   cost: (p: CostQuery) => getJson<CostStats>('/api/stats/cost', p),
   blocks: (p: Params) => getJson<BlocksResponse>('/api/stats/blocks', p),
   health: () => getJson<Health>('/api/health'),
+  toolUsage: (p: Params) => getJson<ToolUsageResponse>('/api/stats/tools', p),
+  /** A whole table from GET /api/export/:table (CSV or JSON), with the file name the server gives. */
+  download: async (table: string, p: Params): Promise<{ name: string; blob: Blob }> => {
+    const t = token();
+    const res = await fetch(url(`/api/export/${table}`, p), { headers: t ? { authorization: `Bearer ${t}` } : {} });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { message?: string };
+      throw new HttpError(res.status, body.message ?? `${res.status} ${res.statusText}`);
+    }
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `agentstats-${table}.${p.format ?? 'csv'}`;
+    return { name, blob: await res.blob() };
+  },
 };
 
 export interface StreamHandlers {

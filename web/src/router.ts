@@ -4,11 +4,11 @@
  * unknown non-API paths).
  */
 
-export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost';
+export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost' | 'project';
 
 export interface Route {
   view: View;
-  /** Session id on the session page. */
+  /** Session id on the session page; the project's name on the project page. */
   id: string | null;
   params: Record<string, string>;
 }
@@ -19,6 +19,7 @@ export function parseRoute(loc: { pathname: string; search: string } = location)
   delete params.access_token;
   if (parts[0] === 'sessions' && parts[1]) return { view: 'session', id: parts[1], params };
   if (parts[0] === 'sessions') return { view: 'sessions', id: null, params };
+  if (parts[0] === 'project' && parts[1]) return { view: 'project', id: parts[1], params };
   if (parts[0] === 'tools') return { view: 'tools', id: null, params };
   if (parts[0] === 'cost') return { view: 'cost', id: null, params };
   return { view: 'overview', id: null, params };
@@ -28,7 +29,9 @@ export function hrefFor(view: View, id: string | null = null, params: Record<str
   const path =
     view === 'session' && id
       ? `/sessions/${encodeURIComponent(id)}`
-      : view === 'overview'
+      : view === 'project' && id
+        ? `/project/${encodeURIComponent(id)}`
+        : view === 'overview'
         ? '/'
         : `/${view}`;
   const q = new URLSearchParams();

@@ -13,7 +13,9 @@ import type {
   SessionRow,
   Stats,
   StoredEvent,
+  ToolUsageResponse,
 } from './types.js';
+import type { ProjectData } from './project-data.js';
 
 export interface Loadable<T> {
   key: string;
@@ -42,5 +44,11 @@ export interface State {
   sessions: Loadable<{ rows: SessionRow[]; next: string | null }>;
   detail: Loadable<SessionDetail> & { tree: TreeNode | null };
   cost: Loadable<CostStats> & { blocks: Block[] | null };
+  /** Overview under drill-down filters or a custom range: the filtered totals its cards show. */
+  filteredTotals: Counters | null;
+  /** Tools under filters (GET /api/stats/tools). */
+  toolUsage: Loadable<ToolUsageResponse>;
+  /** The project page. */
+  project: Loadable<ProjectData>;
 }
 

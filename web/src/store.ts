@@ -5,23 +5,19 @@
  */
 import { api, HttpError, StreamClient } from './api.js';
 import { normalizeBlocks } from './blocks.js';
-import { startOfToday, timeZone } from './format.js';
+import { timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import { budgets } from './budgets.js';
 import type { Loadable, State } from './state.js';
+import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
+import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
 
 export type { State };
 
 export type { TreeNode };
-import type {
-  FilterOptions,
-  Hello,
-  SessionRow,
-  Stats,
-  StoredEvent,
-} from './types.js';
+import type { FilterOptions, Hello, SessionRow, Stats, StoredEvent } from './types.js';
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
@@ -52,6 +48,9 @@ export class AppStore {
     sessions: empty(),
     detail: { ...empty(), tree: null },
     cost: { ...empty(), blocks: null },
+    filteredTotals: null,
+    toolUsage: empty(),
+    project: empty(),
   };
 
   private listeners = new Set<() => void>();
@@ -127,7 +126,10 @@ export class AppStore {
   }
 
   private onEvents(events: StoredEvent[]): void {
-    const newest = events.slice().reverse();
+    const p = this.state.route.params;
+    // Under drill-down filters the feed holds only the events that match them.
+    const shown = isFiltered(p) ? events.filter((e) => eventMatches(e, drillFilter(p), rangeOf(p))) : events;
+    const newest = shown.slice().reverse();
     const max = this.maxFeed;
     const patch: Partial<State> = {};
     if (this.state.paused) patch.held = [...newest, ...this.state.held].slice(0, max);
@@ -135,7 +137,7 @@ export class AppStore {
 
     const d = this.state.detail;
     if (d.data) {
-      const mine = newest.filter((e) => e.session_id === d.data!.session.session_id);
+      const mine = events.slice().reverse().filter((e) => e.session_id === d.data!.session.session_id);
       if (mine.length) {
         patch.detail = { ...d, data: { ...d.data, events: [...mine, ...d.data.events].slice(0, MAX_SESSION_EVENTS) } };
       }
@@ -145,7 +147,11 @@ export class AppStore {
   }
 
   private onSession(s: SessionRow): void {
-    this.set(sessionPatch(this.state, s, (row) => this.sessionMatches(row)));
+    const patch = sessionPatch(this.state, s, (row) => this.sessionMatches(row));
+    // The Overview's active list under drill-down filters keeps only matching sessions.
+    const f = drillFilter(this.state.route.params);
+    if (patch.active && Object.keys(f).length) patch.active = patch.active.filter((r) => sessionMatchesFilter(r, f));
+    this.set(patch);
   }
 
   private onStats(stats: Stats): void {
@@ -156,6 +162,10 @@ export class AppStore {
       this.lastRefresh = now;
       if (view === 'overview') void this.loadOverview();
       else void this.loadCost(true);
+    }
+    if ((view === 'project' || (view === 'tools' && isFiltered(this.state.route.params))) && now - this.lastRefresh > 4000) {
+      this.lastRefresh = now;
+      void (view === 'project' ? this.loadProject(true) : this.loadToolUsage(true));
     }
     if (now - this.lastOptions > 30_000) void this.loadOptions();
     if (now - this.lastHealth > 2000) void this.loadHealth();
@@ -172,7 +182,7 @@ export class AppStore {
 
   private async reload(): Promise<void> {
     try {
-      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000) });
+      const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000), ...feedQuery(this.state.route.params) });
       this.set({ feed: events, held: [] });
     } catch {
       /* the stream will retry */
@@ -231,7 +241,11 @@ export class AppStore {
   // ------------------------------------------------------------------ views
 
   setRoute(route: Route, force = false): void {
+    const feedKey = JSON.stringify(feedQuery(this.state.route.params));
     this.set({ route });
+    if (JSON.stringify(feedQuery(this.state.route.params)) !== feedKey) void this.reload();
+    if (route.view === 'tools') void this.loadToolUsage(force);
+    if (route.view === 'project' && route.id) void this.loadProject(force);
     if (route.view === 'overview') void this.loadOverview();
     if (route.view === 'sessions') void this.loadSessions(force);
     if (route.view === 'session' && route.id) void this.loadSession(route.id, force);
@@ -240,25 +254,43 @@ export class AppStore {
 
   async loadOverview(): Promise<void> {
     try {
-      const tz = timeZone;
-      const since = new Date(Date.now() - 24 * 3_600_000);
-      since.setMinutes(0, 0, 0);
-      const [day, today, active, rawBlocks] = await Promise.all([
-        api.cost({ since: since.toISOString(), bucket: 'hour', tz }),
-        api.cost({ since: startOfToday(), bucket: 'day', tz }),
-        api.sessions({ status: 'active', limit: 50 }),
-        api.blocks({ since: new Date(Date.now() - 86_400_000).toISOString(), limit: 10 }),
-      ]);
-      this.set({ timeline24h: day.timeline, today: today.totals, active: active.sessions, blocks: normalizeBlocks(rawBlocks) });
+      this.set(await fetchOverview(this.state.route.params));
     } catch {
       /* cards keep their last values; the connection pill tells the story */
     }
+  }
+
+  /** One keyed Loadable (toolUsage, project): skipped when loaded for the same key unless forced. */
+  private async loadKeyed<K extends 'toolUsage' | 'project'>(field: K, key: string, force: boolean, fetch: () => Promise<State[K]['data']>): Promise<void> {
+    const cur = this.state[field];
+    if (!force && cur.key === key && (cur.data || cur.loading)) return;
+    this.set({ [field]: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
+    try {
+      const data = await fetch();
+      if (this.state[field].key === key) this.set({ [field]: { key, loading: false, error: null, data } });
+    } catch (error) {
+      this.set({ [field]: { ...this.state[field], loading: false, error: message(error) } });
+    }
+  }
+
+  async loadToolUsage(force = false): Promise<void> {
+    const q = feedQuery(this.state.route.params);
+    if (isFiltered(this.state.route.params)) await this.loadKeyed('toolUsage', JSON.stringify(q), force, () => api.toolUsage(q));
+  }
+
+  async loadProject(force = false): Promise<void> {
+    const { view, id, params } = this.state.route;
+    const range = rangeOf(params);
+    if (view === 'project' && id) await this.loadKeyed('project', JSON.stringify([id, range]), force, () => loadProjectData(id, range));
   }
 
   private sessionQuery(): Record<string, string> {
     const p = this.state.route.params;
     const q: Record<string, string> = {};
     for (const k of SESSION_FILTERS) if (p[k]) q[k] = p[k];
+    const r = rangeOf(p);
+    if (r.since) q.since = r.since;
+    if (r.until) q.until = r.until;
     return q;
   }
 
@@ -270,7 +302,9 @@ export class AppStore {
       (!q.agent_type || s.agent_type === q.agent_type) &&
       (!q.project || s.project === q.project) &&
       (!q.branch || s.branch === q.branch) &&
-      (!q.model || s.models.includes(q.model))
+      (!q.model || s.models.includes(q.model)) &&
+      (!q.since || s.last_seen >= q.since) &&
+      (!q.until || s.first_seen < q.until)
     );
   }
 
@@ -329,14 +363,19 @@ export class AppStore {
   async loadCost(force = false): Promise<void> {
     const p = this.state.route.params;
     const range = p.range && (p.range in RANGES || p.range === 'all') ? p.range : '7d';
-    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : range === '24h' ? 'hour' : 'day';
-    const key = `${range}|${bucket}`;
+    const f = drillFilter(p);
+    const r = rangeOf(p);
+    const custom = !!(r.since || r.until);
+    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : custom ? bucketFor(r) : range === '24h' ? 'hour' : 'day';
+    const key = JSON.stringify([range, bucket, f, r]);
     const cur = this.state.cost;
     if (!force && cur.key === key && (cur.data || cur.loading)) return;
     this.set({ cost: { ...cur, key, loading: true, error: null } });
     const days = RANGES[range];
-    let since: string | undefined;
-    if (days) {
+    // A custom range (URL since/until) wins over the presets.
+    let since = r.since;
+    const until = r.until;
+    if (!custom && days) {
       const d = new Date(Date.now() - days * 86_400_000);
       if (bucket === 'day') d.setHours(0, 0, 0, 0);
       else d.setMinutes(0, 0, 0);
@@ -344,7 +383,10 @@ export class AppStore {
     }
     try {
       const blockSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
-      const [data, rawBlocks] = await Promise.all([api.cost({ since, bucket, tz: timeZone }), api.blocks({ since: blockSince, limit: 100 })]);
+      const [data, rawBlocks] = await Promise.all([
+        api.cost({ since, until, bucket, tz: timeZone, ...f }),
+        api.blocks({ since: custom ? since : blockSince, until, limit: 100, ...f }),
+      ]);
       const blocks = normalizeBlocks(rawBlocks);
       if (this.state.cost.key === key) this.set({ cost: { key, loading: false, error: null, data, blocks } });
     } catch (error) {

@@ -39,6 +39,8 @@ export type {
   StoredEvent,
   TimelineBucket,
   ToolStat,
+  ToolUsageResponse,
+  ToolUsageStat,
 } from '../../collector/api/schemas/index.js';
 
 /** Stats as the dashboard holds them: from GET /api/stats, or the stream's (time-stamped) `stats`. */

@@ -6,24 +6,27 @@
  * The rollup is hourly, so a block's elapsed time is measured from its start hour.
  */
 import type { StatsReader } from '../../core/storage.js';
-import { BLOCK_HOURS, type UsageBlock } from '../../core/usage.js';
+import { BLOCK_HOURS, type UsageBlock, type UsageFilter } from '../../core/usage.js';
 
 const HOUR_MS = 3_600_000;
 
 export interface BlocksRequest {
   agent_type?: string;
+  /** Project, branch, model, source, machine (agent_type is the field above). */
+  filter?: UsageFilter;
   since?: string;
   until?: string;
   limit: number;
 }
 
 export function blocksView(reader: StatsReader, q: BlocksRequest, now: Date) {
-  const { total, blocks } = reader.billingBlocks({ agent_type: q.agent_type, since: q.since, until: q.until, limit: q.limit });
+  const { total, blocks } = reader.billingBlocks({ agent_type: q.agent_type, filter: q.filter, since: q.since, until: q.until, limit: q.limit });
   const nowMs = now.getTime();
   const shown = blocks.map((b) => describeBlock(b, nowMs));
   return {
     block_hours: BLOCK_HOURS,
     agent_type: q.agent_type ?? null,
+    filter: { ...(q.filter ?? {}) } as Record<string, string>,
     now: now.toISOString(),
     total_blocks: total,
     blocks: shown,

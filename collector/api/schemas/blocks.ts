@@ -1,6 +1,6 @@
 /** GET /api/stats/blocks: 5-hour billing blocks with burn rate and projection. */
 import { Type, type Static } from 'typebox';
-import { Nullable, NullableObject, TimeParam, TokensByKind } from './common.js';
+import { Dict, Nullable, NullableObject, TimeParam, TokensByKind } from './common.js';
 
 export const BLOCKS_DEFAULT_LIMIT = 50;
 
@@ -8,6 +8,12 @@ export const BlocksQuery = Type.Object(
   {
     /** Only this agent's usage (blocks are per subscription); all agents when absent. */
     agent_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** Only the usage of events with this value, as in /api/stats/cost ('' = events that name none). */
+    project: Type.Optional(Type.String({ maxLength: 4096 })),
+    branch: Type.Optional(Type.String({ maxLength: 4096 })),
+    model: Type.Optional(Type.String({ maxLength: 4096 })),
+    source: Type.Optional(Type.String({ maxLength: 4096 })),
+    machine: Type.Optional(Type.String({ maxLength: 4096 })),
     since: Type.Optional(TimeParam),
     until: Type.Optional(TimeParam),
     /** Most recent blocks returned. */
@@ -55,6 +61,8 @@ export const BlocksResponse = Type.Object(
   {
     block_hours: Type.Integer(),
     agent_type: Nullable(Type.String()),
+    /** The filters applied besides agent_type (empty: none). */
+    filter: Dict(Type.String()),
     now: Type.String(),
     total_blocks: Type.Integer(),
     /** Oldest first, the most recent `limit`. */

@@ -15,3 +15,4 @@ export * from './hooks.js';
 export * from './ingest.js';
 export * from './stream.js';
 export * from './budgets.js';
+export * from './export.js';

@@ -1,6 +1,6 @@
 /** GET /api/sessions and GET /api/sessions/:id: queries, the session row, spans, the detail. */
 import { Type, type Static } from 'typebox';
-import { Nullable, OpenObject, StringEnum } from './common.js';
+import { Nullable, OpenObject, StringEnum, TimeParam } from './common.js';
 import { StoredEvent } from './events.js';
 
 export const SESSION_STATUSES = ['active', 'idle', 'ended'] as const;
@@ -19,6 +19,9 @@ export const SessionsQuery = Type.Object(
     branch: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     /** Sessions that used this model (one of their `models`). */
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    /** Sessions active in [since, until): last seen at or after `since`, first seen before `until`. */
+    since: Type.Optional(TimeParam),
+    until: Type.Optional(TimeParam),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: SESSIONS_DEFAULT_LIMIT })),
     /** `next_cursor` of the previous page (opaque). */
     cursor: Type.Optional(Type.String({ maxLength: 2048 })),

@@ -12,6 +12,9 @@ import { effectiveTheme, toggleTheme } from '../theme.js';
 import { ago } from '../format.js';
 import './health-strip.js';
 import './budget-banner.js';
+import './filter-chips.js';
+import './project-page.js';
+import { globalParams } from '../filters.js';
 
 const NAV: Array<[View, string, string]> = [
   ['overview', 'Overview', '1'],
@@ -159,7 +162,7 @@ export class AppShell extends LitElement {
     const nav = NAV.find(([, , key]) => key === e.key);
     if (nav) {
       e.preventDefault();
-      navigate(hrefFor(nav[0]));
+      navigate(hrefFor(nav[0], null, globalParams(store.state.route.params)));
     } else if (e.key === '/') {
       e.preventDefault();
       window.dispatchEvent(new Event('as-focus-filter'));
@@ -210,6 +213,8 @@ export class AppShell extends LitElement {
         return html`<as-tools></as-tools>`;
       case 'cost':
         return html`<as-cost></as-cost>`;
+      case 'project':
+        return html`<as-project-page></as-project-page>`;
       default:
         return html`<as-overview></as-overview>`;
     }
@@ -226,7 +231,7 @@ export class AppShell extends LitElement {
           <span>AgentStats</span>
         </a>
         <nav aria-label="Views">
-          ${NAV.map(([v, label, key]) => html`<a href=${hrefFor(v)} aria-current=${current === v ? 'page' : 'false'} title="${label} (${key})">${label}</a>`)}
+          ${NAV.map(([v, label, key]) => html`<a href=${hrefFor(v, null, globalParams(store.state.route.params))} aria-current=${current === v ? 'page' : 'false'} title="${label} (${key})">${label}</a>`)}
         </nav>
         <span class="spacer"></span>
         ${this.renderConnection()}
@@ -235,6 +240,7 @@ export class AppShell extends LitElement {
       <main>
         ${store.state.connection === 'unauthorized' ? this.renderToken() : null}
         <as-budget-banner></as-budget-banner>
+        ${view === 'session' ? null : html`<as-filter-chips></as-filter-chips>`}
         ${this.renderView()}
       </main>
       <footer>

@@ -4,7 +4,11 @@ import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, clock, num, timeZone, tokens, usd, when } from '../format.js';
-import { setParams } from '../router.js';
+import { hrefFor, setParams } from '../router.js';
+import { bucketFor } from '../project-data.js';
+import { drillHref, globalParams, rangeOf, type DrillField } from '../filters.js';
+import './export-menu.js';
+import './range-picker.js';
 import { fillTimeline } from '../timeline.js';
 import type { Block, Counters } from '../types.js';
 import type { ChartSeries } from './chart.js';
@@ -84,17 +88,24 @@ export class CostView extends LitElement {
   private chartData: [number[], number[], number[]] = [[], [], []];
 
   /** The server rolls events without a project/branch/model up under the key '' ("(no project)"). */
-  private breakdown<K extends string>(title: string, rows: Array<Counters & Record<K, string>>, key: K, label = (v: string) => v) {
+  private breakdown<K extends DrillField>(title: string, rows: Array<Counters & Record<K, string>>, key: K, label = (v: string) => v, table = `by_${title}`) {
     const max = Math.max(1e-9, ...rows.map((r) => r.cost_usd));
     const total = rows.reduce((s, r) => s + r.cost_usd, 0);
     return html`<section class="panel" aria-label="Cost by ${title}">
-      <h2>By ${title}</h2>
+      <h2>By ${title} <span class="spacer"></span><as-export-menu .table=${table} .extra=${this.exportExtra()}></as-export-menu></h2>
       <div class="bk head"><span>${title}</span><span>Share</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Unpriced</span></div>
       ${rows.length === 0 ? html`<div class="empty">No usage in this range.</div>` : null}
       ${rows.slice(0, 12).map(
         (r) => html`<div class="bk">
           ${r[key]
-            ? html`<span class="ellipsis ${key === 'agent_type' ? 'badge' : ''}" style=${key === 'agent_type' ? `--c:${agentColor(String(r[key]))}` : ''} title=${String(r[key])}>${label(String(r[key]))}</span>`
+            ? html`<span class="ellipsis"
+                ><a class="drill ${key === 'agent_type' ? 'badge' : ''}" style=${key === 'agent_type' ? `--c:${agentColor(String(r[key]))}` : ''}
+                  href=${drillHref(location.pathname, store.state.route.params, key, String(r[key]))} data-drill=${key} title="Show only ${String(r[key])} in every view"
+                  >${label(String(r[key]))}</a
+                >${key === 'project'
+                  ? html` <a class="hint" href=${hrefFor('project', String(r[key]), globalParams(store.state.route.params))} title="Open the project page" aria-label="Project page of ${String(r[key])}">↗</a>`
+                  : null}</span
+              >`
             : key === 'machine'
               ? html`<span class="ellipsis" title="Events that happened on this machine (not forwarded by another AgentStats)">this machine</span>`
               : html`<span class="ellipsis none" title=${`Events that carry no ${title}`}>(no ${title})</span>`}
@@ -106,6 +117,12 @@ export class CostView extends LitElement {
       )}
       ${rows.length > 12 ? html`<div class="hint">and ${rows.length - 12} more</div>` : null}
     </section>`;
+  }
+
+  /** Query parameters of this view's exports besides the filters: the preset's range and bucket. */
+  private exportExtra(): Record<string, string | undefined> {
+    const d = store.state.cost.data;
+    return { since: d?.since ?? undefined, until: d?.until ?? undefined, bucket: d?.bucket };
   }
 
   private renderBlocks(blocks: Block[] | null) {
@@ -130,8 +147,10 @@ export class CostView extends LitElement {
   protected override render() {
     const c = store.state.cost;
     const p = store.state.route.params;
-    const range = RANGES.includes(p.range) ? p.range : '7d';
-    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : range === '24h' ? 'hour' : 'day';
+    const custom = rangeOf(p);
+    const isCustom = !!(custom.since || custom.until);
+    const range = isCustom ? 'custom' : RANGES.includes(p.range) ? p.range : '7d';
+    const bucket = p.bucket === 'hour' || p.bucket === 'day' ? p.bucket : isCustom ? bucketFor(custom) : range === '24h' ? 'hour' : 'day';
     const d = c.data;
     if (d && this.chartFor !== d.timeline) {
       this.chartFor = d.timeline;
@@ -144,8 +163,9 @@ export class CostView extends LitElement {
         <h2 style="margin:0">Cost</h2>
         <span class="spacer"></span>
         <span class="seg" role="group" aria-label="Range">
-          ${RANGES.map((r) => html`<button aria-pressed=${r === range ? 'true' : 'false'} @click=${() => setParams({ range: r === '7d' ? undefined : r })}>${r}</button>`)}
+          ${RANGES.map((r) => html`<button aria-pressed=${r === range ? 'true' : 'false'} @click=${() => setParams({ range: r === '7d' ? undefined : r, since: undefined, until: undefined })}>${r}</button>`)}
         </span>
+        <as-range-picker></as-range-picker>
         <span class="seg" role="group" aria-label="Bucket">
           ${(['hour', 'day'] as const).map((b) => html`<button aria-pressed=${b === bucket ? 'true' : 'false'} @click=${() => setParams({ bucket: b })}>per ${b}</button>`)}
         </span>
@@ -154,7 +174,7 @@ export class CostView extends LitElement {
       ${c.error ? html`<div class="panel err">Could not load cost: ${c.error}</div>` : null}
       <section class="panel">
         <div class="totals">
-          <span><span class="big">${usd(t?.cost_usd ?? 0)}</span> <span class="muted">priced cost</span></span>
+          <span><span class="big" data-usd=${String(t?.cost_usd ?? 0)}>${usd(t?.cost_usd ?? 0)}</span> <span class="muted">priced cost</span></span>
           <span><b>${tokens(t?.total_tokens ?? 0)}</b> <span class="muted">tokens</span></span>
           <span><b>${num(t?.api_requests ?? 0)}</b> <span class="muted">API requests</span></span>
           ${t?.unpriced_tokens
@@ -162,6 +182,7 @@ export class CostView extends LitElement {
             : html`<span class="hint">all usage priced</span>`}
           ${c.loading ? html`<span class="hint">updating…</span>` : null}
         </div>
+        <div class="toolbar" style="margin:0"><span class="hint">Cost report per ${bucket}</span><span class="spacer"></span><as-export-menu .table=${'timeline'} .extra=${this.exportExtra()}></as-export-menu></div>
         <as-chart class="cost-chart" .data=${this.chartData} .series=${SERIES} height="220" bar-seconds=${bucket === 'hour' ? 3600 : 86400}></as-chart>
       </section>
       <div style="margin-top:12px"><as-budget-bars></as-budget-bars></div>
@@ -171,7 +192,7 @@ export class CostView extends LitElement {
         ${this.breakdown('project', d?.by_project ?? [], 'project')}
         ${this.breakdown('branch', d?.by_branch ?? [], 'branch')}
         ${this.breakdown('agent', d?.by_agent ?? [], 'agent_type', agentLabel)}
-        ${(d?.by_machine.length ?? 0) > 1 ? this.breakdown('machine', d!.by_machine, 'machine') : null}
+        ${(d?.by_machine ?? []).some((m) => m.machine !== '') ? this.breakdown('machine', d?.by_machine ?? [], 'machine') : null}
       </div>
       <div class="grid">
         <as-budget-editor></as-budget-editor>

@@ -5,6 +5,7 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, ago, clock, duration, num, pct, shortId, tokens, usd } from '../format.js';
 import { hrefFor } from '../router.js';
+import { isFiltered, rangeOf } from '../filters.js';
 import { fillTimeline } from '../timeline.js';
 import type { ChartSeries } from './chart.js';
 import './chart.js';
@@ -116,8 +117,28 @@ export class OverviewView extends LitElement {
     </div>`;
   }
 
+  /** Under drill-down filters or a custom range every card reads the filtered totals. */
+  private renderFilteredCards() {
+    const s = store.state;
+    const t = s.filteredTotals;
+    const r = rangeOf(s.route.params);
+    const custom = !!(r.since || r.until);
+    const scope = custom ? 'in range' : 'all time';
+    return html`<section class="cards filtered" aria-label="Summary">
+      ${this.card('Active sessions', num(s.active.length), 'matching the filters')}
+      ${this.card('Events', tokens(t?.events), scope)}
+      ${this.card('Tokens', tokens(t?.total_tokens), s.today && !custom ? `${tokens(s.today.total_tokens)} today` : scope)}
+      ${custom
+        ? this.card('Cost', usd(t?.cost_usd ?? 0), t?.unpriced_tokens ? `+ ${tokens(t.unpriced_tokens)} tokens unpriced` : 'in range')
+        : this.card('Cost today', usd(s.today?.cost_usd ?? 0), `${usd(t?.cost_usd)} all time`)}
+      ${this.card('API requests', num(t?.api_requests), scope)}
+      ${this.card('Error rate', pct(t?.error_rate), `${num(t?.errors)} errors`, { err: (t?.error_rate ?? 0) > 0.05 })}
+    </section>`;
+  }
+
   private renderCards() {
     const s = store.state;
+    if (isFiltered(s.route.params)) return this.renderFilteredCards();
     const st = s.stats;
     const today = s.today;
     const block = s.blocks?.find((b) => b.active) ?? null;
@@ -176,12 +197,15 @@ export class OverviewView extends LitElement {
     // Same timeline, same array: the chart only redraws when the data really changed.
     if (this.chartFor !== t) {
       this.chartFor = t;
-      const f = fillTimeline(t, 'hour', Date.now() - 23 * 3_600_000);
+      const r = rangeOf(store.state.route.params);
+      const custom = !!(r.since || r.until);
+      const bucket = custom && t.length > 0 && t[0].bucket.length === 10 ? 'day' : 'hour';
+      const f = fillTimeline(t, bucket, custom ? (r.since ? Date.parse(r.since) : null) : Date.now() - 23 * 3_600_000);
       this.chartData = [f.x, f.rows.map((r) => r?.events ?? 0), f.rows.map((r) => r?.cost_usd ?? 0)];
     }
     const data = this.chartData;
     return html`<section class="panel" aria-label="Last 24 hours">
-      <h2>Last 24 hours <span class="hint">events per hour and cost</span></h2>
+      <h2>${rangeOf(store.state.route.params).since || rangeOf(store.state.route.params).until ? 'Range' : 'Last 24 hours'} <span class="hint">events per bucket and cost</span></h2>
       <as-chart .data=${data} .series=${SERIES} height="190"></as-chart>
     </section>`;
   }

@@ -8,6 +8,7 @@ import { hrefFor, setParams } from '../router.js';
 import type { SessionRow } from '../types.js';
 import './virtual-list.js';
 import { FocusFilterController, sortHeader } from './list-controls.js';
+import './export-menu.js';
 
 const COLS = '64px 104px minmax(110px,1.3fr) minmax(80px,1fr) minmax(110px,1fr) 104px 72px 60px 66px 70px';
 
@@ -122,6 +123,7 @@ export class SessionsView extends LitElement {
         ${this.select('project', 'Project', o?.projects ?? [])}
         ${this.select('branch', 'Branch', o?.branches ?? [])}
         ${this.select('model', 'Model', o?.models ?? [])}
+        <as-export-menu .table=${'sessions'} .extra=${{ status: p.status }}></as-export-menu>
       </div>
       <div class="table" role="table" aria-label="Sessions">
         <div class="thead" role="row">

@@ -7,6 +7,8 @@ import { ms, num, pct } from '../format.js';
 import { setParams } from '../router.js';
 import type { ToolStat } from '../types.js';
 import { FocusFilterController, sortHeader } from './list-controls.js';
+import { isFiltered } from '../filters.js';
+import './export-menu.js';
 
 type Key = 'tool_name' | 'calls' | 'errors' | 'error_rate' | 'p50_ms' | 'p95_ms';
 
@@ -48,7 +50,12 @@ export class ToolsView extends LitElement {
 
   protected override render() {
     const p = store.state.route.params;
-    const all = store.state.stats?.tools ?? [];
+    // Under drill-down filters or a range the counts come from GET /api/stats/tools (no percentiles).
+    const filtered = isFiltered(p);
+    const usage = store.state.toolUsage;
+    const all: ToolStat[] = filtered
+      ? (usage.data?.tools ?? []).map((t) => ({ tool_name: t.tool_name, calls: t.calls, errors: t.errors, error_rate: t.error_rate, p50_ms: null, p95_ms: null }))
+      : (store.state.stats?.tools ?? []);
     const q = (p.q ?? '').toLowerCase();
     const key = (p.sort || 'calls') as Key;
     const dir = p.dir === 'asc' ? 1 : -1;
@@ -67,8 +74,12 @@ export class ToolsView extends LitElement {
     const flakiest = all.filter((t) => t.calls >= 5).sort((a, b) => b.error_rate - a.error_rate)[0];
     return html`
       <div class="toolbar">
-        <h2 style="margin:0">Tools <span class="hint">${all.length} tools · all time</span></h2>
+        <h2 style="margin:0">Tools <span class="hint">${all.length} tools · ${filtered ? 'filtered' : 'all time'}</span></h2>
         <span class="spacer"></span>
+        ${filtered
+          ? html`<as-export-menu .table=${'tools'}></as-export-menu>`
+          : html`<as-export-menu .table=${'tools'} .columns=${['tool_name', 'calls', 'errors', 'error_rate', 'p50_ms', 'p95_ms']}
+              .rows=${[...tools.map((t) => [t.tool_name, t.calls, t.errors, t.error_rate, t.p50_ms, t.p95_ms]), ['Total', calls, errors, calls ? errors / calls : 0, null, null]]}></as-export-menu>`}
         <input type="search" placeholder="Filter tools…" aria-label="Filter tools" .value=${p.q ?? ''}
           @input=${(e: Event) => setParams({ q: (e.target as HTMLInputElement).value || undefined }, { replace: true })} />
       </div>
@@ -96,7 +107,10 @@ export class ToolsView extends LitElement {
               </div>`,
             )}
       </div>
-      <p class="hint">p50/p95 come from a duration histogram (bucket upper bounds). Updated with every stats message.</p>
+      ${usage.error && filtered ? html`<p class="err">Could not load tools: ${usage.error}</p>` : null}
+      <p class="hint">${filtered
+        ? 'Filtered: calls and failures counted from the stored tool calls that match; latency percentiles are shown without filters.'
+        : 'p50/p95 come from a duration histogram (bucket upper bounds). Updated with every stats message.'}</p>
     `;
   }
 }
