@@ -48,7 +48,8 @@ describe('storage ports', () => {
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(6);
+    expect(calls(ports.tools)).toEqual(['latencyMaxError', 'latencyValueMs', 'toolCalls', 'toolLatency']);
+    expect(new Set(Object.values(ports)).size).toBe(7);
   });
 });
 

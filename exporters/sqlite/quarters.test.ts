@@ -140,6 +140,9 @@ describe('quarter-hour rollup on disk', () => {
   function downgrade(before?: (db: Database.Database) => void): void {
     const db = new Database(dbPath);
     before?.(db);
+    // Migration 8 (tool latency) undone too, so the database is as version 6 left it.
+    db.exec(`DROP TABLE tool_latency; DROP TABLE tool_latency_days; DROP INDEX events_tool_duration;
+      CREATE TABLE tool_durations (tool TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (tool, bucket)) WITHOUT ROWID;`);
     db.exec('DROP TABLE quarter_hours; DROP TABLE rollup_backfill; PRAGMA user_version = 6;');
     db.close();
   }
@@ -156,7 +159,7 @@ describe('quarter-hour rollup on disk', () => {
     const storage = openSqliteStorage(dbPath, { now: () => NOW, idleAfterMs: 3_600_000 });
     storage.close();
     const db = new Database(dbPath);
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
     expect(quarterRows(db)).toEqual(written);
     expect(db.prepare('SELECT COUNT(*) AS n FROM rollup_backfill').get()).toEqual({ n: 0 });
     db.close();
