@@ -291,7 +291,7 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (day, agent_type, tool, bucket)
   ) WITHOUT ROWID;
   INSERT INTO tool_latency_days (day, agent_type, tool, bucket, count, errors)
-    SELECT ts / 86400000, agent_type, tool_name, ${LATENCY_BUCKET_SQL}, COUNT(*), SUM(status = 'error')
+    SELECT ts / 86400000, agent_type, tool_name, ${LATENCY_BUCKET_SQL}, COUNT(*), COUNT(CASE WHEN status = 'error' THEN 1 END)
     FROM events WHERE event_type = 'tool_use' AND tool_name IS NOT NULL AND counted = 1
     GROUP BY 1, 2, 3, 4;
   INSERT INTO tool_latency (agent_type, tool, bucket, count, errors)
