@@ -65,6 +65,10 @@ export const shared = css`
   .ok {
     color: var(--ok);
   }
+  /* Usage with no known price: never a $0.00. */
+  .warn {
+    color: var(--warn);
+  }
   .ellipsis {
     overflow: hidden;
     text-overflow: ellipsis;

@@ -9,7 +9,7 @@ import { setParams, hrefFor } from '../router.js';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, stamp, tokens, usd, when } from '../format.js';
+import { agentColor, agentLabel, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, stamp, tokens, tokenUnit, usd, usdDecimals, when, type TokenUnit } from '../format.js';
 import { foldedIn, type FoldMap } from '../folded.js';
 import { foldTag, importTag } from './row-tags.js';
 import type { StoredEvent } from '../types.js';
@@ -86,6 +86,16 @@ export class LiveFeed extends LitElement {
     return rows;
   }
 
+  /** One format per column over the events the feed holds. */
+  private columns: { feed: StoredEvent[]; dec: number; tok: TokenUnit } = { feed: [], dec: 2, tok: { div: 1, suffix: '' } };
+
+  private columnFormats(): void {
+    const feed = store.state.feed;
+    if (this.columns.feed !== feed) {
+      this.columns = { feed, dec: usdDecimals(feed.map((e) => e.cost_usd)), tok: tokenUnit(feed.map(eventTokens)) };
+    }
+  }
+
   private renderRow = (e: StoredEvent) => {
     const fresh = Date.now() - Date.parse(e.created_at) < 1500;
     const fold = this.foldMap().get(e);
@@ -96,8 +106,8 @@ export class LiveFeed extends LitElement {
       <span class="badge ellipsis" style="--c:${agentColor(e.agent_type)}">${agentLabel(e.agent_type)}</span>
       <span class="type ellipsis">${e.event_type}</span>
       <span class="ellipsis keep ${isError(e) ? 'err' : ''}">${importTag(e)}${foldTag(e, fold)}<span class="dim">${eventSummary(e)}</span></span>
-      <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span>
-      <span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
+      <span class="num">${eventTokens(e) ? tokens(eventTokens(e), this.columns.tok) : ''}</span>
+      <span class="num ${e.cost_usd === null && eventTokens(e) ? 'warn' : ''}">${e.cost_usd ? usd(e.cost_usd, this.columns.dec) : e.cost_usd === null && eventTokens(e) ? 'unpriced' : ''}</span>
       <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span>
       <span class="mono muted ellipsis">${shortId(e.session_id)}</span>
     </a>`;
@@ -120,6 +130,7 @@ export class LiveFeed extends LitElement {
     const p = s.route.params;
     const opts = s.filterOptions;
     const rows = this.rows();
+    this.columnFormats();
     const setFilter = (k: string) => (e: Event) => setParams({ [k]: (e.target as HTMLSelectElement).value || undefined });
     return html`
       <div class="toolbar">
