@@ -15,10 +15,15 @@ import type {
   SessionsPage,
   Stats,
   StoredEvent,
+  ToolCallsResponse,
+  ToolsResponse,
 } from './types.js';
 import type { Health } from './health.js';
 
 const TOKEN_KEY = 'agentstats.token';
+/** How long the liveness probe waits for /api/health, and the longest wait between reconnects. */
+const PROBE_TIMEOUT_MS = 2500;
+const MAX_BACKOFF_MS = 4000;
 
 export class HttpError extends Error {
   constructor(
@@ -39,6 +44,20 @@ function token(): string | null {
 
 export function saveToken(value: string): void {
   localStorage.setItem(TOKEN_KEY, value.trim());
+}
+
+export function hasToken(): boolean {
+  return token() !== null;
+}
+
+/** Whether the server takes this token: 'ok', 'rejected' (401), or 'unreachable'. */
+export async function checkToken(value: string): Promise<'ok' | 'rejected' | 'unreachable'> {
+  try {
+    const res = await fetch(url('/api/stats'), { headers: { authorization: `Bearer ${value.trim()}` } });
+    return res.status === 401 || res.status === 403 ? 'rejected' : res.ok ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
 }
 
 type Params = Record<string, string | number | undefined | null>;
@@ -74,6 +93,8 @@ export const api = {
   cost: (p: CostQuery) => getJson<CostStats>('/api/stats/cost', p),
   blocks: (p: Params) => getJson<BlocksResponse>('/api/stats/blocks', p),
   health: () => getJson<Health>('/api/health'),
+  tools: (p: Params) => getJson<ToolsResponse>('/api/tools', p),
+  toolCalls: (tool: string, p: Params) => getJson<ToolCallsResponse>(`/api/tools/${encodeURIComponent(tool)}/calls`, p),
 };
 
 export interface StreamHandlers {
@@ -102,6 +123,7 @@ export class StreamClient {
   private staleAfterMs = 30_000;
   private batch: StoredEvent[] = [];
   private batchQueued = false;
+  private offline = false;
 
   constructor(private readonly h: StreamHandlers) {}
 
@@ -121,7 +143,8 @@ export class StreamClient {
 
   private open(): void {
     this.es?.close();
-    this.h.state('connecting');
+    // While offline, a retry stays "offline" until it connects: no flicker back to "connecting".
+    if (!this.offline) this.h.state('connecting');
     const t = token();
     const es = new EventSource(url('/api/stream', { last_event_id: this.lastSeq, access_token: t }));
     this.es = es;
@@ -131,6 +154,7 @@ export class StreamClient {
     es.onopen = () => {
       seen();
       this.backoffMs = 500;
+      this.offline = false;
       this.h.state('live');
     };
     es.addEventListener('hello', (m) => {
@@ -169,7 +193,12 @@ export class StreamClient {
       if (es !== this.es) return;
       this.flushEvents();
       if (es.readyState === EventSource.CLOSED) this.retryLater();
-      else this.h.state('connecting'); // the browser is retrying with Last-Event-ID
+      else {
+        // The browser retries by itself with Last-Event-ID, silently and forever: ask the server
+        // whether it is there at all, so a stopped server reads "offline" within seconds.
+        if (!this.offline) this.h.state('connecting');
+        void this.probe(es);
+      }
     };
   }
 
@@ -181,9 +210,22 @@ export class StreamClient {
     this.h.events(events);
   }
 
+  /** One short request while the stream reconnects: no answer (or a 5xx) means the server is gone. */
+  private async probe(es: EventSource): Promise<void> {
+    let up = false;
+    try {
+      const res = await fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      up = res.status < 500;
+    } catch {
+      up = false;
+    }
+    if (!up && es === this.es && es.readyState !== EventSource.OPEN) this.retryLater();
+  }
+
   private retryLater(): void {
     this.es?.close();
     this.es = null;
+    this.offline = true;
     this.h.state('offline');
     clearTimeout(this.retryTimer);
     // Tell an auth failure from a full server or a dead one: one cheap request.
@@ -193,7 +235,8 @@ export class StreamClient {
       })
       .catch(() => {});
     this.retryTimer = window.setTimeout(() => this.open(), this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+    // Capped low: a server back after a restart is found within a few seconds.
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
   }
 
   /** Nothing (not even stats) for too long: the connection is dead without an error. */

@@ -38,7 +38,7 @@ describe('tokens', () => {
     expect(tokens(950_000)).toBe('950.0K');
     expect(tokens(9_999)).toBe('9,999');
     expect(tokens(2_500_000_000)).toBe('2.5B');
-    expect(tokens(0, unit)).toBe('0.0M');
+    expect(tokens(0, unit)).toBe('0');
   });
 });
 

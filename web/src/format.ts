@@ -26,7 +26,7 @@ export function num(n: number | null | undefined): string {
  */
 export function tokens(n: number | null | undefined, unit: TokenUnit = tokenUnit([n ?? 0])): string {
   if (n === null || n === undefined) return '–';
-  if (unit.div === 1) return int.format(n);
+  if (unit.div === 1 || n === 0) return int.format(n);
   const v = n / unit.div;
   if (n !== 0 && Math.abs(v) < 0.05) return `<0.1${unit.suffix}`;
   return `${oneDecimal.format(v)}${unit.suffix}`;

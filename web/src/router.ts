@@ -6,6 +6,18 @@
 
 export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost';
 
+/**
+ * Every view with a path that shows it (`:id` stands for a session id). Typed by View, so a new
+ * view must be listed here: the UI test screenshots every entry (light, dark, 400 px).
+ */
+export const VIEW_PATHS: Record<View, string> = {
+  overview: '/',
+  sessions: '/sessions',
+  session: '/sessions/:id',
+  tools: '/tools',
+  cost: '/cost',
+};
+
 export interface Route {
   view: View;
   /** Session id on the session page. */

@@ -30,6 +30,8 @@ export interface State {
   feed: StoredEvent[];
   /** Events that arrived while the feed was paused. */
   held: StoredEvent[];
+  /** History events (imports, late arrivals) older than the feed's window: counted, not listed. */
+  historyOut: number;
   paused: boolean;
   filterOptions: FilterOptions | null;
   active: SessionRow[];

@@ -9,6 +9,7 @@ import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
+import { historyLeftOut, mergeFeed, orderFeed } from './feed-order.js';
 import type { Loadable, State } from './state.js';
 
 export type { State };
@@ -40,6 +41,7 @@ export class AppStore {
     stats: null,
     feed: [],
     held: [],
+    historyOut: 0,
     paused: false,
     filterOptions: null,
     active: [],
@@ -93,7 +95,7 @@ export class AppStore {
     try {
       const [{ events }, stats] = await Promise.all([api.events({ limit: 200 }), api.stats()]);
       fromSeq = events[0]?.seq ?? 0;
-      this.set({ feed: events, stats });
+      this.set({ feed: orderFeed(events, this.maxFeed), stats });
     } catch (error) {
       if (error instanceof HttpError && error.status === 401) this.set({ connection: 'unauthorized' });
     }
@@ -118,7 +120,7 @@ export class AppStore {
 
   private onHello(hello: Hello): void {
     this.helloCount++;
-    const feed = this.state.feed.slice(0, hello.max_feed);
+    const feed = orderFeed(this.state.feed, hello.max_feed);
     this.set({ hello, feed });
     // After a reconnect, views reload: session rows may have changed while we were away.
     if (this.helloCount > 1) this.setRoute(this.state.route, true);
@@ -128,8 +130,13 @@ export class AppStore {
     const newest = events.slice().reverse();
     const max = this.maxFeed;
     const patch: Partial<State> = {};
-    if (this.state.paused) patch.held = [...newest, ...this.state.held].slice(0, max);
-    else patch.feed = [...newest, ...this.state.feed].slice(0, max);
+    // By event time (feed-order.ts): history arriving now sorts below live activity.
+    if (this.state.paused) patch.held = mergeFeed(this.state.held, events, max);
+    else {
+      patch.feed = mergeFeed(this.state.feed, events, max);
+      const out = historyLeftOut(patch.feed, events);
+      if (out) patch.historyOut = this.state.historyOut + out;
+    }
 
     const d = this.state.detail;
     if (d.data) {
@@ -171,7 +178,7 @@ export class AppStore {
   private async reload(): Promise<void> {
     try {
       const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000) });
-      this.set({ feed: events, held: [] });
+      this.set({ feed: orderFeed(events, this.maxFeed), held: [] });
     } catch {
       /* the stream will retry */
     }
@@ -219,11 +226,11 @@ export class AppStore {
 
   setPaused(paused: boolean): void {
     if (paused) this.set({ paused: true });
-    else this.set({ paused: false, feed: [...this.state.held, ...this.state.feed].slice(0, this.maxFeed), held: [] });
+    else this.set({ paused: false, feed: mergeFeed(this.state.feed, this.state.held, this.maxFeed), held: [] });
   }
 
   clearFeed(): void {
-    this.set({ feed: [], held: [] });
+    this.set({ feed: [], held: [], historyOut: 0 });
   }
 
   // ------------------------------------------------------------------ views

@@ -32,6 +32,10 @@ export type {
   StoredEvent,
   TimelineBucket,
   ToolStat,
+  ToolCall,
+  ToolCallsResponse,
+  ToolLatency,
+  ToolsResponse,
 } from '../../collector/api/schemas/index.js';
 
 /** Stats as the dashboard holds them: from GET /api/stats, or the stream's (time-stamped) `stats`. */

@@ -141,7 +141,8 @@ export class TimeChart extends LitElement {
       side,
       stroke: muted,
       font,
-      size: 56,
+      // Wide enough for the longest tick label ("$1,000.00") beside the axis title.
+      size: (_u: uPlot, values: string[] | null) => Math.max(40, ...(values ?? []).map((v) => v.length * 6.6 + 10)),
       grid: { stroke: grid, width: 1, show: side === 3 },
       ticks: { show: false },
       ...(s?.integer ? { incrs: INTEGER_INCRS } : {}),

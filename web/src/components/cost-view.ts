@@ -71,6 +71,9 @@ export class CostView extends LitElement {
         border-bottom: 1px solid var(--border);
         align-items: center;
       }
+      .scroll-x {
+        overflow-x: auto;
+      }
       .blocks.now {
         background: var(--accent-soft);
         border-radius: 4px;
@@ -133,6 +136,7 @@ export class CostView extends LitElement {
     const now = Date.now();
     return html`<section class="panel" aria-label="5-hour blocks">
       <h2>5-hour blocks <span class="hint">billing windows · last 7 days</span></h2>
+      <div class="scroll-x">
       <div class="blocks head hint"><span>Start</span><span>Ends</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Burn</span><span class="num" title="The block's projected total, once it has run an hour">Projected</span></div>
       ${list.length === 0 ? html`<div class="empty">No usage in the last 7 days.</div>` : null}
       ${list.map(
@@ -145,6 +149,7 @@ export class CostView extends LitElement {
           <span class="num">${this.projection(b, now, dec)}</span>
         </div>`,
       )}
+      </div>
     </section>`;
   }
 

@@ -1,8 +1,9 @@
 /**
- * The live feed: events in the order they arrived (newest arrival first), capped at the server's
- * exporters.sse.max_feed (sent in the stream's hello), with pause/resume and filters. Arrival is
- * not event time: an import of old transcripts arrives now, so rows not from today show their date
- * and imported rows are tagged.
+ * The live feed: events newest first by when they happened (feed-order.ts), capped at the server's
+ * exporters.sse.max_feed (sent in the stream's hello), with pause/resume and filters. History
+ * arriving now (an import of old transcripts) sorts below live activity; what falls out of the
+ * window is counted in one "+N older history events" tag; rows not from today show their date and
+ * imported rows are tagged.
  */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { setParams, hrefFor } from '../router.js';
@@ -24,6 +25,7 @@ export class LiveFeed extends LitElement {
     css`
       .table {
         --cols: ${unsafeCSS(COLS)};
+        --table-min: 800px;
       }
       as-vlist {
         max-height: 440px;
@@ -135,7 +137,10 @@ export class LiveFeed extends LitElement {
     return html`
       <div class="toolbar">
         <h2 style="margin:0">Live feed <span class="hint" title=${`The feed keeps the newest ${num(store.maxFeed)} events; every event stays stored.`}>${this.countHint(rows.length)}</span>
-          <span class="hint" title="Newest arrival on top. An import of old history arrives now: its rows show their own date and an “imported” tag.">· by arrival</span></h2>
+          <span class="hint" title="Newest on top by when it happened, not when it arrived: an import of old history sorts below what is happening now (its rows show their date and an “imported” tag).">· by event time</span></h2>
+        ${s.historyOut
+          ? html`<a class="tag import history-out" href=${hrefFor('sessions')} title="History events (imported or arriving late) older than the feed's window: stored and counted, not listed here">+${num(s.historyOut)} older history events</a>`
+          : null}
         ${s.paused && s.held.length ? html`<span class="new" role="status">${s.held.length} new</span>` : null}
         <span class="spacer"></span>
         <input

@@ -110,14 +110,19 @@ export class SessionPage extends LitElement {
         font-variant-numeric: tabular-nums;
         font-weight: 600;
       }
+      /* A narrow screen scrolls the tab strip sideways; tabs never wrap. */
       [role='tablist'] {
         display: flex;
         gap: 2px;
         border-bottom: 1px solid var(--border);
         margin-bottom: 10px;
+        overflow-x: auto;
+        scrollbar-width: thin;
       }
       [role='tab'] {
         all: unset;
+        flex: none;
+        white-space: nowrap;
         cursor: pointer;
         padding: 6px 10px;
         color: var(--muted);

@@ -40,6 +40,7 @@ export class SessionsView extends LitElement {
     css`
       .table {
         --cols: ${unsafeCSS(COLS)};
+        --table-min: 960px;
       }
       as-vlist {
         max-height: max(300px, calc(100vh - 190px));
