@@ -117,7 +117,8 @@ describe('dashboard views in Chromium', () => {
     expect(priced.some((m) => /^\$1,\d{3}\./.test(m))).toBe(true);
     expect(priced.every((m) => m !== '$0.00')).toBe(true);
     // The token column: one unit for all.
-    const units = new Set(cells.map((c) => c.find((x) => /^[<\d][\d.,]*[KMB]?$/.test(x) && !x.startsWith('$'))!.replace(/[\d.,<]/g, '')));
+    // (A zero reads "0" in any unit.)
+    const units = new Set(cells.map((c) => c.find((x) => /^[<\d][\d.,]*[KMB]?$/.test(x))!).filter((x) => x !== '0').map((x) => x.replace(/[\d.,<]/g, '')));
     expect(units.size).toBe(1);
     // Axis titles with units; the token series says it is per bucket.
     const axes = await page.locator('as-cost as-chart').getAttribute('data-axes');
@@ -182,7 +183,7 @@ describe('dashboard views in Chromium', () => {
     const conn = page.locator('as-app .conn');
     await server.stop();
     const stopped = Date.now();
-    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 5000, intervals: [100] }).toBe('offline');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 5000, interval: 100 }).toBe('offline');
     const after = Date.now() - stopped;
     expect(after).toBeLessThan(5000);
     expect(await conn.innerText()).toContain('Offline');
@@ -209,8 +210,9 @@ describe('login prompt', () => {
       await expect.poll(() => form.locator('.token-error').innerText().catch(() => ''), { timeout: 5000 }).toContain('Wrong token');
       await page.screenshot({ path: path.join(ARTIFACTS, 'token-wrong.png') });
       await form.locator('input').fill('the-right-token-123');
-      await form.locator('button').click();
-      await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+      // The right one is kept and the page reloads with it.
+      await Promise.all([page.waitForEvent('load', { timeout: 20_000 }), form.locator('button').click()]);
+      await expect.poll(() => page.locator('as-app .conn').getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
     } finally {
       await browser.close();
       await server.cleanup();

@@ -212,7 +212,7 @@ export class StreamClient {
 
   /** One short request while the stream reconnects: no answer (or a 5xx) means the server is gone. */
   private async probe(es: EventSource): Promise<void> {
-    let up = false;
+    let up: boolean;
     try {
       const res = await fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       up = res.status < 500;

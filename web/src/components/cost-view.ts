@@ -97,7 +97,7 @@ export class CostView extends LitElement {
     const unp = tokenUnit(shown.map((r) => r.unpriced_tokens));
     return html`<section class="panel" aria-label="Cost by ${title}">
       <h2>By ${title}</h2>
-      <div class="bk head"><span>${title}</span><span>Share</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Unpriced tok.</span></div>
+      <div class="bk head"><span>${title}</span><span>Share</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num" title="Tokens with no known price">Unpriced</span></div>
       ${rows.length === 0 ? html`<div class="empty">No usage in this range.</div>` : null}
       ${shown.map(
         (r) => html`<div class="bk">
