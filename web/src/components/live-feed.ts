@@ -30,6 +30,21 @@ export class LiveFeed extends LitElement {
       as-vlist {
         max-height: 440px;
       }
+      /* A phone keeps the key columns (time, type, what, tokens, cost) without sideways scrolling. */
+      @media (max-width: 640px) {
+        .table {
+          --cols: 64px 84px minmax(100px, 1fr) 52px 60px;
+          --table-min: 0;
+        }
+        .thead > :nth-child(2),
+        .row > :nth-child(2),
+        .thead > :nth-child(7),
+        .row > :nth-child(7),
+        .thead > :nth-child(8),
+        .row > :nth-child(8) {
+          display: none;
+        }
+      }
       .type {
         color: var(--muted);
       }
