@@ -76,7 +76,8 @@ export class SqliteToolLatency implements ToolLatencyReader {
     const exact = (from: number, to: number) => {
       if (to <= from) return;
       const rows = this.statements
-        .get(`SELECT tool_name, duration_ms, status FROM events WHERE ts >= ? AND ts < ? AND ${CALLS}${agent}`)
+        // By time (events_ts): the planner would otherwise walk every tool_use by event_type.
+        .get(`SELECT tool_name, duration_ms, status FROM events INDEXED BY events_ts WHERE ts >= ? AND ts < ? AND ${CALLS}${agent}`)
         .raw()
         .iterate(from, to, ...args) as IterableIterator<[string, number | null, string | null]>;
       for (const [tool, ms, status] of rows) add(tool, latencyBucket(ms), 1, status === 'error' ? 1 : 0);
