@@ -64,6 +64,13 @@ function endpoints(): Array<{ name: string; path: string }> {
     // A tool in the middle of the frequency range: about 1 % of events.
     { name: 'events_by_tool', path: '/api/events?tool_name=WebFetch&limit=100' },
     { name: 'filter_options', path: '/api/filter-options' },
+    // The Tools view (docs/dashboard.md): all time, 30 days off the day boundary (two edge days read
+    // from events), one agent over 90 days, and a tool's slowest and failed calls.
+    { name: 'tools', path: '/api/tools' },
+    { name: 'tools_30d', path: `/api/tools?since=${encodeURIComponent(sinceHalf)}` },
+    { name: 'tools_agent_90d', path: `/api/tools?agent_type=claude_code&since=${encodeURIComponent(new Date(Date.parse(since) - 60 * 86_400_000).toISOString())}` },
+    { name: 'tool_slowest', path: '/api/tools/Bash/calls?kind=slowest&limit=20' },
+    { name: 'tool_failed_7d', path: `/api/tools/Bash/calls?kind=failed&limit=20&since=${encodeURIComponent(new Date(Date.now() - 7 * 86_400_000).toISOString())}` },
     { name: 'health', path: '/api/health' },
   ];
 }

@@ -7,6 +7,7 @@ import { registerStatsRoutes } from './stats.js';
 import { registerHealthRoute, type HealthSources } from './health.js';
 import { registerBlocksRoutes } from './blocks.js';
 import { registerExportRoutes } from './export.js';
+import { registerToolRoutes } from './tools.js';
 
 export interface ApiSources extends HealthSources {
   /** A fact a component published (e.g. `pricing`), or null. */
@@ -19,5 +20,6 @@ export function registerApi(server: FastifyInstance, storage: StoragePorts, sour
   registerStatsRoutes(server, storage.stats, (name) => sources.info(name));
   registerBlocksRoutes(server, storage.stats);
   registerExportRoutes(server, { stats: storage.stats, sessions: storage.sessions, tools: storage.toolUsage });
+  registerToolRoutes(server, storage.tools);
   registerHealthRoute(server, storage.events, sources);
 }

@@ -96,11 +96,11 @@ export interface UsageKey {
   key: string;
 }
 
-/** A tool's completed calls in one duration bucket (log-spaced, each ~25 % wider than the last). */
+/** A tool's completed calls in one duration bucket (log-spaced, each 5 % wider than the last), all time. */
 export interface ToolDurationRow {
   tool: string;
-  /** Upper bound of the bucket, in ms: what a percentile falling in it reports. */
-  upper_ms: number;
+  /** What a percentile falling in the bucket reports: its geometric middle, in ms (within 2.5 %). */
+  value_ms: number;
   count: number;
 }
 

@@ -16,6 +16,7 @@ import { SqliteToolStarts } from './tool-starts.js';
 import { SqliteBudgets } from './budgets.js';
 import { SqliteExportCursors } from './export-cursors.js';
 import { ToolUsage } from './tool-usage.js';
+import { SqliteToolLatency } from './tool-latency.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
@@ -102,6 +103,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'listAlerts',
       ]),
       exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
+      tools: only(new SqliteToolLatency(db), ['toolLatency', 'toolCalls', 'latencyValueMs', 'latencyMaxError']),
     },
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),

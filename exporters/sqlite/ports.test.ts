@@ -53,7 +53,8 @@ describe('storage ports', () => {
     expect(calls(ports.budgets)).toEqual(
       ['createBudget', 'deleteBudget', 'getBudget', 'listAlerts', 'listBudgets', 'raisedThresholds', 'recordAlert', 'updateBudget'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(9);
+    expect(calls(ports.tools)).toEqual(['latencyMaxError', 'latencyValueMs', 'toolCalls', 'toolLatency']);
+    expect(new Set(Object.values(ports)).size).toBe(10);
   });
 
   it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {

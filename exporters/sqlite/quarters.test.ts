@@ -150,11 +150,15 @@ describe('quarter-hour rollup on disk', () => {
   function downgrade(before?: (db: Database.Database) => void): void {
     const db = new Database(dbPath);
     before?.(db);
-    // Also back to before the migrations after it: no machine column, combined rows, budgets or export cursors.
+    // Also back to before the migrations after it: no machine column, combined rows, budgets, export
+    // cursors or tool latency tables (tool_durations as it was).
     db.exec(`DROP TABLE quarter_hours; DROP TABLE rollup_backfill; DROP INDEX hourly_combo;
       DELETE FROM hourly WHERE dim IN ('machine', 'combo'); DELETE FROM totals WHERE dim IN ('machine', 'combo');
       ALTER TABLE events DROP COLUMN machine;
-      DROP TABLE budgets; DROP TABLE budget_alerts; DROP TABLE export_cursors; PRAGMA user_version = 6;`);
+      DROP TABLE budgets; DROP TABLE budget_alerts; DROP TABLE export_cursors;
+      DROP TABLE tool_latency; DROP TABLE tool_latency_days; DROP INDEX events_tool_duration;
+      CREATE TABLE tool_durations (tool TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (tool, bucket)) WITHOUT ROWID;
+      PRAGMA user_version = 6;`);
     db.close();
   }
 

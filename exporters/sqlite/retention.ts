@@ -5,7 +5,7 @@
  * yields between steps (retention-runner.ts).
  *
  * Kept, whatever is pruned: everything the numbers are read from (sessions, totals, hourly,
- * tool_durations, folded, metric_totals, metric_series), the fold bookkeeping (correlations: a late
+ * tool_latency, tool_latency_days, folded, metric_totals, metric_series), the fold bookkeeping (correlations: a late
  * sighting of a pruned call still folds into it), import checkpoints, a fingerprint of each pruned
  * event id (pruned-events.ts) and the event with the highest seq (SQLite hands out max(seq) + 1
  * next: deleting it would give its seq to another event and confuse cursors and correlations).

@@ -11,6 +11,9 @@ import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js
 import { emptyUsageCounters, type UsageCounters, type UsageDimension } from '../../collector/core/usage.js';
 import { HOUR_MS, QUARTER_MS } from './quarters.js';
 import { COMBO_DIM, comboKey } from './combo.js';
+import { latencyBucket } from './tool-latency.js';
+
+const DAY_MS = 86_400_000;
 
 export type Counters = UsageCounters;
 
@@ -87,19 +90,17 @@ export interface RollupDeltas {
   hourly: Map<string, { hour: number; dim: string; key: string; c: Counters }>;
   /** The same per epoch quarter hour (ms / 900,000). */
   quarters: Map<string, { quarter: number; dim: string; key: string; c: Counters }>;
-  toolDurations: Map<string, { tool: string; bucket: number; count: number }>;
+  /** Tool calls per (UTC day, agent, tool, latency bucket): tool-latency.ts. */
+  toolDurations: Map<string, ToolLatencyDelta>;
 }
 
-/** Log-spaced duration buckets: each is 25 % wider than the last, so percentiles are within ~12 %. */
-const BUCKET_BASE = Math.log(1.25);
-
-export function durationBucket(ms: number): number {
-  return ms <= 1 ? 0 : Math.ceil(Math.log(ms) / BUCKET_BASE);
-}
-
-/** Upper bound of a bucket, in ms: what a percentile falling in it reports. */
-export function bucketUpperMs(bucket: number): number {
-  return bucket <= 0 ? 1 : Math.exp(bucket * BUCKET_BASE);
+export interface ToolLatencyDelta {
+  day: number;
+  agent: string;
+  tool: string;
+  bucket: number;
+  count: number;
+  errors: number;
 }
 
 type TimeRow<K extends string> = { [P in K]: number } & { dim: string; key: string; c: Counters };
@@ -149,12 +150,16 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
       addToPeriod(hourlyByHour, deltas.hourly, 'hour', hour, total, event);
       addToPeriod(quartersByQuarter, deltas.quarters, 'quarter', quarter, total, event);
     }
-    if (event.tool_name && event.event_type === 'tool_use' && event.duration_ms !== null) {
-      const bucket = durationBucket(event.duration_ms);
-      const dk = `${event.tool_name}\u0000${bucket}`;
+    if (event.tool_name && event.event_type === 'tool_use') {
+      const bucket = latencyBucket(event.duration_ms);
+      const day = Math.floor(tsMs / DAY_MS);
+      const dk = `${day}\u0000${event.agent_type}\u0000${event.tool_name}\u0000${bucket}`;
+      const error = isErrorEvent(event) ? 1 : 0;
       const d = deltas.toolDurations.get(dk);
-      if (d) d.count += 1;
-      else deltas.toolDurations.set(dk, { tool: event.tool_name, bucket, count: 1 });
+      if (d) {
+        d.count += 1;
+        d.errors += error;
+      } else deltas.toolDurations.set(dk, { day, agent: event.agent_type, tool: event.tool_name, bucket, count: 1, errors: error });
     }
   }
   return deltas;

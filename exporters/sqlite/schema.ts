@@ -3,6 +3,7 @@
  * inserts append to the end of the B-trees instead of landing at random pages.
  */
 import type Database from 'better-sqlite3';
+import { LATENCY_BUCKET_SQL } from './tool-latency.js';
 
 export const MIGRATIONS: string[] = [
   `
@@ -306,6 +307,39 @@ export const MIGRATIONS: string[] = [
     position INTEGER NOT NULL,
     PRIMARY KEY (exporter, signal)
   ) WITHOUT ROWID;
+  `,
+  // Tool latency the Tools view can trust (tool-latency.ts): the old tool_durations histogram had
+  // buckets 25 % wide (a 58-minute call read as 64 minutes) and no agent or time. Buckets are now
+  // 5 % wide (percentiles within 2.5 %), per agent, all time and per UTC day (a range reads whole
+  // days here and its partial edge days from events), rebuilt here from the stored events; and an
+  // index to read a tool's slowest calls from the top.
+  `
+  CREATE TABLE tool_latency (
+    agent_type TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    PRIMARY KEY (agent_type, tool, bucket)
+  ) WITHOUT ROWID;
+  CREATE TABLE tool_latency_days (
+    day INTEGER NOT NULL,
+    agent_type TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    PRIMARY KEY (day, agent_type, tool, bucket)
+  ) WITHOUT ROWID;
+  INSERT INTO tool_latency_days (day, agent_type, tool, bucket, count, errors)
+    SELECT ts / 86400000, agent_type, tool_name, ${LATENCY_BUCKET_SQL}, COUNT(*), COUNT(CASE WHEN status = 'error' THEN 1 END)
+    FROM events WHERE event_type = 'tool_use' AND tool_name IS NOT NULL AND counted = 1
+    GROUP BY 1, 2, 3, 4;
+  INSERT INTO tool_latency (agent_type, tool, bucket, count, errors)
+    SELECT agent_type, tool, bucket, SUM(count), SUM(errors) FROM tool_latency_days GROUP BY 1, 2, 3;
+  DROP TABLE tool_durations;
+  CREATE INDEX events_tool_duration ON events(tool_name, duration_ms)
+    WHERE event_type = 'tool_use' AND duration_ms IS NOT NULL;
   `,
 ];
 

@@ -19,7 +19,8 @@ import type {
   UsageQuery,
   UsageRow,
 } from '../../collector/core/storage.js';
-import { bucketUpperMs, COUNTER_COLUMNS, DIMENSIONS } from './rollups.js';
+import { COUNTER_COLUMNS, DIMENSIONS } from './rollups.js';
+import { latencyValueMs } from './tool-latency.js';
 import { Statements } from './statements.js';
 import { BillingBlocks } from './blocks.js';
 import { planRange, quartersOf } from './quarters.js';
@@ -113,12 +114,10 @@ export class SqliteUsageReader implements StatsReader {
   }
 
   toolDurations(): ToolDurationRow[] {
-    const rows = this.statements.get('SELECT tool, bucket, count FROM tool_durations ORDER BY tool, bucket').all() as Array<{
-      tool: string;
-      bucket: number;
-      count: number;
-    }>;
-    return rows.map(({ tool, bucket, count }) => ({ tool, upper_ms: bucketUpperMs(bucket), count }));
+    const rows = this.statements
+      .get('SELECT tool, bucket, SUM(count) AS count FROM tool_latency WHERE bucket >= 0 GROUP BY tool, bucket ORDER BY tool, bucket')
+      .all() as Array<{ tool: string; bucket: number; count: number }>;
+    return rows.map(({ tool, bucket, count }) => ({ tool, value_ms: latencyValueMs(bucket), count }));
   }
 
   folded(): FoldedCount[] {

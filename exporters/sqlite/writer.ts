@@ -72,7 +72,8 @@ export class Writer implements BatchWriter {
   private readonly upsertTotal: Database.Statement;
   private readonly upsertHourly: Database.Statement;
   private readonly upsertQuarter: Database.Statement;
-  private readonly upsertDuration: Database.Statement;
+  private readonly upsertLatencyDay: Database.Statement;
+  private readonly upsertLatency: Database.Statement;
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
   private readonly pruned: PrunedEvents;
@@ -98,9 +99,13 @@ export class Writer implements BatchWriter {
     this.upsertTotal = counterUpsert(db, 'totals', ['dim', 'key']);
     this.upsertHourly = counterUpsert(db, 'hourly', ['hour', 'dim', 'key']);
     this.upsertQuarter = counterUpsert(db, 'quarter_hours', ['quarter', 'dim', 'key']);
-    this.upsertDuration = db.prepare(
-      `INSERT INTO tool_durations (tool, bucket, count) VALUES (?, ?, ?)
-       ON CONFLICT(tool, bucket) DO UPDATE SET count = count + excluded.count`,
+    this.upsertLatencyDay = db.prepare(
+      `INSERT INTO tool_latency_days (day, agent_type, tool, bucket, count, errors) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(day, agent_type, tool, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`,
+    );
+    this.upsertLatency = db.prepare(
+      `INSERT INTO tool_latency (agent_type, tool, bucket, count, errors) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(agent_type, tool, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`,
     );
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
@@ -163,8 +168,9 @@ export class Writer implements BatchWriter {
     for (const { quarter, dim, key, c } of deltas.quarters.values()) {
       this.upsertQuarter.run(quarter, dim, key, ...counterValues(c));
     }
-    for (const { tool, bucket, count } of deltas.toolDurations.values()) {
-      this.upsertDuration.run(tool, bucket, count);
+    for (const { day, agent, tool, bucket, count, errors } of deltas.toolDurations.values()) {
+      this.upsertLatencyDay.run(day, agent, tool, bucket, count, errors);
+      this.upsertLatency.run(agent, tool, bucket, count, errors);
     }
 
     const idleBefore = new Date(nowMs - this.opts.idleAfterMs).toISOString();

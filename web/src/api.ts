@@ -17,10 +17,15 @@ import type {
   Stats,
   StoredEvent,
   ToolUsageResponse,
+  ToolCallsResponse,
+  ToolsResponse,
 } from './types.js';
 import type { Health } from './health.js';
 
 const TOKEN_KEY = 'agentstats.token';
+/** How long the liveness probe waits for /api/health, and the longest wait between reconnects. */
+const PROBE_TIMEOUT_MS = 2500;
+const MAX_BACKOFF_MS = 4000;
 
 export class HttpError extends Error {
   constructor(
@@ -41,6 +46,20 @@ function token(): string | null {
 
 export function saveToken(value: string): void {
   localStorage.setItem(TOKEN_KEY, value.trim());
+}
+
+export function hasToken(): boolean {
+  return token() !== null;
+}
+
+/** Whether the server takes this token: 'ok', 'rejected' (401), or 'unreachable'. */
+export async function checkToken(value: string): Promise<'ok' | 'rejected' | 'unreachable'> {
+  try {
+    const res = await fetch(url('/api/stats'), { headers: { authorization: `Bearer ${value.trim()}` } });
+    return res.status === 401 || res.status === 403 ? 'rejected' : res.ok ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
 }
 
 type Params = Record<string, string | number | undefined | null>;
@@ -102,6 +121,8 @@ export const api = {
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `agentstats-${table}.${p.format ?? 'csv'}`;
     return { name, blob: await res.blob() };
   },
+  tools: (p: Params) => getJson<ToolsResponse>('/api/tools', p),
+  toolCalls: (tool: string, p: Params) => getJson<ToolCallsResponse>(`/api/tools/${encodeURIComponent(tool)}/calls`, p),
 };
 
 export interface StreamHandlers {
@@ -132,6 +153,7 @@ export class StreamClient {
   private staleAfterMs = 30_000;
   private batch: StoredEvent[] = [];
   private batchQueued = false;
+  private offline = false;
 
   constructor(private readonly h: StreamHandlers) {}
 
@@ -151,7 +173,8 @@ export class StreamClient {
 
   private open(): void {
     this.es?.close();
-    this.h.state('connecting');
+    // While offline, a retry stays "offline" until it connects: no flicker back to "connecting".
+    if (!this.offline) this.h.state('connecting');
     const t = token();
     const es = new EventSource(url('/api/stream', { last_event_id: this.lastSeq, access_token: t }));
     this.es = es;
@@ -161,6 +184,7 @@ export class StreamClient {
     es.onopen = () => {
       seen();
       this.backoffMs = 500;
+      this.offline = false;
       this.h.state('live');
     };
     es.addEventListener('hello', (m) => {
@@ -203,7 +227,12 @@ export class StreamClient {
       if (es !== this.es) return;
       this.flushEvents();
       if (es.readyState === EventSource.CLOSED) this.retryLater();
-      else this.h.state('connecting'); // the browser is retrying with Last-Event-ID
+      else {
+        // The browser retries by itself with Last-Event-ID, silently and forever: ask the server
+        // whether it is there at all, so a stopped server reads "offline" within seconds.
+        if (!this.offline) this.h.state('connecting');
+        void this.probe(es);
+      }
     };
   }
 
@@ -215,9 +244,22 @@ export class StreamClient {
     this.h.events(events);
   }
 
+  /** One short request while the stream reconnects: no answer (or a 5xx) means the server is gone. */
+  private async probe(es: EventSource): Promise<void> {
+    let up: boolean;
+    try {
+      const res = await fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      up = res.status < 500;
+    } catch {
+      up = false;
+    }
+    if (!up && es === this.es && es.readyState !== EventSource.OPEN) this.retryLater();
+  }
+
   private retryLater(): void {
     this.es?.close();
     this.es = null;
+    this.offline = true;
     this.h.state('offline');
     clearTimeout(this.retryTimer);
     // Tell an auth failure from a full server or a dead one: one cheap request.
@@ -227,7 +269,8 @@ export class StreamClient {
       })
       .catch(() => {});
     this.retryTimer = window.setTimeout(() => this.open(), this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+    // Capped low: a server back after a restart is found within a few seconds.
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
   }
 
   /** Nothing (not even stats) for too long: the connection is dead without an error. */

@@ -1,6 +1,6 @@
 /** The UI's reading of /api/stats/blocks, and the idle-bucket filling of chart timelines. */
 import { describe, expect, it } from 'vitest';
-import { normalizeBlocks } from './blocks.js';
+import { blockProjection, normalizeBlocks } from './blocks.js';
 import { fillTimeline } from './timeline.js';
 
 const H = 3_600_000;
@@ -59,5 +59,17 @@ describe('fillTimeline', () => {
     const f = fillTimeline([row(t0, 1), row(t0 + 3 * H, 2)], 'hour', t0, t0 + 4 * H);
     expect(f.x).toEqual([0, 1, 2, 3, 4].map((h) => (t0 + h * H) / 1000));
     expect(f.rows.map((r) => r?.cost_usd ?? 0)).toEqual([1, 0, 0, 2, 0]);
+  });
+});
+
+describe('blockProjection', () => {
+  const start = Date.parse('2026-01-01T10:00:00Z');
+  const block = { start: new Date(start).toISOString(), end: new Date(start + 5 * 3_600_000).toISOString(), cost_usd: 1, tokens: 10, unpriced_tokens: 0, active: true, burn_usd_per_hour: 12, projected_usd: 60 };
+  it('projects nothing from the first minutes of a block', () => {
+    expect(blockProjection(block, start + 10 * 60_000)).toEqual({ usd: null, waitMinutes: 50 });
+  });
+  it('projects once the block has run an hour', () => {
+    expect(blockProjection(block, start + 61 * 60_000)).toEqual({ usd: 60, waitMinutes: 0 });
+    expect(blockProjection({ ...block, active: false }, start + 61 * 60_000).usd).toBeNull();
   });
 });

@@ -63,3 +63,17 @@ export function normalizeBlocks(raw: unknown, now = Date.now()): Block[] {
   out.sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
   return out;
 }
+
+/** Minutes of a block before its end is projected: a straight line from its first minutes says little. */
+export const PROJECT_AFTER_MINUTES = 60;
+
+/**
+ * The projected block total when the block has run long enough to project from, else null (and
+ * the minutes still to wait). Unpriced usage stays out of the dollars (shown beside them).
+ */
+export function blockProjection(b: Block, now = Date.now()): { usd: number | null; waitMinutes: number } {
+  if (!b.active || b.projected_usd === null) return { usd: null, waitMinutes: 0 };
+  const elapsed = (now - Date.parse(b.start)) / 60_000;
+  if (elapsed < PROJECT_AFTER_MINUTES) return { usd: null, waitMinutes: Math.ceil(PROJECT_AFTER_MINUTES - elapsed) };
+  return { usd: b.projected_usd, waitMinutes: 0 };
+}

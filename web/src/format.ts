@@ -6,7 +6,7 @@ import type { StoredEvent } from './types.js';
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const int = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const oneDecimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const dateTime = new Intl.DateTimeFormat(undefined, {
   month: 'short',
@@ -20,17 +20,64 @@ export function num(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : int.format(n);
 }
 
-export function tokens(n: number | null | undefined): string {
+/**
+ * Tokens with the unit the column uses (see tokenUnit), or on their own: plain up to 9,999, then
+ * K/M/B with one decimal. A non-zero count never reads as zero ("<0.1K").
+ */
+export function tokens(n: number | null | undefined, unit: TokenUnit = tokenUnit([n ?? 0])): string {
   if (n === null || n === undefined) return '–';
-  return n < 10_000 ? int.format(n) : compact.format(n);
+  if (unit.div === 1 || n === 0) return int.format(n);
+  const v = n / unit.div;
+  if (n !== 0 && Math.abs(v) < 0.05) return `<0.1${unit.suffix}`;
+  return `${oneDecimal.format(v)}${unit.suffix}`;
 }
 
-export function usd(n: number | null | undefined): string {
+export interface TokenUnit {
+  div: number;
+  suffix: string;
+}
+
+/** One unit for a whole column of token counts, from its largest value: never 1.2M next to 950K. */
+export function tokenUnit(values: ReadonlyArray<number | null | undefined>): TokenUnit {
+  const max = Math.max(0, ...values.map((v) => Math.abs(v ?? 0)));
+  if (max >= 1e9) return { div: 1e9, suffix: 'B' };
+  if (max >= 1e6) return { div: 1e6, suffix: 'M' };
+  if (max >= 1e4) return { div: 1e3, suffix: 'K' };
+  return { div: 1, suffix: '' };
+}
+
+/**
+ * Money as on a bill: cents always, thousands separators, and below a cent enough decimals to be
+ * non-zero ($0.0042). `decimals` fixes the count for a whole column (usdDecimals).
+ */
+export function usd(n: number | null | undefined, decimals = usdDecimals([n ?? 0])): string {
   if (n === null || n === undefined) return '–';
-  if (n === 0) return '$0.00';
-  if (n < 0.01) return `$${n.toFixed(4)}`;
-  if (n < 100) return `$${n.toFixed(2)}`;
-  return `$${int.format(Math.round(n))}`;
+  const f = moneyFormats.get(decimals) ?? new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  moneyFormats.set(decimals, f);
+  return `${n < 0 ? '−' : ''}$${f.format(Math.abs(n))}`;
+}
+
+const moneyFormats = new Map<number, Intl.NumberFormat>();
+
+/** Decimals a column of amounts needs: 2, or more so the smallest non-zero one shows 2 significant digits (at most 6). */
+export function usdDecimals(values: ReadonlyArray<number | null | undefined>): number {
+  let d = 2;
+  for (const v of values) {
+    const a = Math.abs(v ?? 0);
+    if (a > 0 && a < 0.01) d = Math.max(d, Math.min(6, 1 - Math.floor(Math.log10(a))));
+  }
+  return d;
+}
+
+/**
+ * A cost with its unpriced part: usage no price is known for is never $0.00 — it reads "unpriced"
+ * with its token count, alone or after the priced amount.
+ */
+export function costText(cost: number | null | undefined, unpricedTokens: number | null | undefined, decimals?: number): string {
+  const u = unpricedTokens ?? 0;
+  if (u > 0 && !cost) return `unpriced (${tokens(u)} tok)`;
+  const priced = usd(cost ?? 0, decimals);
+  return u > 0 ? `${priced} + unpriced (${tokens(u)} tok)` : priced;
 }
 
 export function pct(rate: number | null | undefined): string {
@@ -39,15 +86,22 @@ export function pct(rate: number | null | undefined): string {
   return p === 0 ? '0%' : p < 0.1 ? '<0.1%' : `${p < 10 ? p.toFixed(1) : Math.round(p)}%`;
 }
 
+/** A duration in ms: "420 ms", "4.21 s", "12.3 s", then minutes ("58m 0s") and hours (duration). */
 export function ms(n: number | null | undefined): string {
   if (n === null || n === undefined) return '–';
-  if (n < 1000) return `${Math.round(n)} ms`;
-  if (n < 60_000) return `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)} s`;
+  if (n < 999.5) return `${Math.round(n)} ms`;
+  // Each step's bound is where its rounding would spill into the next unit ("10.00 s", "60.0 s").
+  if (n < 9995) return `${(n / 1000).toFixed(2)} s`;
+  if (n < 59_950) return `${(n / 1000).toFixed(1)} s`;
   return duration(n);
 }
 
+/**
+ * A length of time, truncated to its units (never rounded up into the next one): 58 min 59.7 s is
+ * "58m 59s", not "59m" or "1h"; 3,599,999 ms is "59m 59s".
+ */
 export function duration(msValue: number): string {
-  const s = Math.max(0, Math.round(msValue / 1000));
+  const s = Math.max(0, Math.floor(msValue / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
@@ -160,3 +214,13 @@ export function startOfToday(now = new Date()): string {
   d.setHours(0, 0, 0, 0);
   return d.toISOString();
 }
+
+/** Axis/column formatters: one unit (tokens) or one number of decimals (USD) for all values. */
+export const tokenColumn = (values: number[]) => {
+  const unit = tokenUnit(values);
+  return (v: number) => tokens(v, unit);
+};
+export const usdColumn = (values: number[]) => {
+  const d = usdDecimals(values);
+  return (v: number) => usd(v, d);
+};

@@ -6,6 +6,19 @@
 
 export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost' | 'project';
 
+/**
+ * Every view with a path that shows it (`:id` stands for a session id). Typed by View, so a new
+ * view must be listed here: the UI test screenshots every entry (light, dark, 400 px).
+ */
+export const VIEW_PATHS: Record<View, string> = {
+  overview: '/',
+  sessions: '/sessions',
+  session: '/sessions/:id',
+  tools: '/tools',
+  cost: '/cost',
+  project: '/project/:name',
+};
+
 export interface Route {
   view: View;
   /** Session id on the session page; the project's name on the project page. */

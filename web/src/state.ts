@@ -32,6 +32,8 @@ export interface State {
   feed: StoredEvent[];
   /** Events that arrived while the feed was paused. */
   held: StoredEvent[];
+  /** History events (imports, late arrivals) older than the feed's window: counted, not listed. */
+  historyOut: number;
   paused: boolean;
   filterOptions: FilterOptions | null;
   active: SessionRow[];
@@ -52,3 +54,32 @@ export interface State {
   project: Loadable<ProjectData>;
 }
 
+
+export const emptyLoadable = <T,>(): Loadable<T> => ({ key: '', data: null, loading: false, error: null });
+
+/** The state before anything is loaded. */
+export function initialState(route: State['route']): State {
+  const empty = emptyLoadable;
+  return {
+    connection: 'connecting',
+    hello: null,
+    stats: null,
+    feed: [],
+    held: [],
+    historyOut: 0,
+    paused: false,
+    filterOptions: null,
+    active: [],
+    today: null,
+    timeline24h: [],
+    blocks: null,
+    health: null,
+    route,
+    sessions: empty(),
+    detail: { ...empty(), tree: null },
+    cost: { ...empty(), blocks: null },
+    filteredTotals: null,
+    toolUsage: empty(),
+    project: empty(),
+  };
+}

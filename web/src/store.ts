@@ -10,7 +10,8 @@ import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import { budgets } from './budgets.js';
-import type { Loadable, State } from './state.js';
+import { historyLeftOut, mergeFeed, orderFeed } from './feed-order.js';
+import { initialState, type State } from './state.js';
 import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
 import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
 
@@ -24,34 +25,13 @@ const MAX_SESSION_EVENTS = 2000;
 const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model'] as const;
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
 
-const empty = <T,>(): Loadable<T> => ({ key: '', data: null, loading: false, error: null });
 
 function message(error: unknown): string {
   return error instanceof HttpError ? error.message : error instanceof Error ? error.message : String(error);
 }
 
 export class AppStore {
-  state: State = {
-    connection: 'connecting',
-    hello: null,
-    stats: null,
-    feed: [],
-    held: [],
-    paused: false,
-    filterOptions: null,
-    active: [],
-    today: null,
-    timeline24h: [],
-    blocks: null,
-    health: null,
-    route: parseRoute(),
-    sessions: empty(),
-    detail: { ...empty(), tree: null },
-    cost: { ...empty(), blocks: null },
-    filteredTotals: null,
-    toolUsage: empty(),
-    project: empty(),
-  };
+  state: State = initialState(parseRoute());
 
   private listeners = new Set<() => void>();
   private frameQueued = false;
@@ -93,7 +73,7 @@ export class AppStore {
     try {
       const [{ events }, stats] = await Promise.all([api.events({ limit: 200 }), api.stats()]);
       fromSeq = events[0]?.seq ?? 0;
-      this.set({ feed: events, stats });
+      this.set({ feed: orderFeed(events, this.maxFeed), stats });
     } catch (error) {
       if (error instanceof HttpError && error.status === 401) this.set({ connection: 'unauthorized' });
     }
@@ -119,7 +99,7 @@ export class AppStore {
 
   private onHello(hello: Hello): void {
     this.helloCount++;
-    const feed = this.state.feed.slice(0, hello.max_feed);
+    const feed = orderFeed(this.state.feed, hello.max_feed);
     this.set({ hello, feed });
     // After a reconnect, views reload: session rows may have changed while we were away.
     if (this.helloCount > 1) this.setRoute(this.state.route, true);
@@ -129,11 +109,15 @@ export class AppStore {
     const p = this.state.route.params;
     // Under drill-down filters the feed holds only the events that match them.
     const shown = isFiltered(p) ? events.filter((e) => eventMatches(e, drillFilter(p), rangeOf(p))) : events;
-    const newest = shown.slice().reverse();
     const max = this.maxFeed;
     const patch: Partial<State> = {};
-    if (this.state.paused) patch.held = [...newest, ...this.state.held].slice(0, max);
-    else patch.feed = [...newest, ...this.state.feed].slice(0, max);
+    // By event time (feed-order.ts): history arriving now sorts below live activity.
+    if (this.state.paused) patch.held = mergeFeed(this.state.held, shown, max);
+    else {
+      patch.feed = mergeFeed(this.state.feed, shown, max);
+      const out = historyLeftOut(patch.feed, shown);
+      if (out) patch.historyOut = this.state.historyOut + out;
+    }
 
     const d = this.state.detail;
     if (d.data) {
@@ -183,7 +167,7 @@ export class AppStore {
   private async reload(): Promise<void> {
     try {
       const { events } = await api.events({ limit: Math.min(this.maxFeed, 1000), ...feedQuery(this.state.route.params) });
-      this.set({ feed: events, held: [] });
+      this.set({ feed: orderFeed(events, this.maxFeed), held: [] });
     } catch {
       /* the stream will retry */
     }
@@ -231,11 +215,11 @@ export class AppStore {
 
   setPaused(paused: boolean): void {
     if (paused) this.set({ paused: true });
-    else this.set({ paused: false, feed: [...this.state.held, ...this.state.feed].slice(0, this.maxFeed), held: [] });
+    else this.set({ paused: false, feed: mergeFeed(this.state.feed, this.state.held, this.maxFeed), held: [] });
   }
 
   clearFeed(): void {
-    this.set({ feed: [], held: [] });
+    this.set({ feed: [], held: [], historyOut: 0 });
   }
 
   // ------------------------------------------------------------------ views

@@ -65,6 +65,10 @@ export const shared = css`
   .ok {
     color: var(--ok);
   }
+  /* Usage with no known price: never a $0.00. */
+  .warn {
+    color: var(--warn);
+  }
   .ellipsis {
     overflow: hidden;
     text-overflow: ellipsis;
@@ -163,7 +167,12 @@ export const shared = css`
     border: 1px solid var(--border);
     border-radius: 8px;
     background: var(--surface);
-    overflow: hidden;
+    /* A narrow screen scrolls the table inside its card, never the page (--table-min per table). */
+    overflow-x: auto;
+    overflow-y: hidden;
+  }
+  .table > * {
+    min-width: var(--table-min, 0);
   }
   .thead,
   .row {

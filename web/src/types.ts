@@ -41,6 +41,10 @@ export type {
   ToolStat,
   ToolUsageResponse,
   ToolUsageStat,
+  ToolCall,
+  ToolCallsResponse,
+  ToolLatency,
+  ToolsResponse,
 } from '../../collector/api/schemas/index.js';
 
 /** Stats as the dashboard holds them: from GET /api/stats, or the stream's (time-stamped) `stats`. */

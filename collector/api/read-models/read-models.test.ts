@@ -43,8 +43,8 @@ describe('statsView', () => {
         ],
         sessionCounts: { active: 1, idle: 2, ended: 3 },
         toolDurations: [
-          { tool: 'Bash', upper_ms: 9.6, count: 3 },
-          { tool: 'Bash', upper_ms: 1000.4, count: 2 },
+          { tool: 'Bash', value_ms: 9.6, count: 3 },
+          { tool: 'Bash', value_ms: 1000.4, count: 2 },
         ],
         folded: [{ source: 'otlp', count: 4 }],
       }),
@@ -70,7 +70,7 @@ describe('statsView', () => {
       { agent_type: 'claude_code', events: 10, errors: 0, tokens_in: 0, tokens_out: 0, cache_read_tokens: 0, cache_write_tokens: 0,
         reasoning_tokens: 0, cost_usd: 0.3, unpriced_tokens: 0, api_requests: 0, total_tokens: 0, error_rate: 0 },
     ]);
-    // Most called first; percentiles are bucket upper bounds in whole ms; no histogram, no percentile.
+    // Most called first; percentiles are bucket values in whole ms; no histogram, no percentile.
     expect(view.tools).toEqual([
       { tool_name: 'Bash', calls: 5, errors: 1, error_rate: 0.2, p50_ms: 10, p95_ms: 1000 },
       { tool_name: 'Read', calls: 3, errors: 0, error_rate: 0, p50_ms: null, p95_ms: null },
@@ -85,7 +85,7 @@ describe('statsView', () => {
   });
 
   it('takes a percentile from the bucket where the cumulative count reaches it', () => {
-    const hist = [1, 2, 3, 4].map((i) => ({ tool: 't', upper_ms: i * 10, count: 25 }));
+    const hist = [1, 2, 3, 4].map((i) => ({ tool: 't', value_ms: i * 10, count: 25 }));
     expect(percentile(hist, 0.5)).toBe(20);
     expect(percentile(hist, 0.95)).toBe(40);
     expect(percentile([], 0.5)).toBeNull();

@@ -73,14 +73,14 @@ function byTool(rows: ToolDurationRow[]): Map<string, ToolDurationRow[]> {
   return out;
 }
 
-/** The q-quantile of a duration histogram: the upper bound of the bucket it falls in, whole ms. */
+/** The q-quantile (nearest rank) of a duration histogram: the value of the bucket it falls in, whole ms. */
 export function percentile(hist: readonly ToolDurationRow[], q: number): number | null {
   const total = hist.reduce((n, h) => n + h.count, 0);
   if (total === 0) return null;
   let seen = 0;
   for (const h of hist) {
     seen += h.count;
-    if (seen >= q * total) return Math.round(h.upper_ms);
+    if (seen >= q * total) return Math.round(h.value_ms);
   }
-  return Math.round(hist[hist.length - 1].upper_ms);
+  return Math.round(hist[hist.length - 1].value_ms);
 }

@@ -16,3 +16,4 @@ export * from './ingest.js';
 export * from './stream.js';
 export * from './budgets.js';
 export * from './export.js';
+export * from './tools.js';

@@ -3,7 +3,7 @@
  * the health strip in the footer.
  */
 import { LitElement, css, html } from 'lit';
-import { saveToken } from '../api.js';
+import { checkToken, hasToken, saveToken } from '../api.js';
 import { hrefFor, navigate, type View } from '../router.js';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
@@ -53,10 +53,19 @@ export class AppShell extends LitElement {
       .brand svg {
         flex: none;
       }
+      /* More views than fit a phone's width: the strip scrolls sideways, it never wraps. */
       nav {
         display: flex;
         gap: 2px;
         height: 100%;
+        flex: 0 1 auto;
+        min-width: 0;
+        overflow-x: auto;
+        scrollbar-width: none;
+      }
+      nav a {
+        flex: none;
+        white-space: nowrap;
       }
       nav a {
         display: flex;
@@ -110,6 +119,10 @@ export class AppShell extends LitElement {
         display: grid;
         place-items: center;
       }
+      .conn,
+      .icon {
+        flex: none;
+      }
       main {
         padding: 14px 16px 24px;
         max-width: 1500px;
@@ -131,9 +144,16 @@ export class AppShell extends LitElement {
           gap: 8px;
           padding: 0 8px;
         }
+        main {
+          padding: 10px 8px 20px;
+        }
         .brand span,
-        .conn span {
+        .conn .label {
           display: none;
+        }
+        .conn[data-state='offline'] .label,
+        .conn[data-state='unauthorized'] .label {
+          display: inline;
         }
       }
     `,
@@ -180,25 +200,37 @@ export class AppShell extends LitElement {
           ? 'Connecting…'
           : s.connection === 'unauthorized'
             ? 'Token needed'
-            : 'Offline — retrying';
+            : 'Offline';
     const title = s.stats?.generated_at ? `Last update ${ago(s.stats.generated_at)}` : '';
     return html`<span class="conn" data-state=${s.connection} role="status" aria-live="polite" title=${title}>
-      <span class="dot"></span><span>${label}</span>
-      ${s.connection === 'offline' ? html`<button @click=${() => store.retry()}>Retry now</button>` : null}
+      <span class="dot"></span><span class="label">${label}</span>
+      ${s.connection === 'offline' ? html`<button class="retry" @click=${() => store.retry()} title="The server does not answer; the page retries every few seconds by itself">Retry</button>` : null}
     </span>`;
   }
 
+  /** What the token prompt says about the last token tried. */
+  private tokenError = '';
+
   private renderToken() {
-    const submit = (e: Event) => {
+    const submit = async (e: Event) => {
       e.preventDefault();
       const input = (e.target as HTMLFormElement).elements.namedItem('token') as HTMLInputElement;
-      saveToken(input.value);
-      location.reload();
+      // Checked before it is kept: a wrong token says so here instead of reloading into the same prompt.
+      const verdict = await checkToken(input.value);
+      if (verdict === 'ok') {
+        saveToken(input.value);
+        location.reload();
+        return;
+      }
+      this.tokenError = verdict === 'rejected' ? 'Wrong token: the server did not accept it.' : 'The server did not answer; try again.';
+      this.requestUpdate();
     };
-    return html`<form class="panel toolbar" @submit=${submit}>
+    const error = this.tokenError || (hasToken() ? 'The saved token was not accepted: enter the current one.' : '');
+    return html`<form class="panel toolbar token" @submit=${submit}>
       <span>This server needs its API token (AGENTSTATS_TOKEN).</span>
       <input name="token" type="password" autocomplete="off" aria-label="API token" required />
       <button class="primary">Save</button>
+      ${error ? html`<span class="err token-error" role="alert">${error}</span>` : null}
     </form>`;
   }
 

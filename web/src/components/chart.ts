@@ -16,6 +16,10 @@ export interface ChartSeries {
   format?: (v: number) => string;
   /** Counts (events, tokens): the axis ticks only whole numbers, never 0.5 shown as "1". */
   integer?: boolean;
+  /** A formatter for a whole axis, given its tick values (one unit and format per axis). */
+  column?: (values: number[]) => (v: number) => string;
+  /** The title of this series' axis, with its unit ("USD per day"); the first series of a scale names it. */
+  axis?: string;
 }
 
 /** Tick steps for integer axes: 1, 2, 5, 10, 20, 50, … */
@@ -27,6 +31,7 @@ export class TimeChart extends LitElement {
     series: { attribute: false },
     height: { type: Number },
     barSeconds: { type: Number, attribute: 'bar-seconds' },
+    xLabel: { type: String, attribute: 'x-label' },
   };
 
   static override styles = [
@@ -64,6 +69,7 @@ export class TimeChart extends LitElement {
   declare series: ChartSeries[];
   declare height: number;
   declare barSeconds: number;
+  declare xLabel: string;
 
   private plot: uPlot | null = null;
   private resize = new ResizeObserver(() => this.fit());
@@ -76,6 +82,7 @@ export class TimeChart extends LitElement {
     this.series = [];
     this.height = 180;
     this.barSeconds = 3600;
+    this.xLabel = '';
   }
 
   override connectedCallback(): void {
@@ -107,7 +114,7 @@ export class TimeChart extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (!this.plot || changed.has('series') || changed.has('height') || changed.has('barSeconds')) this.rebuild();
+    if (!this.plot || changed.has('series') || changed.has('height') || changed.has('barSeconds') || changed.has('xLabel')) this.rebuild();
     else if (changed.has('data')) this.plot.setData(this.data);
   }
 
@@ -127,17 +134,22 @@ export class TimeChart extends LitElement {
     const font = '11px system-ui, sans-serif';
     const bars = uPlot.paths.bars!({ size: [0.7, 48], gap: 1 });
     const hasY2 = this.series.some((s) => s.scale === 'y2');
+    // The axis titles, readable by tests (the chart itself is canvas pixels).
+    this.dataset.axes = [this.xLabel, ...this.series.map((s) => s.axis ?? '')].filter(Boolean).join('|');
     const axisFor = (s: ChartSeries | undefined, side: 1 | 3) => ({
       scale: side === 3 ? 'y' : 'y2',
       side,
       stroke: muted,
       font,
-      size: 56,
+      // Wide enough for the longest tick label ("$1,000.00") beside the axis title.
+      size: (_u: uPlot, values: string[] | null) => Math.max(40, ...(values ?? []).map((v) => v.length * 6.6 + 10)),
       grid: { stroke: grid, width: 1, show: side === 3 },
       ticks: { show: false },
       ...(s?.integer ? { incrs: INTEGER_INCRS } : {}),
+      ...(s?.axis ? { label: s.axis, labelSize: 16, labelFont: font } : {}),
       values: (_u: uPlot, vals: number[]) => {
-        const labels = vals.map((v) => (s?.format ? s.format(v) : String(v)));
+        const f = s?.column ? s.column(vals) : s?.format;
+        const labels = vals.map((v) => (f ? f(v) : String(v)));
         // The drawn labels, readable by tests (the axis itself is canvas pixels).
         this.dataset[side === 3 ? 'yTicks' : 'y2Ticks'] = labels.join(',');
         return labels;
@@ -158,6 +170,7 @@ export class TimeChart extends LitElement {
         {
           stroke: muted,
           font,
+          ...(this.xLabel ? { label: this.xLabel, labelSize: 16, labelFont: font } : {}),
           grid: { show: false },
           ticks: { stroke: grid, size: 4 },
           // Day buckets: ticks on days only (uPlot would otherwise pick 8-hour steps).

@@ -3,24 +3,27 @@ import { LitElement, css, html } from 'lit';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, clock, num, timeZone, tokens, usd, when } from '../format.js';
+import { agentColor, agentLabel, clock, costText, num, timeZone, tokenColumn, tokens, tokenUnit, usd, usdColumn, usdDecimals, when } from '../format.js';
+import { blockProjection } from '../blocks.js';
 import { hrefFor, setParams } from '../router.js';
 import { bucketFor } from '../project-data.js';
 import { drillHref, globalParams, rangeOf, type DrillField } from '../filters.js';
 import './export-menu.js';
 import './range-picker.js';
 import { fillTimeline } from '../timeline.js';
-import type { Block, Counters } from '../types.js';
+import type { Block, Counters, CostStats } from '../types.js';
 import type { ChartSeries } from './chart.js';
 import './chart.js';
 import './budget-bars.js';
 import './budget-editor.js';
 import './budget-history.js';
 
-const SERIES: ChartSeries[] = [
-  { label: 'Cost', color: '--accent', kind: 'bars', scale: 'y', format: (v) => usd(v) },
-  { label: 'Tokens', color: '--claude', kind: 'line', scale: 'y2', format: (v) => tokens(v), integer: true },
+/** Both series are per bucket (not cumulative), and say so in their legend and axis titles. */
+const seriesFor = (bucket: 'hour' | 'day'): ChartSeries[] => [
+  { label: `Priced cost per ${bucket}`, color: '--accent', kind: 'bars', scale: 'y', format: (v) => usd(v), column: usdColumn, axis: `USD per ${bucket}` },
+  { label: `Tokens per ${bucket}`, color: '--claude', kind: 'line', scale: 'y2', format: (v) => tokens(v), column: tokenColumn, integer: true, axis: `tokens per ${bucket}` },
 ];
+const SERIES = { hour: seriesFor('hour'), day: seriesFor('day') };
 const RANGES = ['24h', '7d', '30d', '90d', 'all'];
 
 export class CostView extends LitElement {
@@ -75,6 +78,9 @@ export class CostView extends LitElement {
         border-bottom: 1px solid var(--border);
         align-items: center;
       }
+      .scroll-x {
+        overflow-x: auto;
+      }
       .blocks.now {
         background: var(--accent-soft);
         border-radius: 4px;
@@ -91,11 +97,16 @@ export class CostView extends LitElement {
   private breakdown<K extends DrillField>(title: string, rows: Array<Counters & Record<K, string>>, key: K, label = (v: string) => v, table = `by_${title}`) {
     const max = Math.max(1e-9, ...rows.map((r) => r.cost_usd));
     const total = rows.reduce((s, r) => s + r.cost_usd, 0);
+    const shown = rows.slice(0, 12);
+    // One format per column: the same decimals for every amount, the same unit for every count.
+    const dec = usdDecimals(shown.map((r) => r.cost_usd));
+    const tok = tokenUnit(shown.map((r) => r.total_tokens));
+    const unp = tokenUnit(shown.map((r) => r.unpriced_tokens));
     return html`<section class="panel" aria-label="Cost by ${title}">
       <h2>By ${title} <span class="spacer"></span><as-export-menu .table=${table} .extra=${this.exportExtra()}></as-export-menu></h2>
-      <div class="bk head"><span>${title}</span><span>Share</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Unpriced</span></div>
+      <div class="bk head"><span>${title}</span><span>Share</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num" title="Tokens with no known price">Unpriced</span></div>
       ${rows.length === 0 ? html`<div class="empty">No usage in this range.</div>` : null}
-      ${rows.slice(0, 12).map(
+      ${shown.map(
         (r) => html`<div class="bk">
           ${r[key]
             ? html`<span class="ellipsis"
@@ -110,9 +121,9 @@ export class CostView extends LitElement {
               ? html`<span class="ellipsis" title="Events that happened on this machine (not forwarded by another AgentStats)">this machine</span>`
               : html`<span class="ellipsis none" title=${`Events that carry no ${title}`}>(no ${title})</span>`}
           <span title="${total ? ((r.cost_usd / total) * 100).toFixed(1) : 0}%"><span class="bar" style="display:block;width:${(r.cost_usd / max) * 100}%"></span></span>
-          <span class="num">${usd(r.cost_usd)}</span>
-          <span class="num">${tokens(r.total_tokens)}</span>
-          <span class="num ${r.unpriced_tokens ? 'warn' : 'hint'}">${r.unpriced_tokens ? tokens(r.unpriced_tokens) : '–'}</span>
+          <span class="num ${!r.cost_usd && r.unpriced_tokens ? 'warn' : ''}" title=${r.unpriced_tokens ? `${num(r.unpriced_tokens)} tokens have no known price` : ''}>${!r.cost_usd && r.unpriced_tokens ? 'unpriced' : usd(r.cost_usd, dec)}</span>
+          <span class="num">${tokens(r.total_tokens, tok)}</span>
+          <span class="num ${r.unpriced_tokens ? 'warn' : 'hint'}">${r.unpriced_tokens ? tokens(r.unpriced_tokens, unp) : '–'}</span>
         </div>`,
       )}
       ${rows.length > 12 ? html`<div class="hint">and ${rows.length - 12} more</div>` : null}
@@ -125,22 +136,42 @@ export class CostView extends LitElement {
     return { since: d?.since ?? undefined, until: d?.until ?? undefined, bucket: d?.bucket };
   }
 
+  private projection(b: Block, now: number, dec: number) {
+    if (!b.active) return '';
+    const p = blockProjection(b, now);
+    if (p.usd === null) return html`<span class="hint" title="A projection from a block's first minutes says little: it shows once the block has run an hour">in ${p.waitMinutes}m</span>`;
+    return b.unpriced_tokens ? html`<span title="Priced usage only; the unpriced tokens are not in it">${usd(p.usd, dec)}*</span>` : usd(p.usd, dec);
+  }
+
+  private renderPricing(pricing: CostStats['pricing']) {
+    if (!pricing) return html`<p class="hint pricing">No price table: costs are what the agents reported.</p>`;
+    const src = pricing.source ?? 'bundled table';
+    return html`<p class="hint pricing">Prices: ${pricing.date ? html`table of <b>${pricing.date}</b>` : 'undated table'} from
+      ${/^https?:\/\//.test(src) ? html`<a href=${src} target="_blank" rel="noreferrer noopener">${src}</a>` : src}
+      · ${num(pricing.models)} models${pricing.unit ? ` · ${pricing.unit}` : ''}${pricing.override ? ` · override ${pricing.override.path} (${num(pricing.override.models)} models)` : ''}</p>`;
+  }
+
   private renderBlocks(blocks: Block[] | null) {
     const list = (blocks ?? []).slice(0, 8);
+    const dec = usdDecimals(list.flatMap((b) => [b.cost_usd, b.burn_usd_per_hour ?? 0, b.projected_usd ?? 0]));
+    const tok = tokenUnit(list.map((b) => b.tokens));
+    const now = Date.now();
     return html`<section class="panel" aria-label="5-hour blocks">
       <h2>5-hour blocks <span class="hint">billing windows · last 7 days</span></h2>
-      <div class="blocks head hint"><span>Start</span><span>Ends</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Burn</span><span class="num">Projected</span></div>
+      <div class="scroll-x">
+      <div class="blocks head hint"><span>Start</span><span>Ends</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Burn</span><span class="num" title="The block's projected total, once it has run an hour">Projected</span></div>
       ${list.length === 0 ? html`<div class="empty">No usage in the last 7 days.</div>` : null}
       ${list.map(
         (b) => html`<div class="blocks ${b.active ? 'now' : ''}">
           <span>${when(b.start)}${b.active ? html` <span class="pill active">now</span>` : null}</span>
           <span class="muted">${clock(b.end).slice(0, 5)}</span>
-          <span class="num">${usd(b.cost_usd)}</span>
-          <span class="num">${tokens(b.tokens)}</span>
-          <span class="num" title="USD per hour over the block's elapsed time">${b.burn_usd_per_hour !== null ? `${usd(b.burn_usd_per_hour)}/h` : '–'}</span>
-          <span class="num">${b.active && b.projected_usd !== null ? usd(b.projected_usd) : ''}</span>
+          <span class="num ${b.unpriced_tokens ? 'warn' : ''}" title=${b.unpriced_tokens ? costText(b.cost_usd, b.unpriced_tokens) : ''}>${!b.cost_usd && b.unpriced_tokens ? 'unpriced' : usd(b.cost_usd, dec)}${b.cost_usd && b.unpriced_tokens ? '*' : ''}</span>
+          <span class="num">${tokens(b.tokens, tok)}</span>
+          <span class="num" title="USD per hour over the block's elapsed time">${b.burn_usd_per_hour !== null && (b.cost_usd || !b.unpriced_tokens) ? `${usd(b.burn_usd_per_hour, dec)}/h` : '–'}</span>
+          <span class="num">${this.projection(b, now, dec)}</span>
         </div>`,
       )}
+      </div>
     </section>`;
   }
 
@@ -174,8 +205,8 @@ export class CostView extends LitElement {
       ${c.error ? html`<div class="panel err">Could not load cost: ${c.error}</div>` : null}
       <section class="panel">
         <div class="totals">
-          <span><span class="big" data-usd=${String(t?.cost_usd ?? 0)}>${usd(t?.cost_usd ?? 0)}</span> <span class="muted">priced cost</span></span>
-          <span><b>${tokens(t?.total_tokens ?? 0)}</b> <span class="muted">tokens</span></span>
+          <span><span class="big" data-usd=${String(t?.cost_usd ?? 0)}>${!t?.cost_usd && t?.unpriced_tokens ? 'unpriced' : usd(t?.cost_usd ?? 0)}</span> <span class="muted">priced cost</span></span>
+          <span><b title=${num(t?.total_tokens ?? 0)}>${tokens(t?.total_tokens ?? 0)}</b> <span class="muted">tokens</span></span>
           <span><b>${num(t?.api_requests ?? 0)}</b> <span class="muted">API requests</span></span>
           ${t?.unpriced_tokens
             ? html`<span class="warn" title="Usage of models with no known price: not included in the cost, not counted as $0">⚠ ${tokens(t.unpriced_tokens)} tokens unpriced — their cost is unknown</span>`
@@ -183,7 +214,9 @@ export class CostView extends LitElement {
           ${c.loading ? html`<span class="hint">updating…</span>` : null}
         </div>
         <div class="toolbar" style="margin:0"><span class="hint">Cost report per ${bucket}</span><span class="spacer"></span><as-export-menu .table=${'timeline'} .extra=${this.exportExtra()}></as-export-menu></div>
-        <as-chart class="cost-chart" .data=${this.chartData} .series=${SERIES} height="220" bar-seconds=${bucket === 'hour' ? 3600 : 86400}></as-chart>
+        <as-chart class="cost-chart" .data=${this.chartData} .series=${SERIES[bucket]} height="220" bar-seconds=${bucket === 'hour' ? 3600 : 86400}
+          x-label=${`${bucket === 'hour' ? 'hour' : 'day'} (${timeZone})`}></as-chart>
+        ${this.renderPricing(d?.pricing ?? null)}
       </section>
       <div style="margin-top:12px"><as-budget-bars></as-budget-bars></div>
       <div style="margin-top:12px">${this.renderBlocks(c.blocks)}</div>

@@ -1,15 +1,16 @@
 /**
- * The live feed: events in the order they arrived (newest arrival first), capped at the server's
- * exporters.sse.max_feed (sent in the stream's hello), with pause/resume and filters. Arrival is
- * not event time: an import of old transcripts arrives now, so rows not from today show their date
- * and imported rows are tagged.
+ * The live feed: events newest first by when they happened (feed-order.ts), capped at the server's
+ * exporters.sse.max_feed (sent in the stream's hello), with pause/resume and filters. History
+ * arriving now (an import of old transcripts) sorts below live activity; what falls out of the
+ * window is counted in one "+N older history events" tag; rows not from today show their date and
+ * imported rows are tagged.
  */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { setParams, hrefFor } from '../router.js';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, stamp, tokens, usd, when } from '../format.js';
+import { agentColor, agentLabel, eventSummary, eventTime, eventTokens, isError, ms, num, shortId, stamp, tokens, tokenUnit, usd, usdDecimals, when, type TokenUnit } from '../format.js';
 import { foldedIn, type FoldMap } from '../folded.js';
 import { foldTag, importTag } from './row-tags.js';
 import type { StoredEvent } from '../types.js';
@@ -24,9 +25,25 @@ export class LiveFeed extends LitElement {
     css`
       .table {
         --cols: ${unsafeCSS(COLS)};
+        --table-min: 800px;
       }
       as-vlist {
         max-height: 440px;
+      }
+      /* A phone keeps the key columns (time, type, what, tokens, cost) without sideways scrolling. */
+      @media (max-width: 640px) {
+        .table {
+          --cols: 64px 84px minmax(100px, 1fr) 52px 60px;
+          --table-min: 0;
+        }
+        .thead > :nth-child(2),
+        .row > :nth-child(2),
+        .thead > :nth-child(7),
+        .row > :nth-child(7),
+        .thead > :nth-child(8),
+        .row > :nth-child(8) {
+          display: none;
+        }
       }
       .type {
         color: var(--muted);
@@ -86,6 +103,16 @@ export class LiveFeed extends LitElement {
     return rows;
   }
 
+  /** One format per column over the events the feed holds. */
+  private columns: { feed: StoredEvent[]; dec: number; tok: TokenUnit } = { feed: [], dec: 2, tok: { div: 1, suffix: '' } };
+
+  private columnFormats(): void {
+    const feed = store.state.feed;
+    if (this.columns.feed !== feed) {
+      this.columns = { feed, dec: usdDecimals(feed.map((e) => e.cost_usd)), tok: tokenUnit(feed.map(eventTokens)) };
+    }
+  }
+
   private renderRow = (e: StoredEvent) => {
     const fresh = Date.now() - Date.parse(e.created_at) < 1500;
     const fold = this.foldMap().get(e);
@@ -96,8 +123,8 @@ export class LiveFeed extends LitElement {
       <span class="badge ellipsis" style="--c:${agentColor(e.agent_type)}">${agentLabel(e.agent_type)}</span>
       <span class="type ellipsis">${e.event_type}</span>
       <span class="ellipsis keep ${isError(e) ? 'err' : ''}">${importTag(e)}${foldTag(e, fold)}<span class="dim">${eventSummary(e)}</span></span>
-      <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span>
-      <span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
+      <span class="num">${eventTokens(e) ? tokens(eventTokens(e), this.columns.tok) : ''}</span>
+      <span class="num ${e.cost_usd === null && eventTokens(e) ? 'warn' : ''}">${e.cost_usd ? usd(e.cost_usd, this.columns.dec) : e.cost_usd === null && eventTokens(e) ? 'unpriced' : ''}</span>
       <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span>
       <span class="mono muted ellipsis">${shortId(e.session_id)}</span>
     </a>`;
@@ -120,11 +147,15 @@ export class LiveFeed extends LitElement {
     const p = s.route.params;
     const opts = s.filterOptions;
     const rows = this.rows();
+    this.columnFormats();
     const setFilter = (k: string) => (e: Event) => setParams({ [k]: (e.target as HTMLSelectElement).value || undefined });
     return html`
       <div class="toolbar">
         <h2 style="margin:0">Live feed <span class="hint" title=${`The feed keeps the newest ${num(store.maxFeed)} events; every event stays stored.`}>${this.countHint(rows.length)}</span>
-          <span class="hint" title="Newest arrival on top. An import of old history arrives now: its rows show their own date and an “imported” tag.">· by arrival</span></h2>
+          <span class="hint" title="Newest on top by when it happened, not when it arrived: an import of old history sorts below what is happening now (its rows show their date and an “imported” tag).">· by event time</span></h2>
+        ${s.historyOut
+          ? html`<a class="tag import history-out" href=${hrefFor('sessions')} title="History events (imported or arriving late) older than the feed's window: stored and counted, not listed here">+${num(s.historyOut)} older history events</a>`
+          : null}
         ${s.paused && s.held.length ? html`<span class="new" role="status">${s.held.length} new</span>` : null}
         <span class="spacer"></span>
         <input

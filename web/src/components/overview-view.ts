@@ -3,7 +3,8 @@ import { LitElement, css, html, type TemplateResult } from 'lit';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, ago, clock, duration, num, pct, shortId, tokens, usd } from '../format.js';
+import { agentColor, agentLabel, ago, clock, costText, duration, num, pct, shortId, timeZone, tokens, usd, usdColumn, usdDecimals } from '../format.js';
+import { blockProjection } from '../blocks.js';
 import { hrefFor } from '../router.js';
 import { isFiltered, rangeOf } from '../filters.js';
 import { fillTimeline } from '../timeline.js';
@@ -14,8 +15,8 @@ import './empty-state.js';
 import './budget-bars.js';
 
 const SERIES: ChartSeries[] = [
-  { label: 'Events', color: '--accent', kind: 'bars', scale: 'y', format: (v) => tokens(v), integer: true },
-  { label: 'Cost', color: '--claude', kind: 'line', scale: 'y2', format: (v) => usd(v) },
+  { label: 'Events per hour', color: '--accent', kind: 'bars', scale: 'y', format: (v) => num(v), integer: true, axis: 'events per hour' },
+  { label: 'Priced cost per hour', color: '--claude', kind: 'line', scale: 'y2', format: (v) => usd(v), column: usdColumn, axis: 'USD per hour' },
 ];
 
 /** Time left in a block, to the minute ("3h 12m", "31m"): the card has no room for seconds. */
@@ -145,26 +146,31 @@ export class OverviewView extends LitElement {
     const last = s.timeline24h.length ? s.timeline24h[s.timeline24h.length - 1] : null;
     const lastHour = last && Date.now() - Date.parse(last.start) < 3_600_000 ? last : null;
     const unpricedToday = today?.unpriced_tokens ?? 0;
+    const projected = block ? blockProjection(block).usd : null;
     return html`<section class="cards" aria-label="Summary">
       ${this.card('Active sessions', num(st?.active_sessions), `${num(st?.idle_sessions)} idle · ${num(st?.total_sessions)} total`)}
       ${this.card('Events', tokens(st?.total_events), `${num(lastHour?.events ?? 0)} this hour`)}
       ${this.card('Tokens', tokens(st?.total_tokens), today ? `${tokens(today.total_tokens)} today` : '–')}
       ${this.card(
         'Cost today',
-        usd(today?.cost_usd ?? 0),
-        unpricedToday ? `+ ${tokens(unpricedToday)} tokens unpriced` : `${usd(st?.total_cost_usd)} all time`,
+        !today?.cost_usd && unpricedToday ? 'unpriced' : usd(today?.cost_usd ?? 0),
+        unpricedToday ? `${today?.cost_usd ? '+ ' : ''}${tokens(unpricedToday)} tokens unpriced` : `${costText(st?.total_cost_usd, st?.unpriced_tokens)} all time`,
         { title: 'Priced usage since local midnight. Unpriced tokens have no known price and are not in the total.' },
       )}
       ${this.card(
         'This block',
         // The projection sits beside the value, so the sub line stays short enough for a narrow card.
         block
-          ? html`${usd(block.cost_usd)}${block.projected_usd !== null ? html` <span class="proj">→ ${usd(block.projected_usd)}</span>` : null}`
+          ? !block.cost_usd && block.unpriced_tokens
+            ? 'unpriced'
+            : html`${usd(block.cost_usd)}${projected !== null ? html` <span class="proj">→ ${usd(projected)}</span>` : null}`
           : '–',
-        block ? `${usd(block.burn_usd_per_hour)}/h · ${minutesLeft(Date.parse(block.end) - Date.now())} left` : 'no active 5-hour block',
+        block
+          ? `${block.unpriced_tokens ? `${tokens(block.unpriced_tokens)} tok unpriced · ` : `${usd(block.burn_usd_per_hour)}/h · `}${minutesLeft(Date.parse(block.end) - Date.now())} left`
+          : 'no active 5-hour block',
         {
           title: block
-            ? `5-hour usage block until ${clock(block.end).slice(0, 5)}: ${usd(block.cost_usd)} so far, burning ${usd(block.burn_usd_per_hour)}/h${block.projected_usd !== null ? `, projected ${usd(block.projected_usd)} at its end` : ''}`
+            ? `5-hour usage block until ${clock(block.end).slice(0, 5)}: ${costText(block.cost_usd, block.unpriced_tokens)} so far, burning ${usd(block.burn_usd_per_hour)}/h${projected !== null ? `, projected ${usd(projected)} at its end` : ', projected once it has run an hour'}`
             : '5-hour usage block',
         },
       )}
@@ -206,12 +212,13 @@ export class OverviewView extends LitElement {
     const data = this.chartData;
     return html`<section class="panel" aria-label="Last 24 hours">
       <h2>${rangeOf(store.state.route.params).since || rangeOf(store.state.route.params).until ? 'Range' : 'Last 24 hours'} <span class="hint">events per bucket and cost</span></h2>
-      <as-chart .data=${data} .series=${SERIES} height="190"></as-chart>
+      <as-chart .data=${data} .series=${SERIES} height="190" x-label=${`hour (${timeZone})`}></as-chart>
     </section>`;
   }
 
   private renderActive() {
     const rows = store.state.active;
+    const dec = usdDecimals(rows.map((r) => r.cost_usd));
     return html`<section class="panel" aria-label="Active sessions">
       <h2>Active now <span class="hint">${rows.length}</span></h2>
       <div class="active">
@@ -220,7 +227,7 @@ export class OverviewView extends LitElement {
           : rows.map(
               (r) => html`<a class="sess" href=${hrefFor('session', r.session_id)}>
                 <span class="badge ellipsis" style="--c:${agentColor(r.agent_type)}">${agentLabel(r.agent_type)} · ${r.project ?? shortId(r.session_id)}</span>
-                <span class="num">${usd(r.cost_usd)}</span>
+                <span class="num">${!r.cost_usd && r.unpriced_tokens ? 'unpriced' : usd(r.cost_usd, dec)}</span>
                 <span class="hint ellipsis">${r.branch ?? ''} ${r.models[0] ?? ''}</span>
                 <span class="hint num">${num(r.event_count)} ev · ${ago(r.last_seen)}</span>
               </a>`,

@@ -110,14 +110,19 @@ export class SessionPage extends LitElement {
         font-variant-numeric: tabular-nums;
         font-weight: 600;
       }
+      /* A narrow screen scrolls the tab strip sideways; tabs never wrap. */
       [role='tablist'] {
         display: flex;
         gap: 2px;
         border-bottom: 1px solid var(--border);
         margin-bottom: 10px;
+        overflow-x: auto;
+        scrollbar-width: thin;
       }
       [role='tab'] {
         all: unset;
+        flex: none;
+        white-space: nowrap;
         cursor: pointer;
         padding: 6px 10px;
         color: var(--muted);
@@ -193,7 +198,7 @@ export class SessionPage extends LitElement {
         ${fact('Tokens', tokens(sessionTokens(s)), 'input + output + cache read + cache write')}
         ${fact('Input / output', `${tokens(s.tokens_in)} / ${tokens(s.tokens_out)}`, `reasoning: ${num(s.reasoning_tokens)}`)}
         ${fact('Cache read / write', `${tokens(s.cache_read_tokens)} / ${tokens(s.cache_write_tokens)}`)}
-        ${fact('Cost', html`${usd(s.cost_usd)}${s.unpriced_tokens ? html` <span class="hint">+ ${tokens(s.unpriced_tokens)} unpriced</span>` : null}`)}
+        ${fact('Cost', !s.cost_usd && s.unpriced_tokens ? html`<span class="warn">unpriced</span> <span class="hint">${tokens(s.unpriced_tokens)} tokens</span>` : html`${usd(s.cost_usd)}${s.unpriced_tokens ? html` <span class="hint">+ ${tokens(s.unpriced_tokens)} unpriced</span>` : null}`)}
         ${fact('Models', s.models.join(', ') || '–', '', true)}
       </div>
     </section>`;
@@ -238,7 +243,7 @@ export class SessionPage extends LitElement {
     const folded = x.api.length - x.counted.api;
     if (!x.api.length) return null;
     return html`<div class="summary api-sum">
-      <span class="pill">${num(x.counted.api)} ${x.counted.api === 1 ? 'call' : 'calls'}${x.apiSum.failed ? ` (${num(x.apiSum.failed)} failed)` : ''} · ${usd(x.apiSum.cost)} · ${tokens(x.apiSum.tokens)} tokens</span>
+      <span class="pill">${num(x.counted.api)} ${x.counted.api === 1 ? 'call' : 'calls'}${x.apiSum.failed ? ` (${num(x.apiSum.failed)} failed)` : ''} · ${!x.apiSum.cost && x.apiSum.unpriced ? 'unpriced' : usd(x.apiSum.cost)} · ${tokens(x.apiSum.tokens)} tokens</span>
       ${x.apiSum.unpriced ? html`<span class="pill">+ ${tokens(x.apiSum.unpriced)} tokens unpriced</span>` : null}
       ${folded ? html`<span class="hint" title="The same API call reported by another source as well: listed dimmed, not summed again">${num(folded)} more ${folded === 1 ? 'sighting' : 'sightings'} counted once</span>` : null}
     </div>`;

@@ -69,7 +69,7 @@ export class SessionTree extends LitElement {
         <span>${statusPill(s.status)}</span>
         <span class="num">${num(s.event_count)}</span>
         <span class="num">${tokens(sessionTokens(s))}</span>
-        <span class="num" title="this session's own cost">${usd(s.cost_usd)}</span>
+        <span class="num" title="this session's own cost">${!s.cost_usd && s.unpriced_tokens ? 'unpriced' : usd(s.cost_usd)}</span>
         <span class="num" title="including its subagents">${n.children.length ? html`Σ ${usd(total)}` : ''}</span>
       </div>
       ${n.children.length ? html`<ul role="group">${n.children.map((c) => this.node(c, false))}</ul>` : null}

@@ -3,7 +3,7 @@ import { LitElement, css, html, unsafeCSS } from 'lit';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, duration, num, shortId, tokens, usd, when } from '../format.js';
+import { agentColor, agentLabel, duration, num, shortId, tokens, tokenUnit, usd, usdDecimals, when, type TokenUnit } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
 import type { SessionRow } from '../types.js';
 import './virtual-list.js';
@@ -41,6 +41,7 @@ export class SessionsView extends LitElement {
     css`
       .table {
         --cols: ${unsafeCSS(COLS)};
+        --table-min: 960px;
       }
       as-vlist {
         max-height: max(300px, calc(100vh - 190px));
@@ -81,6 +82,16 @@ export class SessionsView extends LitElement {
     return out;
   }
 
+  /** One format per column over the loaded rows (decimals for cost, unit for tokens). */
+  private columns: { rows: SessionRow[]; dec: number; tok: TokenUnit } | null = null;
+
+  private columnFormats(rows: SessionRow[]): { dec: number; tok: TokenUnit } {
+    if (this.columns?.rows !== rows) {
+      this.columns = { rows, dec: usdDecimals(rows.map((r) => r.cost_usd)), tok: tokenUnit(rows.map(sessionTokens)) };
+    }
+    return this.columns;
+  }
+
   private renderRow = (s: SessionRow) => html`<a class="row" href=${hrefFor('session', s.session_id)} title=${s.session_id}>
     <span>${statusPill(s.status)}</span>
     <span class="badge ellipsis" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span>
@@ -90,8 +101,8 @@ export class SessionsView extends LitElement {
     <span class="num muted">${when(s.first_seen)}</span>
     <span class="num">${duration(sessionMs(s))}</span>
     <span class="num">${num(s.event_count)}</span>
-    <span class="num">${tokens(sessionTokens(s))}</span>
-    <span class="num" title=${s.unpriced_tokens ? `${num(s.unpriced_tokens)} tokens unpriced` : ''}>${usd(s.cost_usd)}${s.unpriced_tokens ? '*' : ''}</span>
+    <span class="num">${tokens(sessionTokens(s), this.columns?.tok)}</span>
+    <span class="num ${!s.cost_usd && s.unpriced_tokens ? 'warn' : ''}" title=${s.unpriced_tokens ? `${num(s.unpriced_tokens)} tokens unpriced` : ''}>${!s.cost_usd && s.unpriced_tokens ? 'unpriced' : `${usd(s.cost_usd, this.columns?.dec)}${s.unpriced_tokens ? '*' : ''}`}</span>
   </a>`;
 
   private select(param: string, label: string, values: string[], show: (v: string) => string = (v) => v) {
@@ -111,6 +122,7 @@ export class SessionsView extends LitElement {
     const list = s.sessions;
     const o = s.filterOptions;
     const rows = this.visible(list.data?.rows ?? []);
+    this.columnFormats(list.data?.rows ?? []);
     const p = s.route.params;
     return html`
       <div class="toolbar">
