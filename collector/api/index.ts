@@ -6,6 +6,7 @@ import { registerSessionRoutes } from './sessions.js';
 import { registerStatsRoutes } from './stats.js';
 import { registerHealthRoute, type HealthSources } from './health.js';
 import { registerBlocksRoutes } from './blocks.js';
+import { registerSearchRoutes } from './search.js';
 
 export interface ApiSources extends HealthSources {
   /** A fact a component published (e.g. `pricing`), or null. */
@@ -17,5 +18,6 @@ export function registerApi(server: FastifyInstance, storage: StoragePorts, sour
   registerSessionRoutes(server, storage.sessions, storage.events);
   registerStatsRoutes(server, storage.stats, (name) => sources.info(name));
   registerBlocksRoutes(server, storage.stats);
+  registerSearchRoutes(server, storage.search, storage.errors);
   registerHealthRoute(server, storage.events, sources);
 }

@@ -18,6 +18,9 @@ import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 import { backfillQuarterHours } from './quarter-backfill.js';
+import { SqliteSearchReader } from './search-reader.js';
+import { SqliteErrorReader } from './errors-reader.js';
+import { SearchIndexer } from './search-index.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -29,6 +32,8 @@ export interface SqliteStorage {
   endInactiveSessions(olderThan: Date): SessionRow[];
   /** One retention step on this connection (when there is no writer thread). */
   pruneStep(req: PruneRequest): PruneStep;
+  /** The search indexer on this connection (used when there is no writer thread). */
+  searchIndexer(): SearchIndexer;
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
   close(): void;
 }
@@ -70,6 +75,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
   const sweep = new IdleSweep(db);
   const inactive = new InactiveSessions(db);
   let pruner: Pruner | null = null;
+  let indexer: SearchIndexer | null = null;
   return {
     ports: {
       writer: only(new Writer(db, opts), ['writeBatch']),
@@ -87,11 +93,14 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
       ]),
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
+      search: only(new SqliteSearchReader(db), ['search']),
+      errors: only(new SqliteErrorReader(db), ['errorSummary', 'recentErrors']),
     },
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),
     endInactiveSessions: (olderThan) => inactive.endOlderThan(olderThan),
     pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
+    searchIndexer: () => (indexer ??= new SearchIndexer(db)),
     close() {
       if (db.open) {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -14,3 +14,4 @@ export * from './health.js';
 export * from './hooks.js';
 export * from './ingest.js';
 export * from './stream.js';
+export * from './search.js';
