@@ -10,7 +10,7 @@
 export const MAX_INDEXED_CHARS = 4000;
 
 /** Metadata keys whose values say nothing to search for (a tool input's key names, resource facts). */
-const SKIPPED_KEYS = new Set(['keys', 'session', '_truncated', 'counted_elsewhere', 'field_sizes']);
+const SKIPPED_KEYS = new Set(['keys', 'session', '_truncated', 'counted_elsewhere', 'field_sizes', 'type']);
 
 export interface IndexedFields {
   tool_name: string | null;

@@ -6,8 +6,10 @@ import type {
   BlocksResponse,
   CostQuery,
   CostStats,
+  ErrorsResponse,
   EventsPage,
   FilterOptions,
+  SearchPage,
   Hello,
   Reset,
   SessionDetail,
@@ -74,6 +76,8 @@ export const api = {
   cost: (p: CostQuery) => getJson<CostStats>('/api/stats/cost', p),
   blocks: (p: Params) => getJson<BlocksResponse>('/api/stats/blocks', p),
   health: () => getJson<Health>('/api/health'),
+  search: (p: Params) => getJson<SearchPage>('/api/search', p),
+  errors: (p: Params) => getJson<ErrorsResponse>('/api/errors', p),
 };
 
 export interface StreamHandlers {

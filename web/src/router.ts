@@ -4,7 +4,7 @@
  * unknown non-API paths).
  */
 
-export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost';
+export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost' | 'search' | 'errors';
 
 export interface Route {
   view: View;
@@ -21,6 +21,8 @@ export function parseRoute(loc: { pathname: string; search: string } = location)
   if (parts[0] === 'sessions') return { view: 'sessions', id: null, params };
   if (parts[0] === 'tools') return { view: 'tools', id: null, params };
   if (parts[0] === 'cost') return { view: 'cost', id: null, params };
+  if (parts[0] === 'search') return { view: 'search', id: null, params };
+  if (parts[0] === 'errors') return { view: 'errors', id: null, params };
   return { view: 'overview', id: null, params };
 }
 

@@ -7,6 +7,9 @@ import type {
   ConnectionState,
   CostStats,
   Counters,
+  ErrorEvent,
+  ErrorsResponse,
+  SearchHit,
   FilterOptions,
   Hello,
   SessionDetail,
@@ -42,5 +45,9 @@ export interface State {
   sessions: Loadable<{ rows: SessionRow[]; next: string | null }>;
   detail: Loadable<SessionDetail> & { tree: TreeNode | null };
   cost: Loadable<CostStats> & { blocks: Block[] | null };
+  /** GET /api/search for the search view's URL (q, agent_type, range), pages appended. */
+  search: Loadable<{ hits: SearchHit[]; next: string | null; pending: number }>;
+  /** GET /api/errors for the errors view's URL (range, agent_type, kind), list pages appended. */
+  errors: Loadable<{ summary: ErrorsResponse['summary']; recent: ErrorEvent[]; next: string | null }>;
 }
 

@@ -10,6 +10,7 @@ import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
 import type { Loadable, State } from './state.js';
+import { loadErrors, loadSearch } from './store-lists.js';
 
 export type { State };
 
@@ -24,7 +25,7 @@ import type {
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
-const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model'] as const;
+const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model', 'q', 'sort'] as const;
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
 
 const empty = <T,>(): Loadable<T> => ({ key: '', data: null, loading: false, error: null });
@@ -51,6 +52,8 @@ export class AppStore {
     sessions: empty(),
     detail: { ...empty(), tree: null },
     cost: { ...empty(), blocks: null },
+    search: empty(),
+    errors: empty(),
   };
 
   private listeners = new Set<() => void>();
@@ -67,6 +70,11 @@ export class AppStore {
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** For the view loaders in store-lists.ts. */
+  update(patch: Partial<State>): void {
+    this.set(patch);
   }
 
   private set(patch: Partial<State>): void {
@@ -234,6 +242,8 @@ export class AppStore {
     if (route.view === 'sessions') void this.loadSessions(force);
     if (route.view === 'session' && route.id) void this.loadSession(route.id, force);
     if (route.view === 'cost') void this.loadCost(force);
+    if (route.view === 'search') void loadSearch(this, force);
+    if (route.view === 'errors') void loadErrors(this, force);
   }
 
   async loadOverview(): Promise<void> {
@@ -257,6 +267,8 @@ export class AppStore {
     const p = this.state.route.params;
     const q: Record<string, string> = {};
     for (const k of SESSION_FILTERS) if (p[k]) q[k] = p[k];
+    // The table's search and sort run on the server (the URL's dir is the API's order).
+    if (p.sort && p.dir === 'asc') q.order = 'asc';
     return q;
   }
 
@@ -268,7 +280,8 @@ export class AppStore {
       (!q.agent_type || s.agent_type === q.agent_type) &&
       (!q.project || s.project === q.project) &&
       (!q.branch || s.branch === q.branch) &&
-      (!q.model || s.models.includes(q.model))
+      (!q.model || s.models.includes(q.model)) &&
+      (!q.q || [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v?.toLowerCase().includes(q.q.toLowerCase())))
     );
   }
 

@@ -73,6 +73,7 @@ export const ErrorsQuery = Type.Object(
 export type ErrorsQuery = Static<typeof ErrorsQuery>;
 
 export const ErrorCount = Type.Object({ key: Type.String(), errors: Type.Integer() }, { additionalProperties: false });
+export type ErrorCount = Static<typeof ErrorCount>;
 
 export const ErrorBucket = Type.Object(
   {

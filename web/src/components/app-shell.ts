@@ -17,6 +17,8 @@ const NAV: Array<[View, string, string]> = [
   ['sessions', 'Sessions', '2'],
   ['tools', 'Tools', '3'],
   ['cost', 'Cost', '4'],
+  ['search', 'Search', '5'],
+  ['errors', 'Errors', '6'],
 ];
 
 const SUN = html`<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><circle cx="12" cy="12" r="4"/><path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"/></svg>`;
@@ -53,9 +55,14 @@ export class AppShell extends LitElement {
         display: flex;
         gap: 2px;
         height: 100%;
+        /* Six tabs do not fit a narrow screen: they scroll inside the header, not the page. */
+        min-width: 0;
+        overflow-x: auto;
+        scrollbar-width: none;
       }
       nav a {
         display: flex;
+        flex: none;
         align-items: center;
         padding: 0 10px;
         color: var(--muted);
@@ -161,7 +168,9 @@ export class AppShell extends LitElement {
       navigate(hrefFor(nav[0]));
     } else if (e.key === '/') {
       e.preventDefault();
-      window.dispatchEvent(new Event('as-focus-filter'));
+      // Views with a filter focus it; elsewhere `/` opens search.
+      if (['sessions', 'tools', 'search'].includes(store.state.route.view)) window.dispatchEvent(new Event('as-focus-filter'));
+      else navigate(hrefFor('search'));
     } else if (e.key === 'p' && store.state.route.view === 'overview') {
       store.setPaused(!store.state.paused);
     }
@@ -209,6 +218,10 @@ export class AppShell extends LitElement {
         return html`<as-tools></as-tools>`;
       case 'cost':
         return html`<as-cost></as-cost>`;
+      case 'search':
+        return html`<as-search></as-search>`;
+      case 'errors':
+        return html`<as-errors></as-errors>`;
       default:
         return html`<as-overview></as-overview>`;
     }
@@ -237,7 +250,7 @@ export class AppShell extends LitElement {
       </main>
       <footer>
         <as-health-strip></as-health-strip>
-        <div class="hint">Keys: <kbd>1</kbd>–<kbd>4</kbd> views · <kbd>/</kbd> filter · <kbd>p</kbd> pause the feed</div>
+        <div class="hint">Keys: <kbd>1</kbd>–<kbd>${NAV.length}</kbd> views · <kbd>/</kbd> search or filter · <kbd>p</kbd> pause the feed</div>
       </footer>
     `;
   }
