@@ -131,7 +131,7 @@ async function latency(dir: string) {
   log(`opened and migrated in ${round((performance.now() - migrating) / 1000, 1)} s`);
   let server: BenchServer | null = null;
   const results: Array<{ name: string; path: string; hits: number; latency_ms: ReturnType<Samples['summary']> }> = [];
-  let catchUp = { seconds: 0, events_per_s: 0 };
+  let catchUp: { seconds: number; events_per_s: number } | undefined;
   try {
     const started = performance.now();
     server = await startServer(dbPath);
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       lines.push(`  + index after commit    ${cost.us_per_event.after_commit} CPU µs/event (+${cost.overhead_pct.after_commit} %)`);
     }
     if (lat) {
-      lines.push(`search over HTTP, ${fmtInt(lat.events)} events (index caught up in ${lat.catch_up.seconds} s):`);
+      lines.push(`search over HTTP, ${fmtInt(lat.events)} events (index caught up in ${lat.catch_up?.seconds} s):`);
       lines.push('query            p50 ms   p95 ms   p99 ms   hits');
       for (const r of lat.results) {
         lines.push(`${r.name.padEnd(15)} ${String(r.latency_ms.p50).padStart(7)} ${String(r.latency_ms.p95).padStart(8)} ${String(r.latency_ms.p99).padStart(8)}   ${r.hits}`);

@@ -103,11 +103,11 @@ export class SearchView extends LitElement {
     if (!store.state.route.params.q) this.renderRoot.querySelector('input')?.focus();
   }
 
-  private submit(e: Event) {
+  private submit = (e: Event) => {
     e.preventDefault();
     const value = (this.renderRoot.querySelector('input') as HTMLInputElement).value.trim();
     setParams({ q: value || undefined });
-  }
+  };
 
   private renderHit = (h: SearchHit) => html`<a class="hit" href=${hrefFor('session', h.session_id, { event: String(h.seq) })} data-seq=${h.seq}>
     <span class="num muted" style="text-align:left">${when(h.time)}</span>
