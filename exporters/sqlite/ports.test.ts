@@ -48,7 +48,9 @@ describe('storage ports', () => {
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
-    expect(new Set(Object.values(ports)).size).toBe(6);
+    expect(calls(ports.search)).toEqual(['search']);
+    expect(calls(ports.errors)).toEqual(['errorSummary', 'recentErrors']);
+    expect(new Set(Object.values(ports)).size).toBe(8);
   });
 });
 
