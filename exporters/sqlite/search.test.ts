@@ -53,7 +53,7 @@ describe('search index', () => {
   it('follows stored events by seq in steps, finds newest first, and answers nothing for an empty query', () => {
     const indexer = storage.searchIndexer();
     const events = Array.from({ length: 5 }, (_, i) => event({ metadata: { tool_input: { file_path: `/src/walrus-${i}.ts` } }, client_timestamp: `2026-11-24T10:0${i}:00Z` }));
-    storage.ports.writer.writeBatch({ events });
+    void storage.ports.writer.writeBatch({ events });
     expect(search('walrus').hits).toEqual([]);
     expect(search('walrus')).toMatchObject({ indexed_seq: 0, max_seq: 5 });
     expect(indexer.step(3)).toBe(3);
@@ -67,7 +67,7 @@ describe('search index', () => {
   });
 
   it('loses a pruned event from the index with the event', () => {
-    storage.ports.writer.writeBatch({
+    void storage.ports.writer.writeBatch({
       events: [
         event({ metadata: { tool_input: { file_path: '/old/capybara.ts' } }, client_timestamp: '2026-01-01T00:00:00Z' }),
         event({ metadata: { tool_input: { file_path: '/new/capybara.ts' } }, client_timestamp: '2026-11-24T11:00:00Z' }),
