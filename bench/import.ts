@@ -7,30 +7,35 @@
  *   npm run bench:import -- --corpus=bench/corpus [--workers=N]
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { parseFloor } from './lib/parse-floor.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
 const MB = 1024 * 1024;
 
-function corpusBytes(dir: string): { files: number; bytes: number } {
+function corpusBytes(dir: string): { files: number; bytes: number; paths: string[] } {
   let files = 0;
   let bytes = 0;
+  const paths: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
     files++;
+    paths.push(path.join(entry.parentPath, entry.name));
     bytes += statSync(path.join(entry.parentPath, entry.name)).size;
   }
-  return { files, bytes };
+  return { files, bytes, paths };
 }
 
 interface Run {
   label: string;
   wallMs: number;
+  /** CPU time of the import process (all its threads), from the child's rusage. */
+  cpuS: number;
   summary: Record<string, number>;
 }
 
@@ -48,7 +53,22 @@ async function runCli(label: string, corpus: string, home: string, dbPath: strin
     maxBuffer: 16 * MB,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { label, wallMs, summary: JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number> };
+  // Children's CPU is not in resourceUsage(); read it from /proc (Linux) as cutime + cstime.
+  return { label, wallMs, cpuS: childCpuSeconds(), summary: JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number> };
+}
+
+let childCpuBase = 0;
+/** CPU seconds of the children waited for since the last call (Linux: /proc/self/stat fields 16–17). */
+function childCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    const total = (Number(fields[13]) + Number(fields[14])) / 100; // clock ticks (USER_HZ = 100)
+    const d = total - childCpuBase;
+    childCpuBase = total;
+    return d;
+  } catch {
+    return NaN;
+  }
 }
 
 function row(r: Run, corpusMb: number): string {
@@ -58,7 +78,8 @@ function row(r: Run, corpusMb: number): string {
     `| ${r.label} | ${secs.toFixed(2)} s | ${(s.bytes_read / MB / secs).toFixed(1)} MB/s | ` +
     `${Math.round(s.events / secs).toLocaleString('en-US')} events/s | ${s.files_read} read, ${s.files_unchanged} unchanged | ` +
     `${s.events.toLocaleString('en-US')} parsed, ${s.stored.toLocaleString('en-US')} stored, ${s.duplicates} dup | ` +
-    `${(s.bytes_read / MB).toFixed(1)} of ${corpusMb.toFixed(1)} MB |`
+    `${(s.bytes_read / MB).toFixed(1)} of ${corpusMb.toFixed(1)} MB | ${r.cpuS.toFixed(2)} s | ` +
+    `${s.events ? ((1000 * r.cpuS) / s.events).toFixed(3) : '–'} | ${s.elapsed_ms} ms |`
   );
 }
 
@@ -71,11 +92,15 @@ async function main(): Promise<void> {
     },
   });
   const corpus = path.resolve(values.corpus);
-  const { files, bytes } = corpusBytes(corpus);
+  const { files, bytes, paths } = corpusBytes(corpus);
   if (files === 0) throw new Error(`no .jsonl files under ${corpus}: run npm run bench:gen-corpus first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));
   const dbPath = path.join(dir, 'bench.db');
   try {
+    // The floor first (it also warms the page cache for the import): read + JSON.parse every line.
+    const floor1 = await parseFloor(paths, 1);
+    const floor = await parseFloor(paths, availableParallelism());
+    childCpuSeconds();
     const first = await runCli('first run', corpus, dir, dbPath, values.workers);
     const second = await runCli('unchanged re-run', corpus, dir, dbPath, values.workers);
     const dbMb = statSync(dbPath).size / MB;
@@ -83,7 +108,12 @@ async function main(): Promise<void> {
       `corpus: ${files} files, ${(bytes / MB).toFixed(1)} MB (${corpus})\n` +
         `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}\n` +
         `database after import: ${dbMb.toFixed(1)} MB\n\n` +
-        '| run | wall time | throughput | event rate | files | events | bytes read |\n|---|---|---|---|---|---|---|\n' +
+        `parse floor (read + JSON.parse of every line): ${floor1.seconds.toFixed(2)} s on 1 thread, ` +
+        `${floor.seconds.toFixed(2)} s on ${floor.threads} (${floor.lines.toLocaleString('en-US')} lines, ` +
+        `${(floor.bytes / MB / floor.seconds).toFixed(0)} MB/s)\n` +
+        `ratio first run / parse floor on ${floor.threads} threads = ${(first.wallMs / 1000 / floor.seconds).toFixed(2)}× ` +
+        `(ccusage is not installed here: no comparison with it)\n\n` +
+        '| run | wall time | throughput | event rate | files | events | bytes read | CPU | CPU-s per 1k events | own work (elapsed_ms) |\n|---|---|---|---|---|---|---|---|---|---|\n' +
         row(first, bytes / MB) +
         '\n' +
         row(second, bytes / MB) +

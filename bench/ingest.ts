@@ -150,6 +150,7 @@ async function main(): Promise<void> {
   let server: BenchServer | null = null;
   let pre: PreloadResult | null = null;
   let reference: ReferenceResult | null = null;
+  let bare: ReferenceResult | null = null;
   let http: HttpRun | null = null;
   try {
     if (opts.preload > 0) {
@@ -170,8 +171,17 @@ async function main(): Promise<void> {
       const refPath = path.join(dir, 'reference.db');
       if (pre) copyFileSync(dbPath, refPath);
       log(opts, `reference: writing the same rows through BatchWriter.writeBatch (batch ${opts.batchSize})`);
-      reference = referenceRun(refPath, canonical(warmSet.events), canonical(runSet.events), opts.mode === 'single' ? 1 : opts.batchSize);
+      const warmCanon = canonical(warmSet.events);
+      const runCanon = canonical(runSet.events);
+      const batch = opts.mode === 'single' ? 1 : opts.batchSize;
+      reference = referenceRun(refPath, warmCanon, runCanon, batch);
       removeDb(refPath);
+      // The floor: the same rows into the events table alone (no rollups, sessions, claims).
+      const barePath = path.join(dir, 'bare.db');
+      if (pre) copyFileSync(dbPath, barePath);
+      log(opts, `bare insert: the same rows into the events table only (batch ${batch})`);
+      bare = referenceRun(barePath, warmCanon, runCanon, batch, true);
+      removeDb(barePath);
     }
     if (!opts.referenceOnly) {
       if (!target) {
@@ -185,7 +195,7 @@ async function main(): Promise<void> {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     else log(opts, `kept ${dir}`);
   }
-  report(opts, runSet.repeats, pre, reference, http, target);
+  report(opts, runSet.repeats, pre, reference, bare, http, target);
 }
 
 function report(
@@ -193,6 +203,7 @@ function report(
   repeats: number,
   pre: PreloadResult | null,
   reference: ReferenceResult | null,
+  bare: ReferenceResult | null,
   http: HttpRun | null,
   target: string | null,
 ): void {
@@ -230,7 +241,9 @@ function report(
       events_stored_before: http.eventsBefore,
     },
     reference,
+    bare_insert: bare,
     ratio_http_to_store: eventsPerS && reference ? round(eventsPerS / reference.events_per_s, 3) : null,
+    ratio_http_to_bare_insert: eventsPerS && bare ? round(eventsPerS / bare.events_per_s, 3) : null,
   };
   if (opts.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
@@ -258,7 +271,8 @@ function report(
     if (h.server_cpu_s !== null) {
       out.push(
         `           CPU: server ${h.server_cpu_s} s (${Math.round((100 * h.server_cpu_s) / h.seconds)} % of a core, ` +
-          `${fmtInt(h.events_per_server_cpu_s ?? 0)} events per CPU-second), bench client ${h.client_cpu_s} s`,
+          `${fmtInt(h.events_per_server_cpu_s ?? 0)} events per CPU-second, ${round((1000 * h.server_cpu_s) / opts.events, 3)} CPU-s per 1k events), ` +
+          `bench client ${h.client_cpu_s} s`,
       );
     }
   }
@@ -269,7 +283,14 @@ function report(
         `${fmtInt(reference.events / reference.cpu_s)} events per CPU-second)`,
     );
   }
+  if (bare) {
+    out.push(
+      `bare       ${fmtInt(bare.events_per_s)} events/s   the same rows into the events table only, batch ${opts.mode === 'single' ? 1 : opts.batchSize}, ` +
+        `one process   (${bare.seconds} s, ${fmtInt(bare.events / bare.cpu_s)} events per CPU-second, ${round((1000 * bare.cpu_s) / bare.events, 3)} CPU-s per 1k events)`,
+    );
+  }
   if (result.ratio_http_to_store !== null) out.push(`ratio      HTTP / raw store = ${Math.round(result.ratio_http_to_store * 100)} %`);
+  if (result.ratio_http_to_bare_insert !== null) out.push(`ratio      HTTP / bare insert = ${Math.round(result.ratio_http_to_bare_insert * 100)} %`);
   process.stdout.write(out.join('\n') + '\n');
 }
 

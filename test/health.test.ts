@@ -46,7 +46,7 @@ describe('GET /api/health components', () => {
     expect(h.components.map((c) => `${c.kind}:${c.id}`)).toEqual([
       'receiver:native', 'receiver:otlp', 'receiver:hooks',
       'processor:dedupe', 'processor:cost', 'processor:truncate',
-      'exporter:sqlite', 'exporter:sse',
+      'exporter:sqlite', 'exporter:sse', 'exporter:alerts',
     ]);
     expect(h.components.every((c) => c.accepted + c.refused + c.failed + c.duplicate === 0)).toBe(true);
     expect(h.pipelines).toEqual([{ name: 'events', queue_depth: 0 }]);

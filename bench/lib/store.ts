@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { openSqliteStorage } from '../../exporters/sqlite/open.js';
+import { openBareInsert } from '../../exporters/sqlite/bare-insert.js';
 import { historyChunks, type IdKind } from './workload.js';
 import { Samples, round } from './stats.js';
 
@@ -89,8 +90,10 @@ export function referenceRun(
   warmup: CanonicalEvent[],
   events: CanonicalEvent[],
   batchSize: number,
+  bare = false,
 ): ReferenceResult {
-  const store = openStore(dbPath);
+  // `bare`: the same rows into the events table only (exporters/sqlite/bare-insert.ts), the floor.
+  const store = bare ? bareStore(dbPath) : openStore(dbPath);
   try {
     for (let i = 0; i < warmup.length; i += batchSize) store.writeBatch({ events: warmup.slice(i, i + batchSize) });
     const batches: CanonicalEvent[][] = [];
@@ -118,4 +121,9 @@ export function referenceRun(
   } finally {
     store.close();
   }
+}
+
+function bareStore(dbPath: string): { writeBatch(batch: WriteBatch): { inserted: { length: number } }; close(): void } {
+  const bare = openBareInsert(dbPath);
+  return { writeBatch: (batch) => ({ inserted: { length: bare.writeBatch(batch.events) } }), close: () => bare.close() };
 }

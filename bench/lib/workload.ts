@@ -194,6 +194,7 @@ export function toCanonical(e: Record<string, unknown>, createdAt: string): Cano
     project: s('project'),
     branch: s('branch'),
     cwd: s('cwd'),
+    machine: s('machine'),
     tokens_in: n('tokens_in'),
     tokens_out: n('tokens_out'),
     cache_read_tokens: n('cache_read_tokens'),

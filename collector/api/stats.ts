@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StatsReader } from '../core/storage.js';
+import { USAGE_FILTER_FIELDS, type UsageFilter } from '../core/usage.js';
 import { replyError } from '../server/errors.js';
 import { CostQuery, CostStats, ERROR_RESPONSES, FilterOptions, NoQuery, Stats, type PricingInfo } from './schemas/index.js';
 import { statsView } from './read-models/stats.js';
@@ -32,7 +33,9 @@ export function registerStatsRoutes(server: FastifyInstance, store: StatsReader,
       const tz = q.tz ?? 'UTC';
       if (!isTimeZone(tz)) return replyError(reply, 'bad_request', `querystring/tz: unknown time zone "${tz}"`);
       // Which price table the costs come from (published by the cost processor, when configured).
-      return { ...costView(store, { since: q.since, until: q.until, bucket, tz }), pricing: info('pricing') as PricingInfo | null };
+      const filter: UsageFilter = {};
+      for (const field of USAGE_FILTER_FIELDS) if (q[field] !== undefined) filter[field] = q[field];
+      return { ...costView(store, { since: q.since, until: q.until, bucket, tz, filter }), pricing: info('pricing') as PricingInfo | null };
     },
   );
 

@@ -75,6 +75,9 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'AGENTSTATS_STATS_INTERVAL', key: 'exporters.sse.stats_interval_ms', parse: integer },
   { variable: 'AGENTSTATS_MAX_SSE_CLIENTS', key: 'exporters.sse.max_clients', parse: integer },
   { variable: 'AGENTSTATS_SSE_HEARTBEAT_MS', key: 'exporters.sse.heartbeat_ms', parse: integer },
+  { variable: 'AGENTSTATS_BUDGET_TIMEZONE', key: 'exporters.alerts.timezone', parse: text },
+  { variable: 'AGENTSTATS_WEEK_START', key: 'exporters.alerts.week_start', parse: text },
+  { variable: 'AGENTSTATS_ALERT_WEBHOOK_URL', key: 'exporters.alerts.webhook.url', parse: text },
 ];
 
 /** Variables read elsewhere (the hook command, installers, benchmarks): not config keys, not typos. */

@@ -13,6 +13,7 @@ export const ERRORS = {
   forbidden_host: { status: 403, message: 'Host header must name this machine (localhost or 127.0.0.1)' },
   cross_site_request: { status: 403, message: 'cross-site writes are not allowed' },
   not_found: { status: 404, message: 'not found' },
+  read_only: { status: 409, message: 'defined in the config file: change it there' },
   batch_too_large: { status: 413, message: 'too many events in one batch' },
   payload_too_large: { status: 413, message: 'the body is too large' },
   unsupported_media_type: { status: 415, message: 'unsupported content type' },

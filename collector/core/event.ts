@@ -18,6 +18,11 @@ export interface CanonicalEvent {
   project: string | null;
   branch: string | null;
   cwd: string | null;
+  /**
+   * The machine the event happened on, when it came from another AgentStats (central mode) or a
+   * sender that names it; null: this machine.
+   */
+  machine: string | null;
   tokens_in: number | null;
   tokens_out: number | null;
   cache_read_tokens: number | null;
@@ -79,6 +84,7 @@ const STRING_FIELDS: ReadonlyArray<[keyof CanonicalEvent, number]> = [
   ['project', LIMITS.pathText],
   ['branch', LIMITS.shortText],
   ['cwd', LIMITS.pathText],
+  ['machine', LIMITS.shortText],
   ['source', 64],
   ['cost_source', 32],
   ['parent_session_id', LIMITS.idLength],
@@ -283,6 +289,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validatio
       project: strings.project ?? projectFromCwd(strings.cwd),
       branch: strings.branch,
       cwd: strings.cwd,
+      machine: strings.machine,
       tokens_in: tokens.tokens_in,
       tokens_out: tokens.tokens_out,
       cache_read_tokens: tokens.cache_read_tokens,

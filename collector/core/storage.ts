@@ -18,7 +18,10 @@ import type {
   UsageRow,
 } from './usage.js';
 
+import type { AlertRecord, BudgetStore } from './budgets.js';
+
 export type * from './usage.js';
+export type * from './budgets.js';
 export type * from './search.js';
 import type { ErrorEventRow, ErrorListQuery, ErrorQuery, ErrorSummary, SearchPage, SearchQuery } from './search.js';
 
@@ -136,6 +139,7 @@ export interface EventQuery {
   source?: string;
   project?: string;
   status?: string;
+  machine?: string;
   /** ISO timestamps on the event's own time. */
   since?: string;
   until?: string;
@@ -208,6 +212,8 @@ export interface ImportFileRecord {
 export interface CommittedBatch {
   events: StoredEvent[];
   sessions: SessionRow[];
+  /** Budget alerts just raised (published by the alerts exporter; the SSE exporter streams them). */
+  alerts?: AlertRecord[];
 }
 
 /** The pipeline's one way into storage: one transaction per call, resolved once committed. */
@@ -277,6 +283,8 @@ export interface ToolStartLookup {
 
 export interface StoragePorts {
   writer: BatchWriter;
+  /** Budgets made in the dashboard, and the alerts raised (once per budget, period and threshold). */
+  budgets: BudgetStore;
   events: EventReader;
   sessions: SessionReader;
   stats: StatsReader;

@@ -39,7 +39,23 @@ export function emptyUsageCounters(): UsageCounters {
  * The dimensions usage is rolled up by. `all` has the one key ''; in agent/model/project/branch the
  * key '' holds events that name none, so every breakdown adds up to the total.
  */
-export type UsageDimension = 'all' | 'agent' | 'model' | 'project' | 'branch' | 'tool' | 'event_type' | 'source';
+export type UsageDimension = 'all' | 'agent' | 'model' | 'project' | 'branch' | 'tool' | 'event_type' | 'source' | 'machine';
+
+/** The event fields usage can be narrowed by (each a dimension of the combined rollup). */
+export const USAGE_FILTER_FIELDS = ['agent_type', 'project', 'branch', 'model', 'source', 'machine'] as const;
+export type UsageFilterField = (typeof USAGE_FILTER_FIELDS)[number];
+
+/**
+ * Usage of the events whose fields have these values ('' stands for events that name none, as in
+ * the breakdowns). With a filter only the dimensions of USAGE_FILTER_FIELDS (and 'all') can be
+ * broken down; 'tool' and 'event_type' rows are not returned.
+ */
+export type UsageFilter = Partial<Record<UsageFilterField, string>>;
+
+/** Whether a filter narrows anything. */
+export function hasUsageFilter(filter: UsageFilter | undefined): filter is UsageFilter {
+  return filter !== undefined && USAGE_FILTER_FIELDS.some((f) => filter[f] !== undefined);
+}
 
 export interface UsageRow extends UsageCounters {
   dim: UsageDimension;
@@ -55,6 +71,7 @@ export interface UsageQuery {
   until?: string;
   /** Dimensions wanted. */
   dims: readonly UsageDimension[];
+  filter?: UsageFilter;
 }
 
 export interface TimelineQuery {
@@ -63,6 +80,7 @@ export interface TimelineQuery {
   bucket: 'hour' | 'day';
   /** IANA time zone in which day buckets are cut. */
   tz: string;
+  filter?: UsageFilter;
 }
 
 /** Usage of one hour (key: its ISO start) or one local day (key: YYYY-MM-DD in the zone). */

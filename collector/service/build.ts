@@ -240,6 +240,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         })),
         logger: componentLogger(opts.logger, { pipeline: p.name }),
         maxQueueEvents: config.service.max_queue_events,
+        // A run-once import answers no HTTP: larger groups mean fewer, larger transactions.
+        maxGroupEvents: serve ? undefined : 4000,
       }));
     }
 

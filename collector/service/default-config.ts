@@ -26,13 +26,13 @@ export function defaultConfig(): RawConfig {
           receivers: ['native', 'otlp', 'hooks'],
           // Cost before truncation: pricing reads metadata (cache-write tiers, speed) that cutting may drop.
           processors: ['dedupe', 'cost', 'truncate'],
-          exporters: ['sqlite', 'sse'],
+          exporters: ['sqlite', 'sse', 'alerts'],
         },
       },
     },
     receivers: { native: {}, otlp: {}, hooks: {}, files: {} },
     processors: { dedupe: {}, cost: {}, truncate: {} },
-    exporters: { sqlite: {}, sse: {} },
+    exporters: { sqlite: {}, sse: {}, alerts: {} },
     extensions: {},
   };
 }

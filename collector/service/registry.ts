@@ -13,6 +13,7 @@ import costProcessor from '../../processors/cost/index.js';
 import truncateProcessor from '../../processors/truncate/index.js';
 import sqliteExporter from '../../exporters/sqlite/index.js';
 import sseExporter from '../../exporters/sse/index.js';
+import alertsExporter from '../../exporters/alerts/index.js';
 
 export interface RegisteredFactory {
   factory: ComponentFactory;
@@ -35,4 +36,5 @@ export const BUILTINS: readonly RegisteredFactory[] = [
   builtin(truncateProcessor, '../../processors/truncate/index.js'),
   builtin(sqliteExporter, '../../exporters/sqlite/index.js'),
   builtin(sseExporter, '../../exporters/sse/index.js'),
+  builtin(alertsExporter, '../../exporters/alerts/index.js'),
 ];

@@ -13,6 +13,7 @@ const EVENT_FILTER_COLUMNS = [
   'source',
   'project',
   'status',
+  'machine',
 ] as const;
 
 type Row = Record<string, unknown>;

@@ -13,11 +13,12 @@ import { SqliteSessionReader } from './sessions-reader.js';
 import { SqliteUsageReader } from './usage-reader.js';
 import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
+import { SqliteBudgets } from './budgets.js';
 import { IdleSweep } from './sessions.js';
 import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
-import { backfillQuarterHours } from './quarter-backfill.js';
+import { backfillRollups } from './rollup-backfill.js';
 import { SqliteSearchReader } from './search-reader.js';
 import { SqliteErrorReader } from './errors-reader.js';
 import { SearchIndexer } from './search-index.js';
@@ -53,7 +54,7 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
 }
 
 export interface OpenOptions {
-  /** Progress of a long one-time step after an upgrade (the quarter-hour rollup's backfill). */
+  /** Progress of a long one-time step after an upgrade (rollup backfills). */
   log?(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -67,7 +68,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     if (file) modeChanges.push(...tightenSidecars(file));
     migrate(db);
     // Before anything is written or read: ranges and day cuts read these rows.
-    backfillQuarterHours(db, { log: open.log ? (msg, fields) => open.log!(msg, fields) : undefined });
+    backfillRollups(db, { log: open.log ? (msg, fields) => open.log!(msg, fields) : undefined });
   } catch (error) {
     db.close();
     throw error;
@@ -93,6 +94,16 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
       ]),
       checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
+      budgets: only(new SqliteBudgets(db), [
+        'listBudgets',
+        'getBudget',
+        'createBudget',
+        'updateBudget',
+        'deleteBudget',
+        'recordAlert',
+        'raisedThresholds',
+        'listAlerts',
+      ]),
       search: only(new SqliteSearchReader(db), ['search']),
       errors: only(new SqliteErrorReader(db), ['errorSummary', 'recentErrors']),
     },

@@ -48,9 +48,35 @@ describe('storage ports', () => {
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
     );
+    expect(calls(ports.budgets)).toEqual(
+      ['createBudget', 'deleteBudget', 'getBudget', 'listAlerts', 'listBudgets', 'raisedThresholds', 'recordAlert', 'updateBudget'],
+    );
     expect(calls(ports.search)).toEqual(['search']);
     expect(calls(ports.errors)).toEqual(['errorSummary', 'recentErrors']);
-    expect(new Set(Object.values(ports)).size).toBe(8);
+    expect(new Set(Object.values(ports)).size).toBe(9);
+  });
+
+  it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {
+    const spec = { name: 'daily', period: 'day' as const, unit: 'usd' as const, limit: 5, project: null, agent: 'codex', thresholds: null };
+    const made = ports.budgets.createBudget('b-1', spec, '2026-06-10T00:00:00.000Z');
+    expect(made).toMatchObject({ id: 'b-1', name: 'daily', agent: 'codex', thresholds: null, created_at: '2026-06-10T00:00:00.000Z' });
+    expect(ports.budgets.updateBudget('b-1', { ...spec, limit: 7, thresholds: [90] }, '2026-06-11T00:00:00.000Z')).toMatchObject({ limit: 7, thresholds: [90], updated_at: '2026-06-11T00:00:00.000Z' });
+    expect(ports.budgets.updateBudget('nope', spec, 'x')).toBeNull();
+    expect(ports.budgets.listBudgets().map((b) => b.id)).toEqual(['b-1']);
+
+    const alert = {
+      budget_id: 'b-1', budget_name: 'daily', period: 'day' as const, unit: 'usd' as const, project: null, agent: 'codex',
+      period_start: '2026-06-10T00:00:00.000Z', period_end: '2026-06-11T00:00:00.000Z', threshold: 50, spent: 3, limit: 5, raised_at: '2026-06-10T12:00:00.000Z',
+    };
+    const first = ports.budgets.recordAlert(alert);
+    expect(first).toMatchObject({ ...alert, id: expect.any(Number) });
+    expect(ports.budgets.recordAlert({ ...alert, spent: 4 })).toBeNull();
+    expect(ports.budgets.recordAlert({ ...alert, period_start: '2026-06-11T00:00:00.000Z' })).not.toBeNull();
+    expect(ports.budgets.raisedThresholds('b-1', alert.period_start)).toEqual([50]);
+    expect(ports.budgets.deleteBudget('b-1')).toBe(true);
+    expect(ports.budgets.deleteBudget('b-1')).toBe(false);
+    // The history outlives the budget.
+    expect(ports.budgets.listAlerts(10).map((a) => a.period_start)).toEqual(['2026-06-11T00:00:00.000Z', '2026-06-10T00:00:00.000Z']);
   });
 });
 

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import { openSqliteStorage } from './open.js';
 import { migrate } from './schema.js';
-import { backfillQuarterHours } from './quarter-backfill.js';
+import { backfillCombo, backfillQuarterHours } from './rollup-backfill.js';
 import { planRange } from './quarters.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -103,6 +103,14 @@ const quarterRows = (db: Database.Database) =>
     cost_usd: Math.round(r.cost_usd * 1e9) / 1e9,
   }));
 
+/** The hourly and running-total rows, cost to 1e-9. */
+const rollupRows = (db: Database.Database) =>
+  (
+    db.prepare("SELECT 'h' AS t, hour, dim, key, events, tokens_in, cost_usd FROM hourly UNION ALL SELECT 't', 0, dim, key, events, tokens_in, cost_usd FROM totals ORDER BY 1, 2, 3, 4").all() as Array<{
+      cost_usd: number;
+    }>
+  ).map((r) => ({ ...r, cost_usd: Math.round(r.cost_usd * 1e9) / 1e9 }));
+
 /** (hour, dim, key) rows of the hourly rollup that their quarters do not add up to. */
 function mismatches(db: Database.Database): unknown[] {
   return db
@@ -122,6 +130,7 @@ describe('quarter-hour rollup on disk', () => {
   let dir: string;
   let dbPath: string;
   let written: unknown[];
+  let writtenRollups: unknown[];
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'agentstats-quarters-'));
     dbPath = path.join(dir, 'agentstats.db');
@@ -132,6 +141,7 @@ describe('quarter-hour rollup on disk', () => {
     storage.close();
     const db = new Database(dbPath);
     written = quarterRows(db);
+    writtenRollups = rollupRows(db);
     db.close();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -140,9 +150,12 @@ describe('quarter-hour rollup on disk', () => {
   function downgrade(before?: (db: Database.Database) => void): void {
     const db = new Database(dbPath);
     before?.(db);
-    // Later migrations' objects go too, so they are created again on top of it.
-    db.exec('DROP TABLE search_fts; DROP TABLE search_state; DROP INDEX events_errors;');
-    db.exec('DROP TABLE quarter_hours; DROP TABLE rollup_backfill; PRAGMA user_version = 6;');
+    // Later migrations' objects go too (budgets, search), so they are created again on top of it.
+    db.exec('DROP TABLE budgets; DROP TABLE budget_alerts; DROP TABLE search_fts; DROP TABLE search_state; DROP INDEX events_errors;');
+    // Also back to before migration 8: no machine column, no per-machine or combined rows.
+    db.exec(`DROP TABLE quarter_hours; DROP TABLE rollup_backfill; DROP INDEX hourly_combo;
+      DELETE FROM hourly WHERE dim IN ('machine', 'combo'); DELETE FROM totals WHERE dim IN ('machine', 'combo');
+      ALTER TABLE events DROP COLUMN machine; PRAGMA user_version = 6;`);
     db.close();
   }
 
@@ -158,8 +171,9 @@ describe('quarter-hour rollup on disk', () => {
     const storage = openSqliteStorage(dbPath, { now: () => NOW, idleAfterMs: 3_600_000 });
     storage.close();
     const db = new Database(dbPath);
-    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.pragma('user_version', { simple: true })).toBe(11);
     expect(quarterRows(db)).toEqual(written);
+    expect(rollupRows(db)).toEqual(writtenRollups);
     expect(db.prepare('SELECT COUNT(*) AS n FROM rollup_backfill').get()).toEqual({ n: 0 });
     db.close();
   });
@@ -170,10 +184,14 @@ describe('quarter-hour rollup on disk', () => {
     migrate(db);
     const cut = backfillQuarterHours(db, { batch: 7, maxBatches: 5 });
     expect(cut).toMatchObject({ seqs: 35, batches: 5, done: false });
-    expect(db.prepare('SELECT next_seq FROM rollup_backfill').pluck().get()).toBe(36);
+    expect(db.prepare("SELECT next_seq FROM rollup_backfill WHERE name = 'quarter_hours'").pluck().get()).toBe(36);
     const rest = backfillQuarterHours(db, { batch: 7 });
     expect(rest).toMatchObject({ seqs: 302 - 35, done: true, unsplitHours: 0 });
+    // The combined rows (migration 8) have a cursor of their own, cut short and resumed too.
+    expect(backfillCombo(db, { batch: 11, maxBatches: 3 })).toMatchObject({ seqs: 33, done: false });
+    expect(backfillCombo(db, { batch: 11 })).toMatchObject({ seqs: 302 - 33, done: true });
     expect(quarterRows(db)).toEqual(written);
+    expect(rollupRows(db)).toEqual(writtenRollups);
     // Nothing left to do: a second open does not fold anything again.
     expect(backfillQuarterHours(db)).toMatchObject({ seqs: 0, done: true });
     expect(quarterRows(db)).toEqual(written);

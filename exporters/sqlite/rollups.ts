@@ -10,6 +10,7 @@
 import { isErrorEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import { emptyUsageCounters, type UsageCounters, type UsageDimension } from '../../collector/core/usage.js';
 import { HOUR_MS, QUARTER_MS } from './quarters.js';
+import { COMBO_DIM, comboKey } from './combo.js';
 
 export type Counters = UsageCounters;
 
@@ -26,8 +27,11 @@ export const COUNTER_COLUMNS: ReadonlyArray<keyof Counters> = [
   'api_requests',
 ];
 
+/** A dimension kept in the rollups: the API's, or the combined one filters are answered from (combo.ts). */
+export type RollupDimension = UsageDimension | typeof COMBO_DIM;
+
 /** Dimensions kept in the rollups, with how to read each from an event. */
-export const DIMENSIONS: ReadonlyArray<[UsageDimension, (e: CanonicalEvent) => string | null]> = [
+export const DIMENSIONS: ReadonlyArray<[RollupDimension, (e: CanonicalEvent) => string | null]> = [
   ['all', () => ''],
   ['agent', (e) => e.agent_type],
   // Events without a model/project/branch are rolled up under '' so every breakdown adds up to the
@@ -40,6 +44,8 @@ export const DIMENSIONS: ReadonlyArray<[UsageDimension, (e: CanonicalEvent) => s
   ['tool', (e) => (e.event_type === 'tool_use' ? e.tool_name : null)],
   ['event_type', (e) => e.event_type],
   ['source', (e) => e.source],
+  ['machine', (e) => e.machine ?? ''],
+  [COMBO_DIM, comboKey],
 ];
 
 /** All counters at zero (the core's one definition). */

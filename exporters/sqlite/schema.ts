@@ -266,6 +266,37 @@ const MIGRATIONS: string[] = [
   INSERT INTO rollup_backfill (name, next_seq, end_seq)
     SELECT 'quarter_hours', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
   `,
+  // Filters and machines (combo.ts): each event's machine (null: this one; set by central mode),
+  // and the combined (agent, project, branch, model, source, machine) rollup rows that usage
+  // narrowed by a filter is read from. Their hourly rows get a covering index of their own, like
+  // the 'all' rows', so a filtered year reads only the combined rows of each hour. Events stored
+  // before this migration are folded in by rollup-backfill.ts (job 'combo').
+  `
+  ALTER TABLE events ADD COLUMN machine TEXT;
+  CREATE INDEX hourly_combo ON hourly(hour, key, events, errors, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced_tokens, api_requests) WHERE dim = 'combo';
+  INSERT INTO rollup_backfill (name, next_seq, end_seq)
+    SELECT 'combo', MIN(seq), MAX(seq) FROM events HAVING COUNT(*) > 0;
+  `,
+  // Budgets made in the dashboard (config budgets live in the config file), and every alert raised:
+  // one row per (budget, period start, threshold), so an alert is raised once per period and a
+  // restart never raises it again (budgets.ts). Alerts keep the budget as it was (history).
+  `
+  CREATE TABLE budgets (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE budget_alerts (
+    id INTEGER PRIMARY KEY,
+    budget_id TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    threshold REAL NOT NULL,
+    raised_at TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX budget_alerts_once ON budget_alerts(budget_id, period_start, threshold);
+  `,
   // Full-text search (search-index.ts): one row per event, its rowid the event's seq. Contentless
   // (the text is the event's own, re-derived for snippets), with deletes for retention. An indexer
   // on the writer's connection follows the events table by seq; `search_state.indexed_seq` is how

@@ -6,6 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineQuery, UsageBucket } from '../../collector/core/storage.js';
+import { hasUsageFilter } from '../../collector/core/usage.js';
+import type { FilteredUsage } from './filtered-usage.js';
 import { COUNTER_COLUMNS, emptyCounters } from './rollups.js';
 import { dayStartMs, localDayFormatter } from './local-day.js';
 import { HOUR_MS, planRange, QUARTER_MS, QUARTERS_PER_HOUR, quartersOf } from './quarters.js';
@@ -30,7 +32,10 @@ export class UsageTimeline {
   private readonly hours: Database.Statement;
   private readonly quarters: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly filtered: FilteredUsage,
+  ) {
     // Rows as arrays: an 11-key object per hour costs five times the query itself (8,760 a year).
     this.hours = db
       .prepare(
@@ -51,6 +56,12 @@ export class UsageTimeline {
   /** Cost and tokens per hour or per local day (cut at midnight in q.tz), oldest first. */
   read(q: TimelineQuery): UsageBucket[] {
     const plan = planRange(q);
+    // A filter reads the matching combined keys' rows (filtered-usage.ts) instead of the 'all' rows.
+    const keys = hasUsageFilter(q.filter) ? this.filtered.matchingKeys(q.filter) : null;
+    const hourRows = (): number[][] =>
+      (keys === null ? this.hours.all(plan.fromHour, plan.toHour) : this.filtered.hours(keys, plan.fromHour, plan.toHour)) as number[][];
+    const quarterRows = (list: number[]): number[][] =>
+      (keys === null ? this.quarters.all(JSON.stringify(list)) : this.filtered.quarters(keys, list)) as number[][];
     const dayOf = q.bucket === 'day' ? localDayFormatter(q.tz) : null;
     const buckets = new Map<string, Bucket>();
     const add = (key: string, ms: number, row: number[]) => {
@@ -65,7 +76,7 @@ export class UsageTimeline {
     // midnight only the smaller side of it (the other side is the hour minus that side).
     const quarters: number[] = plan.edges.flatMap(quartersOf);
     const splits: Split[] = [];
-    for (const row of this.hours.all(plan.fromHour, plan.toHour) as number[][]) {
+    for (const row of hourRows()) {
       const hourMs = row[0] * HOUR_MS;
       const key = keyOf(hourMs);
       // The day changes by the next hour: at it (whole-hour zones; nothing more is formatted) or at
@@ -84,7 +95,7 @@ export class UsageTimeline {
 
     if (quarters.length > 0) {
       const byHour = new Map(splits.map((s) => [s.row[0], s]));
-      for (const row of this.quarters.all(JSON.stringify(quarters)) as number[][]) {
+      for (const row of quarterRows(quarters)) {
         // Edge quarters lie outside the whole hours, split hours inside: the hour tells them apart.
         const split = byHour.get(Math.floor(row[0] / QUARTERS_PER_HOUR));
         if (split) {

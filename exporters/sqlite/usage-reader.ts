@@ -24,6 +24,8 @@ import { Statements } from './statements.js';
 import { BillingBlocks } from './blocks.js';
 import { planRange, quartersOf } from './quarters.js';
 import { UsageTimeline } from './timeline.js';
+import { FilteredUsage } from './filtered-usage.js';
+import { hasUsageFilter } from '../../collector/core/usage.js';
 
 /** Quarter hours a range reads at most (two edges of up to three). */
 const MAX_EDGE_QUARTERS = 6;
@@ -41,14 +43,17 @@ export class SqliteUsageReader implements StatsReader {
   private readonly statements: Statements;
   private readonly blocks: BillingBlocks;
   private readonly timelines: UsageTimeline;
+  private readonly filtered: FilteredUsage;
 
   constructor(db: Database.Database) {
     this.statements = new Statements(db);
     this.blocks = new BillingBlocks(db);
-    this.timelines = new UsageTimeline(db);
+    this.filtered = new FilteredUsage(db);
+    this.timelines = new UsageTimeline(db, this.filtered);
   }
 
   usage(q: UsageQuery): UsageRow[] {
+    if (hasUsageFilter(q.filter)) return this.filtered.usage({ ...q, filter: q.filter });
     const wanted = new Set<string>(q.dims);
     if (!q.since && !q.until) {
       const rows = this.statements.get('SELECT * FROM totals ORDER BY cost_usd DESC, events DESC').all() as Row[];

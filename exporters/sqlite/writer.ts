@@ -12,7 +12,7 @@ import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
 import { PrunedEvents } from './pruned-events.js';
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'event_id',
   'session_id',
   'agent_type',
@@ -42,6 +42,7 @@ const EVENT_COLUMNS = [
   'correlation_key',
   'metadata',
   'payload_truncated',
+  'machine',
 ] as const;
 
 export interface WriterOptions {
@@ -194,7 +195,7 @@ function counterValues(c: Counters): number[] {
 }
 
 /** The event's row values in EVENT_COLUMNS order (ts and metadata are derived, the rest as is). */
-function toRow(e: CanonicalEvent, tsMs: number): unknown[] {
+export function toRow(e: CanonicalEvent, tsMs: number): unknown[] {
   return EVENT_COLUMNS.map((col) =>
     col === 'ts' ? tsMs : col === 'metadata' ? JSON.stringify(e.metadata) : e[col],
   );

@@ -2,9 +2,9 @@
  * SSE wire format. Each message is serialised once and shared by every client that gets it.
  * JSON.stringify never emits a raw newline, so one `data:` line always holds the whole payload.
  */
-import type { SessionRow, StoredEvent } from '../../collector/core/storage.js';
+import type { AlertRecord, SessionRow, StoredEvent } from '../../collector/core/storage.js';
 
-export type MessageType = 'hello' | 'event' | 'session_update' | 'stats' | 'reset';
+export type MessageType = 'hello' | 'event' | 'session_update' | 'stats' | 'reset' | 'alert';
 
 /** An `event` message carries the event's seq as its SSE id: the cursor for Last-Event-ID resume. */
 export function eventFrame(event: StoredEvent): string {
@@ -18,6 +18,11 @@ export function messageFrame(type: Exclude<MessageType, 'event'>, data: unknown)
 
 export function sessionFrame(session: SessionRow): string {
   return messageFrame('session_update', session);
+}
+
+/** A budget alert just raised: sent to every client, whatever its filter (a banner in every dashboard). */
+export function alertFrame(alert: AlertRecord): string {
+  return messageFrame('alert', alert);
 }
 
 /** A comment line: keeps proxies and the browser from timing the connection out. */

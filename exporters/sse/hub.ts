@@ -16,11 +16,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../collector/core/component.js';
 import type { ComponentTelemetry } from '../../collector/core/telemetry.js';
-import type { CommittedBatch, EventReader, SessionReader, SessionRow, StoredEvent } from '../../collector/core/storage.js';
+import type { AlertRecord, CommittedBatch, EventReader, SessionReader, SessionRow, StoredEvent } from '../../collector/core/storage.js';
 
 /** What the hub reads: replay pages, session rows for replayed sessions, stats for `stats` messages. */
 export type HubStore = EventReader & Pick<SessionReader, 'getSession'> & { stats(): object };
 import {
+  alertFrame,
   HEARTBEAT,
   RETRY_FRAME,
   eventFrame,
@@ -60,6 +61,7 @@ export class SseHub {
   private readonly clients = new Set<Client>();
   private pending: StoredEvent[] = [];
   private pendingSessions = new Map<string, SessionRow>();
+  private pendingAlerts: AlertRecord[] = [];
   private flushQueued = false;
   private timers: NodeJS.Timeout[] = [];
 
@@ -121,6 +123,7 @@ export class SseHub {
     if (this.clients.size === 0) return;
     for (const event of batch.events) this.pending.push(event);
     for (const session of batch.sessions) this.pendingSessions.set(session.session_id, session);
+    if (batch.alerts) this.pendingAlerts.push(...batch.alerts);
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(() => this.flush());
@@ -131,9 +134,11 @@ export class SseHub {
     this.flushQueued = false;
     const events = this.pending;
     const sessions = [...this.pendingSessions.values()];
+    const alerts = this.pendingAlerts.map(alertFrame).join('');
     this.pending = [];
     this.pendingSessions = new Map();
-    if (events.length === 0 && sessions.length === 0) return;
+    this.pendingAlerts = [];
+    if (events.length === 0 && sessions.length === 0 && !alerts) return;
 
     const frames = events.map(eventFrame);
     const sessionFrames = sessions.map(sessionFrame);
@@ -146,7 +151,7 @@ export class SseHub {
       if (client.lagging || client.closed) continue;
       if (!client.filter && client.lastSeq < firstSeq) {
         // The common case: one buffer, encoded once, written to every unfiltered client.
-        shared ??= Buffer.from(frames.join('') + sessionFrames.join(''), 'utf8');
+        shared ??= Buffer.from(frames.join('') + sessionFrames.join('') + alerts, 'utf8');
         if (lastSeq > 0) client.lastSeq = lastSeq;
         this.write(client, shared);
         delivered += events.length;
@@ -163,6 +168,7 @@ export class SseHub {
       sessions.forEach((session, i) => {
         if (matchesSession(client.filter, session)) chunk += sessionFrames[i];
       });
+      chunk += alerts;
       if (chunk) this.write(client, chunk);
     }
     this.opts.telemetry?.record('accepted', delivered);

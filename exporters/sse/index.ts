@@ -2,7 +2,8 @@
  * The SSE exporter: GET /api/stream fans committed events out to dashboards.
  *
  * Messages: `hello` (on connect), `event` (each stored event; SSE id = its seq), `session_update`
- * (the session row after a change), `stats` (every stats_interval_ms), `reset` (the
+ * (the session row after a change), `stats` (every stats_interval_ms), `alert` (a budget alert the
+ * alerts exporter published), `reset` (the
  * resume cursor could not be honoured: reload), and `: heartbeat` comments. Query: session_id,
  * agent_type (filters), last_event_id (resume cursor for a first connect; the Last-Event-ID header
  * wins when both are sent).

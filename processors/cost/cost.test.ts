@@ -31,6 +31,7 @@ function event(fields: Partial<CanonicalEvent>): CanonicalEvent {
     project: null,
     branch: null,
     cwd: null,
+    machine: null,
     tokens_in: null,
     tokens_out: null,
     cache_read_tokens: null,

@@ -103,7 +103,9 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
           {
             store: host.checkpoints(),
             pipeline: host.next,
-            maxQueueEvents: host.next.maxQueueEvents,
+            // The importer keeps at most half of this waiting: a few groups ahead of the writer is
+            // enough to keep it busy, and peak memory stays low (docs/benchmarks.md, bench:import).
+            maxQueueEvents: Math.min(host.next.maxQueueEvents, 16_000),
             parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
           },
         );

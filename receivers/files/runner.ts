@@ -157,7 +157,10 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
     deps.store.saveImportFiles(toSave.splice(0));
   };
 
-  const processFile = async (job: Job, prevTurn: Promise<void>, releaseTurn: () => void): Promise<void> => {
+  // Parsing and committing overlap: a file frees its place in the window once its events are
+  // submitted; its commits are awaited apart (`settle`), so the parse pool never waits for the
+  // store. Memory stays bounded by the Submitter (the pipeline's queue) and the window.
+  const processFile = async (job: Job, prevTurn: Promise<void>, releaseTurn: () => void): Promise<{ settle: Promise<void> } | null> => {
     let offset = job.start;
     let state = job.state;
     let haveTurn = false;
@@ -201,9 +204,13 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
       summary.files_failed++;
       opts.onWarning?.(`${job.path}: ${error instanceof Error ? error.message : String(error)}`);
       releaseTurn();
-      return;
+      return null;
     }
     releaseTurn();
+    return { settle: settleFile(job, commits, offset, state) };
+  };
+
+  const settleFile = async (job: Job, commits: Array<Promise<SubmitResult>>, offset: number, state: Record<string, unknown> | null): Promise<void> => {
     const results = await Promise.all(commits);
     for (const r of results) {
       summary.stored += r.ids.length;
@@ -221,16 +228,24 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
 
   // A window of files in flight; each submits only after the one before it has submitted.
   let turn: Promise<void> = Promise.resolve();
-  const running = new Set<Promise<void>>();
+  const running = new Set<Promise<unknown>>();
+  const settling: Array<Promise<void>> = [];
   for (const job of jobs) {
     while (running.size >= opts.window) await Promise.race(running);
     const prevTurn = turn;
     let releaseTurn!: () => void;
     turn = new Promise<void>((resolve) => (releaseTurn = resolve));
-    const p = processFile(job, prevTurn, releaseTurn).finally(() => running.delete(p));
+    const p = processFile(job, prevTurn, releaseTurn)
+      .then((r) => {
+        if (!r) return;
+        r.settle.catch(() => undefined); // awaited below; this only keeps it from being unhandled meanwhile
+        settling.push(r.settle);
+      })
+      .finally(() => running.delete(p));
     running.add(p);
   }
   await Promise.all(running);
+  await Promise.all(settling);
   flushState(true);
   report();
   summary.elapsed_ms = opts.now() - started;

@@ -3,6 +3,7 @@
  * reads state from the store, which this module feeds.
  */
 import type {
+  Alert,
   BlocksResponse,
   CostQuery,
   CostStats,
@@ -67,6 +68,20 @@ async function getJson<T>(path: string, params?: Params): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A write (POST/PUT/DELETE) with the token; a 4xx answer throws with the server's message. */
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
+  const t = token();
+  const headers: Record<string, string> = t ? { authorization: `Bearer ${t}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : null;
+  if (!res.ok) throw new HttpError(res.status, (parsed as { message?: string } | null)?.message ?? `${res.status} ${res.statusText}`);
+  return parsed as T | null;
+}
+
+export { getJson };
+
 export const api = {
   stats: () => getJson<Stats>('/api/stats'),
   filterOptions: () => getJson<FilterOptions>('/api/filter-options'),
@@ -87,6 +102,8 @@ export interface StreamHandlers {
   stats(s: Stats): void;
   /** The server could not resume from our cursor: reload state. */
   reset(seq: number): void;
+  /** A budget alert was raised (web/src/budgets.ts). */
+  alert?(a: Alert): void;
   state(s: 'connecting' | 'live' | 'offline' | 'unauthorized'): void;
 }
 
@@ -161,6 +178,10 @@ export class StreamClient {
     es.addEventListener('stats', (m) => {
       seen();
       this.h.stats(JSON.parse(m.data as string) as Stats);
+    });
+    es.addEventListener('alert', (m) => {
+      seen();
+      this.h.alert?.(JSON.parse(m.data as string) as Alert);
     });
     es.addEventListener('reset', (m) => {
       seen();

@@ -9,6 +9,7 @@ import { startOfToday, timeZone } from './format.js';
 import { parseRoute, type Route } from './router.js';
 import type { TreeNode } from './tree.js';
 import { sessionPatch } from './session-patch.js';
+import { budgets } from './budgets.js';
 import type { Loadable, State } from './state.js';
 import { loadErrors, loadSearch } from './store-lists.js';
 
@@ -113,6 +114,7 @@ export class AppStore {
       session: (s) => this.onSession(s),
       stats: (s) => this.onStats(s),
       reset: () => void this.reload(),
+      alert: (a) => budgets.onAlert(a),
       state: (connection) => this.set({ connection }),
     });
     this.stream.connect(fromSeq);

@@ -7,7 +7,14 @@
 import type { Stats as ApiStats, StatsMessage } from '../../collector/api/schemas/index.js';
 
 export type {
+  Alert,
+  AlertList,
   BillingBlock,
+  Budget,
+  BudgetInput,
+  BudgetList,
+  BudgetStatus,
+  BudgetStatusResponse,
   BlocksQuery,
   BlocksResponse,
   ComponentHealth,

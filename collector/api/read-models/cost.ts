@@ -3,13 +3,16 @@
  * audit, unpriced models and the hourly or daily timeline, from the StatsReader's typed rows.
  */
 import type { StatsReader, TimelineQuery, UsageDimension } from '../../core/storage.js';
+import { hasUsageFilter } from '../../core/usage.js';
 import { UsageByDimension, usageFigures } from './usage.js';
 import { dedupeAudit, unpricedModels } from './cost-audit.js';
 
-const COST_DIMS: readonly UsageDimension[] = ['all', 'model', 'project', 'branch', 'agent', 'source'];
+const COST_DIMS: readonly UsageDimension[] = ['all', 'model', 'project', 'branch', 'agent', 'source', 'machine'];
 
+/** A filter narrows totals, breakdowns and timeline alike; the dedupe audit's folded counts stay all-time. */
 export function costView(reader: StatsReader, q: TimelineQuery) {
-  const usage = new UsageByDimension(reader.usage({ since: q.since, until: q.until, dims: COST_DIMS }));
+  const filter = hasUsageFilter(q.filter) ? q.filter : undefined;
+  const usage = new UsageByDimension(reader.usage({ since: q.since, until: q.until, dims: COST_DIMS, filter }));
   const folded = reader.folded();
   return {
     since: q.since ?? null,
@@ -22,6 +25,8 @@ export function costView(reader: StatsReader, q: TimelineQuery) {
     by_branch: usage.breakdown('branch', 'branch'),
     by_agent: usage.breakdown('agent', 'agent_type'),
     by_source: usage.breakdown('source', 'source'),
+    by_machine: usage.breakdown('machine', 'machine'),
+    filter: { ...(filter ?? {}) } as Record<string, string>,
     folded_duplicates: Object.fromEntries(folded.map((f) => [f.source, f.count])),
     dedupe: dedupeAudit(usage.rows('source'), folded),
     unpriced_models: unpricedModels(usage.rows('model')),

@@ -9,6 +9,7 @@ export interface FilterOptions {
   projects: string[];
   branches: string[];
   sources: string[];
+  machines: string[];
 }
 
 const LIST_OF: Partial<Record<UsageDimension, keyof FilterOptions>> = {
@@ -19,6 +20,7 @@ const LIST_OF: Partial<Record<UsageDimension, keyof FilterOptions>> = {
   project: 'projects',
   branch: 'branches',
   source: 'sources',
+  machine: 'machines',
 };
 
 export function filterOptionsView(reader: StatsReader): FilterOptions {
@@ -30,6 +32,7 @@ export function filterOptionsView(reader: StatsReader): FilterOptions {
     projects: [],
     branches: [],
     sources: [],
+    machines: [],
   };
   for (const { dim, key } of reader.usageKeys()) {
     const list = LIST_OF[dim];

@@ -199,12 +199,14 @@ describe('filterOptionsView', () => {
           { dim: 'event_type', key: 'tool_use' },
           { dim: 'source', key: 'hook' },
           { dim: 'project', key: 'app' },
+          { dim: 'machine', key: '' },
+          { dim: 'machine', key: 'build-box' },
         ],
       }),
     );
     expect(view).toEqual({
       agent_types: ['codex'], event_types: ['tool_use'], tool_names: ['Read'], models: ['haiku', 'opus'],
-      projects: ['app'], branches: ['main'], sources: ['hook'],
+      projects: ['app'], branches: ['main'], sources: ['hook'], machines: ['build-box'],
     });
   });
 });

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, OpenObject, TimeParam } from './common.js';
 
-export const EVENT_FILTERS = ['agent_type', 'event_type', 'tool_name', 'session_id', 'branch', 'model', 'source', 'project', 'status'] as const;
+export const EVENT_FILTERS = ['agent_type', 'event_type', 'tool_name', 'session_id', 'branch', 'model', 'source', 'project', 'status', 'machine'] as const;
 export const EVENTS_DEFAULT_LIMIT = 100;
 
 const Filter = Type.String({ minLength: 1, maxLength: 4096 });
@@ -18,6 +18,7 @@ export const EventsQuery = Type.Object(
     source: Type.Optional(Filter),
     project: Type.Optional(Filter),
     status: Type.Optional(Filter),
+    machine: Type.Optional(Filter),
     since: Type.Optional(TimeParam),
     until: Type.Optional(TimeParam),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: EVENTS_DEFAULT_LIMIT })),
@@ -63,6 +64,8 @@ export const StoredEvent = Type.Object(
     correlation_key: Nullable(Type.String()),
     /** 1 when metadata was cut to fit processors.truncate.max_kb. */
     payload_truncated: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+    /** The machine it happened on when another AgentStats forwarded it (central mode); null: this one. */
+    machine: Nullable(Type.String()),
     metadata: OpenObject,
   },
   { additionalProperties: false },

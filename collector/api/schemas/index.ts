@@ -14,4 +14,5 @@ export * from './health.js';
 export * from './hooks.js';
 export * from './ingest.js';
 export * from './stream.js';
+export * from './budgets.js';
 export * from './search.js';

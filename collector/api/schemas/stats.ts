@@ -109,6 +109,8 @@ export type Stats = Static<typeof Stats>;
 
 export const COST_BUCKETS = ['hour', 'day'] as const;
 
+const UsageFilterParam = Type.String({ maxLength: 4096 });
+
 export const CostQuery = Type.Object(
   {
     since: Type.Optional(TimeParam),
@@ -116,6 +118,14 @@ export const CostQuery = Type.Object(
     bucket: Type.Optional(StringEnum(COST_BUCKETS, { default: 'day' })),
     /** IANA time zone in which day buckets are cut. */
     tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, default: 'UTC' })),
+    /** Only events with this value ('' = events that name none, the breakdowns' "no project" row). */
+    project: Type.Optional(UsageFilterParam),
+    branch: Type.Optional(UsageFilterParam),
+    agent_type: Type.Optional(UsageFilterParam),
+    model: Type.Optional(UsageFilterParam),
+    source: Type.Optional(UsageFilterParam),
+    /** '' = this machine (events not forwarded from another AgentStats). */
+    machine: Type.Optional(UsageFilterParam),
   },
   { additionalProperties: false },
 );
@@ -157,6 +167,10 @@ export const CostStats = Type.Object(
     by_branch: breakdown('branch'),
     by_agent: breakdown('agent_type'),
     by_source: breakdown('source'),
+    /** '' = this machine; other names: machines that forward to this AgentStats (central mode). */
+    by_machine: breakdown('machine'),
+    /** The filters applied (empty: none). Breakdowns, timeline and totals all honour them. */
+    filter: Dict(Type.String()),
     folded_duplicates: Dict(Type.Integer()),
     dedupe: Type.Array(SourceAudit),
     /** Models with tokens no price was found for. */
@@ -180,6 +194,7 @@ export const FilterOptions = Type.Object(
     projects: Type.Array(Type.String()),
     branches: Type.Array(Type.String()),
     sources: Type.Array(Type.String()),
+    machines: Type.Array(Type.String()),
   },
   { additionalProperties: false },
 );

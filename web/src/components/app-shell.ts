@@ -11,6 +11,7 @@ import { shared } from '../styles.js';
 import { effectiveTheme, toggleTheme } from '../theme.js';
 import { ago } from '../format.js';
 import './health-strip.js';
+import './budget-banner.js';
 
 const NAV: Array<[View, string, string]> = [
   ['overview', 'Overview', '1'],
@@ -246,6 +247,7 @@ export class AppShell extends LitElement {
       </header>
       <main>
         ${store.state.connection === 'unauthorized' ? this.renderToken() : null}
+        <as-budget-banner></as-budget-banner>
         ${this.renderView()}
       </main>
       <footer>

@@ -9,6 +9,9 @@ import { fillTimeline } from '../timeline.js';
 import type { Block, Counters } from '../types.js';
 import type { ChartSeries } from './chart.js';
 import './chart.js';
+import './budget-bars.js';
+import './budget-editor.js';
+import './budget-history.js';
 
 const SERIES: ChartSeries[] = [
   { label: 'Cost', color: '--accent', kind: 'bars', scale: 'y', format: (v) => usd(v) },
@@ -159,12 +162,17 @@ export class CostView extends LitElement {
         </div>
         <as-chart class="cost-chart" .data=${this.chartData} .series=${SERIES} height="220" bar-seconds=${bucket === 'hour' ? 3600 : 86400}></as-chart>
       </section>
+      <div style="margin-top:12px"><as-budget-bars></as-budget-bars></div>
       <div style="margin-top:12px">${this.renderBlocks(c.blocks)}</div>
       <div class="grid">
         ${this.breakdown('model', d?.by_model ?? [], 'model')}
         ${this.breakdown('project', d?.by_project ?? [], 'project')}
         ${this.breakdown('branch', d?.by_branch ?? [], 'branch')}
         ${this.breakdown('agent', d?.by_agent ?? [], 'agent_type', agentLabel)}
+      </div>
+      <div class="grid">
+        <as-budget-editor></as-budget-editor>
+        <as-alert-history></as-alert-history>
       </div>
     `;
   }

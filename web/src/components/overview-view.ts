@@ -10,6 +10,7 @@ import type { ChartSeries } from './chart.js';
 import './chart.js';
 import './live-feed.js';
 import './empty-state.js';
+import './budget-bars.js';
 
 const SERIES: ChartSeries[] = [
   { label: 'Events', color: '--accent', kind: 'bars', scale: 'y', format: (v) => tokens(v), integer: true },
@@ -213,6 +214,7 @@ export class OverviewView extends LitElement {
     }
     return html`
       ${this.renderCards()} ${this.renderFigures()}
+      <as-budget-bars compact style="display:block;margin-bottom:12px"></as-budget-bars>
       <div class="mid">${this.renderTimeline()} ${this.renderActive()}</div>
       <section class="panel"><as-live-feed></as-live-feed></section>
     `;
