@@ -8,6 +8,7 @@ import { registerHealthRoute, type HealthSources } from './health.js';
 import { registerBlocksRoutes } from './blocks.js';
 import { registerExportRoutes } from './export.js';
 import { registerToolRoutes } from './tools.js';
+import { registerSearchRoutes } from './search.js';
 
 export interface ApiSources extends HealthSources {
   /** A fact a component published (e.g. `pricing`), or null. */
@@ -21,5 +22,6 @@ export function registerApi(server: FastifyInstance, storage: StoragePorts, sour
   registerBlocksRoutes(server, storage.stats);
   registerExportRoutes(server, { stats: storage.stats, sessions: storage.sessions, tools: storage.toolUsage });
   registerToolRoutes(server, storage.tools);
+  registerSearchRoutes(server, storage.search, storage.errors);
   registerHealthRoute(server, storage.events, sources);
 }

@@ -1,7 +1,7 @@
 /** GET /api/sessions and GET /api/sessions/:id. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { EventReader, SessionReader } from '../core/storage.js';
+import { sessionSortValue, type EventReader, type SessionReader, type SessionRow, type SessionSort } from '../core/storage.js';
 import { replyError } from '../server/errors.js';
 import { rangeError } from './range.js';
 import {
@@ -24,8 +24,10 @@ export function registerSessionRoutes(server: FastifyInstance, store: SessionRea
     async (request, reply) => {
       const q = request.query;
       const limit = q.limit ?? SESSIONS_DEFAULT_LIMIT;
-      const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      if (before === null) return replyError(reply, 'bad_request', 'querystring/cursor: not a cursor from next_cursor');
+      const sort = q.sort ?? 'last_seen';
+      const order = q.order ?? 'desc';
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, sort, order);
+      if (after === null) return replyError(reply, 'bad_request', 'querystring/cursor: not a cursor from next_cursor for this sort and order');
       const badRange = rangeError(q);
       if (badRange) return replyError(reply, 'bad_request', badRange);
       const sessions = store.listSessions({
@@ -37,11 +39,14 @@ export function registerSessionRoutes(server: FastifyInstance, store: SessionRea
         model: q.model,
         since: q.since && new Date(q.since).toISOString(),
         until: q.until && new Date(q.until).toISOString(),
+        q: q.q,
+        sort,
+        order,
         limit,
-        before,
+        after,
       });
       const last = sessions[sessions.length - 1];
-      return { sessions, next_cursor: sessions.length === limit && last ? encodeCursor(last) : null };
+      return { sessions, next_cursor: sessions.length === limit && last ? encodeCursor(last, sort, order) : null };
     },
   );
 
@@ -67,16 +72,26 @@ export function registerSessionRoutes(server: FastifyInstance, store: SessionRea
   );
 }
 
-/** Opaque paging cursor: the last row's (last_seen, session_id), so ties in last_seen page exactly. */
-function encodeCursor(row: { last_seen: string; session_id: string }): string {
-  return Buffer.from(JSON.stringify([row.last_seen, row.session_id])).toString('base64url');
+/**
+ * Opaque paging cursor: the sort, its order and the last row's (sort value, session_id), so ties page
+ * exactly. A cursor of the first version ([last_seen, session_id]) still pages the default order.
+ */
+function encodeCursor(row: SessionRow, sort: SessionSort, order: 'asc' | 'desc'): string {
+  const value = sessionSortValue(row, sort);
+  const body = sort === 'last_seen' && order === 'desc' ? [value, row.session_id] : [sort, order, value, row.session_id];
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { last_seen: string; session_id: string } | null {
+function decodeCursor(cursor: string, sort: SessionSort, order: 'asc' | 'desc'): { value: string | number; session_id: string } | null {
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { last_seen: value[0], session_id: value[1] };
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(v)) return null;
+    if (v.length === 2 && sort === 'last_seen' && order === 'desc' && typeof v[0] === 'string' && typeof v[1] === 'string') {
+      return { value: v[0], session_id: v[1] };
+    }
+    const [s, o, value, id] = v as unknown[];
+    if (v.length === 4 && s === sort && o === order && (typeof value === 'string' || typeof value === 'number') && typeof id === 'string') {
+      return { value, session_id: id };
     }
   } catch {
     // fall through: not one of ours

@@ -138,10 +138,11 @@ export class DatabaseSource implements ReportSource {
   }
 
   async sessions(q: SessionsRequest, cursor: string | null): Promise<SessionsPage> {
-    const before = cursor ? (JSON.parse(cursor) as { last_seen: string; session_id: string }) : undefined;
-    const sessions = this.store.sessions.listSessions({ agent_type: q.agent_type, project: q.project, limit: q.limit, before });
+    // Newest first, paged by the (last_seen, session_id) of the last row read.
+    const after = cursor ? (JSON.parse(cursor) as { value: string; session_id: string }) : undefined;
+    const sessions = this.store.sessions.listSessions({ agent_type: q.agent_type, project: q.project, limit: q.limit, sort: 'last_seen', order: 'desc', after });
     const last = sessions[sessions.length - 1];
-    return { sessions, next: sessions.length === q.limit && last ? JSON.stringify({ last_seen: last.last_seen, session_id: last.session_id }) : null };
+    return { sessions, next: sessions.length === q.limit && last ? JSON.stringify({ value: last.last_seen, session_id: last.session_id }) : null };
   }
 
   async session(id: string): Promise<SessionRow | null> {

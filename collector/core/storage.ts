@@ -23,6 +23,8 @@ import type { AlertRecord, BudgetStore } from './budgets.js';
 
 export type * from './usage.js';
 export type * from './budgets.js';
+export type * from './search.js';
+import type { ErrorEventRow, ErrorListQuery, ErrorQuery, ErrorSummary, SearchPage, SearchQuery } from './search.js';
 
 export interface StoredEvent extends CanonicalEvent {
   /** Monotonic storage sequence: the cursor for paging and the SSE event id. */
@@ -161,8 +163,40 @@ export interface SessionQuery {
   since?: string;
   until?: string;
   limit: number;
-  /** Paging: sessions after this one in (last_seen, session_id) descending order. */
-  before?: { last_seen: string; session_id: string };
+  /** Text contained (case-insensitive) in the session id, project, branch, cwd or a model. */
+  q?: string;
+  /** Sort column (default last_seen) and direction (default desc); ties broken by session_id. */
+  sort?: SessionSort;
+  order?: 'asc' | 'desc';
+  /** Paging for any sort: sessions after this (sort value, session_id) in the sort order. */
+  after?: { value: string | number; session_id: string };
+}
+
+/** Columns the sessions table sorts by (tokens: input + output + cache; duration: end or last seen − first seen). */
+export const SESSION_SORTS = ['last_seen', 'first_seen', 'duration', 'events', 'tokens', 'cost', 'errors'] as const;
+export type SessionSort = (typeof SESSION_SORTS)[number];
+
+/**
+ * A session's value in a sort, as the storage compares it: times as stored (ISO strings), whole
+ * milliseconds for the duration, micro-dollars for the cost. The paging cursor carries it.
+ */
+export function sessionSortValue(s: SessionRow, sort: SessionSort): string | number {
+  switch (sort) {
+    case 'last_seen':
+      return s.last_seen;
+    case 'first_seen':
+      return s.first_seen;
+    case 'duration':
+      return Date.parse(s.ended_at ?? s.last_seen) - Date.parse(s.first_seen);
+    case 'events':
+      return s.event_count;
+    case 'errors':
+      return s.error_count;
+    case 'tokens':
+      return s.tokens_in + s.tokens_out + s.cache_read_tokens + s.cache_write_tokens;
+    case 'cost':
+      return Math.round(s.cost_usd * 1e6);
+  }
 }
 
 /** One history file the importer has read: how far, and the parser state to resume with. */
@@ -282,6 +316,19 @@ export interface ToolLatencyReader {
   latencyMaxError(): number;
 }
 
+/** Full-text search over what is stored (search.ts has the query language and rows). */
+export interface SearchReader {
+  /** Newest match first. Throws SearchQueryError for a query the index cannot run. */
+  search(query: SearchQuery): SearchPage;
+}
+
+/** API errors and failed tool calls: counts over time and by kind, and the list of them. */
+export interface ErrorReader {
+  errorSummary(query: ErrorQuery): ErrorSummary;
+  /** Newest first. */
+  recentErrors(query: ErrorListQuery): ErrorEventRow[];
+}
+
 /** Per-file read positions of the history importer. */
 export interface CheckpointStore {
   /** Every file read so far. */
@@ -314,6 +361,8 @@ export interface StoragePorts {
   sessions: SessionReader;
   stats: StatsReader;
   toolUsage: ToolUsageReader;
+  search: SearchReader;
+  errors: ErrorReader;
   checkpoints: CheckpointStore;
   toolStarts: ToolStartLookup;
   tools: ToolLatencyReader;

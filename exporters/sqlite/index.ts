@@ -11,6 +11,7 @@ import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 import { describeChanges } from './file-modes.js';
 import { RetentionRunner, type RetentionSettings } from './retention-runner.js';
 import { DEFAULT_DB_PATH } from './defaults.js';
+import { IndexScheduler } from './search-index.js';
 
 export interface SqliteExporterConfig extends RetentionSettings {
   path: string;
@@ -95,12 +96,19 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       throw error;
     }
     const local = store.ports.writer;
+    const warnIndex = (msg: string) => host.logger.warn(msg);
+    if (threaded) threaded.onLog = warnIndex;
+    // Without a writer thread the search index follows the events on this connection.
+    let indexing: IndexScheduler | null = null;
     const storage: StoragePorts = {
       ...store.ports,
       writer: threaded ?? {
         writeBatch(batch) {
           try {
-            return local.writeBatch(batch);
+            const result = local.writeBatch(batch);
+            if (result instanceof Promise) return result;
+            if (result.inserted.length > 0) indexing?.kick();
+            return result;
           } catch (error) {
             throw classifyWriteError(error);
           }
@@ -127,9 +135,13 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         }, config.sweep_interval_ms);
         sweep.unref();
         retention.start(config.sweep_interval_ms);
+        if (!threaded) {
+          indexing = new IndexScheduler(store.searchIndexer(), (error) => warnIndex(`search index: paused until the next try: ${(error as Error).message}`));
+        }
       },
       async shutdown() {
         clearInterval(sweep);
+        indexing?.stop();
         await retention.stop();
         await threaded?.close();
         store.close();

@@ -22,6 +22,9 @@ import { InactiveSessions } from './session-sweep.js';
 import { Pruner, type PruneRequest, type PruneStep } from './retention.js';
 import { prepareDatabaseFiles, tightenSidecars, type ModeChange } from './file-modes.js';
 import { backfillRollups } from './rollup-backfill.js';
+import { SqliteSearchReader } from './search-reader.js';
+import { SqliteErrorReader } from './errors-reader.js';
+import { SearchIndexer } from './search-index.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -33,6 +36,8 @@ export interface SqliteStorage {
   endInactiveSessions(olderThan: Date): SessionRow[];
   /** One retention step on this connection (when there is no writer thread). */
   pruneStep(req: PruneRequest): PruneStep;
+  /** The search indexer on this connection (used when there is no writer thread). */
+  searchIndexer(): SearchIndexer;
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
   close(): void;
 }
@@ -74,6 +79,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
   const sweep = new IdleSweep(db);
   const inactive = new InactiveSessions(db);
   let pruner: Pruner | null = null;
+  let indexer: SearchIndexer | null = null;
   return {
     ports: {
       writer: only(new Writer(db, opts), ['writeBatch']),
@@ -104,11 +110,14 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
       ]),
       exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
       tools: only(new SqliteToolLatency(db), ['toolLatency', 'toolCalls', 'latencyValueMs', 'latencyMaxError']),
+      search: only(new SqliteSearchReader(db), ['search']),
+      errors: only(new SqliteErrorReader(db), ['errorSummary', 'recentErrors']),
     },
     modeChanges,
     markIdleSessions: (olderThan) => sweep.run(olderThan),
     endInactiveSessions: (olderThan) => inactive.endOlderThan(olderThan),
     pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
+    searchIndexer: () => (indexer ??= new SearchIndexer(db)),
     close() {
       if (db.open) {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -54,7 +54,9 @@ describe('storage ports', () => {
       ['createBudget', 'deleteBudget', 'getBudget', 'listAlerts', 'listBudgets', 'raisedThresholds', 'recordAlert', 'updateBudget'],
     );
     expect(calls(ports.tools)).toEqual(['latencyMaxError', 'latencyValueMs', 'toolCalls', 'toolLatency']);
-    expect(new Set(Object.values(ports)).size).toBe(10);
+    expect(calls(ports.search)).toEqual(['search']);
+    expect(calls(ports.errors)).toEqual(['errorSummary', 'recentErrors']);
+    expect(new Set(Object.values(ports)).size).toBe(12);
   });
 
   it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {

@@ -151,7 +151,8 @@ describe('quarter-hour rollup on disk', () => {
     const db = new Database(dbPath);
     before?.(db);
     // Also back to before the migrations after it: no machine column, combined rows, budgets, export
-    // cursors or tool latency tables (tool_durations as it was).
+    // cursors, tool latency tables (tool_durations as it was), search or error indexes.
+    db.exec('DROP TABLE search_fts; DROP TABLE search_state; DROP INDEX events_errors;');
     db.exec(`DROP TABLE quarter_hours; DROP TABLE rollup_backfill; DROP INDEX hourly_combo;
       DELETE FROM hourly WHERE dim IN ('machine', 'combo'); DELETE FROM totals WHERE dim IN ('machine', 'combo');
       ALTER TABLE events DROP COLUMN machine;

@@ -4,6 +4,8 @@
  * most `rows` rows, so a batch or a read never waits behind more than one such step; the caller
  * yields between steps (retention-runner.ts).
  *
+ * An event's search row (search_fts) is deleted with it.
+ *
  * Kept, whatever is pruned: everything the numbers are read from (sessions, totals, hourly,
  * tool_latency, tool_latency_days, folded, metric_totals, metric_series), the fold bookkeeping (correlations: a late
  * sighting of a pruned call still folds into it), import checkpoints, a fingerprint of each pruned
@@ -64,6 +66,7 @@ export class Pruner {
   private readonly maxSeq: Database.Statement<[], number | null>;
   private readonly oldestEvents: Database.Statement<[number, number, number], { seq: number; event_id: string; ts: number }>;
   private readonly removeEvent: Database.Statement<[number]>;
+  private readonly removeSearchRow: Database.Statement<[number]>;
   private readonly addFingerprint: Database.Statement<[bigint]>;
   private readonly raiseUntil: Database.Statement<[string, number]>;
   private readonly heads: Record<Exclude<RawTable, 'events'>, { select: Database.Statement<[number], HeadRow>; remove: Database.Statement<[number]> }>;
@@ -74,6 +77,8 @@ export class Pruner {
     // The events_ts index walked in time order; the newest seq is never taken (see above).
     this.oldestEvents = db.prepare('SELECT seq, event_id, ts FROM events WHERE ts < ? AND seq < ? ORDER BY ts LIMIT ?');
     this.removeEvent = db.prepare('DELETE FROM events WHERE seq = ?');
+    // Its search row goes with it (a seq not indexed yet has none: the delete is a no-op).
+    this.removeSearchRow = db.prepare('DELETE FROM search_fts WHERE rowid = ?');
     this.addFingerprint = db.prepare('INSERT OR IGNORE INTO pruned_events (id) VALUES (?)');
     this.raiseUntil = db.prepare(
       `INSERT INTO retention_state (key, value) VALUES (?, ?)
@@ -133,6 +138,7 @@ export class Pruner {
     let until = -Infinity;
     for (const e of victims) {
       this.removeEvent.run(e.seq);
+      this.removeSearchRow.run(e.seq);
       this.addFingerprint.run(eventFingerprint(e.event_id));
       if (e.ts > until) until = e.ts;
     }

@@ -341,6 +341,22 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX events_tool_duration ON events(tool_name, duration_ms)
     WHERE event_type = 'tool_use' AND duration_ms IS NOT NULL;
   `,
+  // Full-text search (search-index.ts): one row per event, its rowid the event's seq. Contentless
+  // (the text is the event's own, re-derived for snippets), with deletes for retention. An indexer
+  // on the writer's connection follows the events table by seq; `search_state.indexed_seq` is how
+  // far it got, so events stored before this migration (or by an importer) are indexed as it catches up.
+  `
+  CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+  CREATE TABLE search_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO search_state (key, value) VALUES ('indexed_seq', 0);
+  `,
+  // The errors view (errors-reader.ts): quarter-hour rows that hold errors, per dimension, so error
+  // timelines and breakdowns read only those; and stored error events by time (the recent list, and
+  // the numbers for one agent, which the single-dimension rollups cannot split).
+  `
+  CREATE INDEX quarter_errors ON quarter_hours(dim, quarter, key, errors) WHERE errors > 0;
+  CREATE INDEX events_errors ON events(ts, agent_type) WHERE status = 'error' OR event_type = 'api_error';
+  `,
 ];
 
 /**

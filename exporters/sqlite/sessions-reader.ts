@@ -1,10 +1,24 @@
 /** The SessionReader port: sessions by filter and cursor, one session, its subagents and spans. */
 import type Database from 'better-sqlite3';
-import type { SessionQuery, SessionReader, SessionRow, SpanRecord } from '../../collector/core/storage.js';
+import type { SessionQuery, SessionReader, SessionRow, SessionSort, SpanRecord } from '../../collector/core/storage.js';
 import { Statements } from './statements.js';
 import { readSession, type DbSessionRow } from './sessions.js';
 
 type Row = Record<string, unknown>;
+
+/** Each sort as SQL, computing what sessionSortValue() computes from a row (collector/core/storage.ts). */
+const SORT_SQL: Record<SessionSort, string> = {
+  last_seen: 'last_seen',
+  first_seen: 'first_seen',
+  duration: "CAST(ROUND((unixepoch(COALESCE(ended_at, last_seen), 'subsec') - unixepoch(first_seen, 'subsec')) * 1000) AS INTEGER)",
+  events: 'event_count',
+  errors: 'error_count',
+  tokens: '(tokens_in + tokens_out + cache_read_tokens + cache_write_tokens)',
+  cost: 'CAST(ROUND(cost_usd * 1000000) AS INTEGER)',
+};
+
+/** Columns the sessions search looks in (lower-cased; `models` is its JSON array text). */
+const SEARCHED = ['session_id', 'project', 'branch', 'cwd', 'models'];
 
 export class SqliteSessionReader implements SessionReader {
   private readonly statements: Statements;
@@ -56,13 +70,20 @@ export class SqliteSessionReader implements SessionReader {
       where.push('first_seen < ?');
       params.push(q.until);
     }
-    if (q.before) {
-      // session_id breaks ties, so sessions sharing a last_seen are neither skipped nor repeated.
-      where.push('(last_seen < ? OR (last_seen = ? AND session_id < ?))');
-      params.push(q.before.last_seen, q.before.last_seen, q.before.session_id);
+    if (q.q) {
+      // A scan of the sessions (one row per session, not per event): docs/benchmarks.md.
+      where.push(`(${SEARCHED.map((c) => `instr(lower(COALESCE(${c}, '')), ?) > 0`).join(' OR ')})`);
+      params.push(...SEARCHED.map(() => q.q!.toLowerCase()));
+    }
+    const expr = SORT_SQL[q.sort ?? 'last_seen'];
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    if (q.after) {
+      const cmp = dir === 'ASC' ? '>' : '<';
+      where.push(`(${expr} ${cmp} ? OR (${expr} = ? AND session_id ${cmp} ?))`);
+      params.push(q.after.value, q.after.value, q.after.session_id);
     }
     const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY last_seen DESC, session_id DESC LIMIT ?`;
+      ORDER BY ${expr} ${dir}, session_id ${dir} LIMIT ?`;
     return (this.statements.get(sql).all(...params, q.limit) as DbSessionRow[]).map(readSession);
   }
 

@@ -59,6 +59,8 @@ export class ThreadedWriter implements BatchWriter {
   private nextId = 1;
   private failure: Error | null = null;
   readonly ready: Promise<void>;
+  /** Where the writer thread's own warnings go (the search indexer's failures). */
+  onLog: ((msg: string) => void) | null = null;
 
   constructor(init: WriterThreadInit) {
     this.worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: init });
@@ -68,8 +70,9 @@ export class ThreadedWriter implements BatchWriter {
       onReady = resolve;
       onFail = reject;
     });
-    this.worker.on('message', (m: { ready?: true; id?: number; result?: CompactResult | PruneStep; error?: { message: string; code: string | null } }) => {
+    this.worker.on('message', (m: { ready?: true; log?: { msg: string }; id?: number; result?: CompactResult | PruneStep; error?: { message: string; code: string | null } }) => {
       if (m.ready) return onReady();
+      if (m.log) return this.onLog?.(m.log.msg);
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);

@@ -10,6 +10,7 @@ import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
 import { Writer } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
+import { IndexScheduler, SearchIndexer } from './search-index.js';
 
 export interface WriterThreadInit {
   dbPath: string;
@@ -37,9 +38,15 @@ tune(db);
 const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAfterMs, endAfterMs: init.endAfterMs });
 // Retention prunes here too, in small steps between batches: one writer, no lock to fight over.
 let pruner: Pruner | null = null;
+// The search index follows the events table here too, between batches (search-index.ts).
+const indexing = new IndexScheduler(new SearchIndexer(db), (error) => {
+  const e = error as Error & { code?: string };
+  parentPort!.postMessage({ log: { msg: `search index: paused until the next try: ${e.message}`, code: e.code ?? null } });
+});
 
 parentPort!.on('message', (message: WriterRequest) => {
   if ('close' in message) {
+    indexing.stop();
     db.close();
     parentPort!.postMessage({ id: message.id, closed: true });
     return;
@@ -66,6 +73,7 @@ parentPort!.on('message', (message: WriterRequest) => {
       metricPointsStored: result.metricPointsStored,
     };
     parentPort!.postMessage({ id: message.id, result: compact });
+    if (result.inserted.length > 0) indexing.kick();
   } catch (error) {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });

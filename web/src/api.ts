@@ -7,8 +7,10 @@ import type {
   BlocksResponse,
   CostQuery,
   CostStats,
+  ErrorsResponse,
   EventsPage,
   FilterOptions,
+  SearchPage,
   Hello,
   Reset,
   SessionDetail,
@@ -123,6 +125,8 @@ export const api = {
   },
   tools: (p: Params) => getJson<ToolsResponse>('/api/tools', p),
   toolCalls: (tool: string, p: Params) => getJson<ToolCallsResponse>(`/api/tools/${encodeURIComponent(tool)}/calls`, p),
+  search: (p: Params) => getJson<SearchPage>('/api/search', p),
+  errors: (p: Params) => getJson<ErrorsResponse>('/api/errors', p),
 };
 
 export interface StreamHandlers {

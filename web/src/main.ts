@@ -7,6 +7,8 @@ import './components/sessions-view.js';
 import './components/session-page.js';
 import './components/tools-view.js';
 import './components/cost-view.js';
+import './components/search-view.js';
+import './components/errors-view.js';
 
 installLinkInterception();
 onRoute((route) => store.setRoute(route));

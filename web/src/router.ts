@@ -4,7 +4,7 @@
  * unknown non-API paths).
  */
 
-export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost' | 'project';
+export type View = 'overview' | 'sessions' | 'session' | 'tools' | 'cost' | 'project' | 'search' | 'errors';
 
 /**
  * Every view with a path that shows it (`:id` stands for a session id). Typed by View, so a new
@@ -17,6 +17,8 @@ export const VIEW_PATHS: Record<View, string> = {
   tools: '/tools',
   cost: '/cost',
   project: '/project/:name',
+  search: '/search',
+  errors: '/errors',
 };
 
 export interface Route {
@@ -35,6 +37,8 @@ export function parseRoute(loc: { pathname: string; search: string } = location)
   if (parts[0] === 'project' && parts[1]) return { view: 'project', id: parts[1], params };
   if (parts[0] === 'tools') return { view: 'tools', id: null, params };
   if (parts[0] === 'cost') return { view: 'cost', id: null, params };
+  if (parts[0] === 'search') return { view: 'search', id: null, params };
+  if (parts[0] === 'errors') return { view: 'errors', id: null, params };
   return { view: 'overview', id: null, params };
 }
 

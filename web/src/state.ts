@@ -7,6 +7,9 @@ import type {
   ConnectionState,
   CostStats,
   Counters,
+  ErrorEvent,
+  ErrorsResponse,
+  SearchHit,
   FilterOptions,
   Hello,
   SessionDetail,
@@ -52,6 +55,10 @@ export interface State {
   toolUsage: Loadable<ToolUsageResponse>;
   /** The project page. */
   project: Loadable<ProjectData>;
+  /** GET /api/search for the search view's URL (q, agent_type, range), pages appended. */
+  search: Loadable<{ hits: SearchHit[]; next: string | null; pending: number }>;
+  /** GET /api/errors for the errors view's URL (range, agent_type, kind), list pages appended. */
+  errors: Loadable<{ summary: ErrorsResponse['summary']; recent: ErrorEvent[]; next: string | null }>;
 }
 
 
@@ -81,5 +88,7 @@ export function initialState(route: State['route']): State {
     filteredTotals: null,
     toolUsage: empty(),
     project: empty(),
+    search: empty(),
+    errors: empty(),
   };
 }

@@ -14,6 +14,7 @@ import { historyLeftOut, mergeFeed, orderFeed } from './feed-order.js';
 import { initialState, type State } from './state.js';
 import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
 import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
+import { loadErrors, loadSearch } from './store-lists.js';
 
 export type { State };
 
@@ -22,7 +23,7 @@ import type { FilterOptions, Hello, SessionRow, Stats, StoredEvent } from './typ
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
-const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model'] as const;
+const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model', 'q', 'sort'] as const;
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
 
 
@@ -47,6 +48,11 @@ export class AppStore {
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** For the view loaders in store-lists.ts. */
+  update(patch: Partial<State>): void {
+    this.set(patch);
   }
 
   private set(patch: Partial<State>): void {
@@ -234,6 +240,8 @@ export class AppStore {
     if (route.view === 'sessions') void this.loadSessions(force);
     if (route.view === 'session' && route.id) void this.loadSession(route.id, force);
     if (route.view === 'cost') void this.loadCost(force);
+    if (route.view === 'search') void loadSearch(this, force);
+    if (route.view === 'errors') void loadErrors(this, force);
   }
 
   async loadOverview(): Promise<void> {
@@ -275,6 +283,8 @@ export class AppStore {
     const r = rangeOf(p);
     if (r.since) q.since = r.since;
     if (r.until) q.until = r.until;
+    // The table's search and sort run on the server (the URL's dir is the API's order).
+    if (p.sort && p.dir === 'asc') q.order = 'asc';
     return q;
   }
 
@@ -288,7 +298,8 @@ export class AppStore {
       (!q.branch || s.branch === q.branch) &&
       (!q.model || s.models.includes(q.model)) &&
       (!q.since || s.last_seen >= q.since) &&
-      (!q.until || s.first_seen < q.until)
+      (!q.until || s.first_seen < q.until) &&
+      (!q.q || [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v?.toLowerCase().includes(q.q.toLowerCase())))
     );
   }
 

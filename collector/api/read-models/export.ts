@@ -63,7 +63,8 @@ const SESSION_COLUMNS = [
 function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
   const rows: Cell[][] = [];
   const sums = new Array<number>(SESSION_COLUMNS.length).fill(0);
-  let before: { last_seen: string; session_id: string } | undefined;
+  // Newest first, paged by the (last_seen, session_id) of the last row read.
+  let after: { value: string; session_id: string } | undefined;
   for (;;) {
     const page = reader.listSessions({
       status: q.status,
@@ -74,7 +75,9 @@ function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
       since: q.since && new Date(q.since).toISOString(),
       until: q.until && new Date(q.until).toISOString(),
       limit: PAGE,
-      before,
+      sort: 'last_seen',
+      order: 'desc',
+      after,
     });
     for (const s of page) {
       const row = sessionRow(s);
@@ -85,7 +88,7 @@ function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
     }
     if (page.length < PAGE) break;
     const last = page[page.length - 1];
-    before = { last_seen: last.last_seen, session_id: last.session_id };
+    after = { value: last.last_seen, session_id: last.session_id };
   }
   const totals: Cell[] = SESSION_COLUMNS.map((c, i) => (i === 0 ? 'Total' : i < 10 ? null : c === 'cost_usd' ? roundUsd(sums[i]) : sums[i]));
   return { columns: SESSION_COLUMNS, rows, totals };

@@ -17,3 +17,4 @@ export * from './stream.js';
 export * from './budgets.js';
 export * from './export.js';
 export * from './tools.js';
+export * from './search.js';

@@ -8,6 +8,8 @@ export const SessionStatus = StringEnum(SESSION_STATUSES);
 export type SessionStatus = Static<typeof SessionStatus>;
 
 export const SESSIONS_DEFAULT_LIMIT = 100;
+/** The columns GET /api/sessions sorts by (equal to the storage's SESSION_SORTS: test/search-api.test.ts). */
+export const SESSION_SORT_KEYS = ['last_seen', 'first_seen', 'duration', 'events', 'tokens', 'cost', 'errors'] as const;
 export const DETAIL_DEFAULT_EVENTS = 200;
 
 export const SessionsQuery = Type.Object(
@@ -23,8 +25,13 @@ export const SessionsQuery = Type.Object(
     since: Type.Optional(TimeParam),
     until: Type.Optional(TimeParam),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: SESSIONS_DEFAULT_LIMIT })),
-    /** `next_cursor` of the previous page (opaque). */
+    /** `next_cursor` of the previous page (opaque; made for the same q, sort and order). */
     cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+    /** Text in the session id, project, branch, working directory or a model (case-insensitive). */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    /** Sort column: tokens = input + output + cache; duration = (ended or last seen) − first seen. */
+    sort: Type.Optional(StringEnum(SESSION_SORT_KEYS, { default: 'last_seen' })),
+    order: Type.Optional(StringEnum(['asc', 'desc'] as const, { default: 'desc' })),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,8 @@ const NAV: Array<[View, string, string]> = [
   ['sessions', 'Sessions', '2'],
   ['tools', 'Tools', '3'],
   ['cost', 'Cost', '4'],
+  ['search', 'Search', '5'],
+  ['errors', 'Errors', '6'],
 ];
 
 const SUN = html`<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><circle cx="12" cy="12" r="4"/><path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"/></svg>`;
@@ -69,6 +71,7 @@ export class AppShell extends LitElement {
       }
       nav a {
         display: flex;
+        flex: none;
         align-items: center;
         padding: 0 10px;
         color: var(--muted);
@@ -185,7 +188,9 @@ export class AppShell extends LitElement {
       navigate(hrefFor(nav[0], null, globalParams(store.state.route.params)));
     } else if (e.key === '/') {
       e.preventDefault();
-      window.dispatchEvent(new Event('as-focus-filter'));
+      // Views with a filter focus it; elsewhere `/` opens search.
+      if (['sessions', 'tools', 'search'].includes(store.state.route.view)) window.dispatchEvent(new Event('as-focus-filter'));
+      else navigate(hrefFor('search'));
     } else if (e.key === 'p' && store.state.route.view === 'overview') {
       store.setPaused(!store.state.paused);
     }
@@ -247,6 +252,10 @@ export class AppShell extends LitElement {
         return html`<as-cost></as-cost>`;
       case 'project':
         return html`<as-project-page></as-project-page>`;
+      case 'search':
+        return html`<as-search></as-search>`;
+      case 'errors':
+        return html`<as-errors></as-errors>`;
       default:
         return html`<as-overview></as-overview>`;
     }
@@ -277,7 +286,7 @@ export class AppShell extends LitElement {
       </main>
       <footer>
         <as-health-strip></as-health-strip>
-        <div class="hint">Keys: <kbd>1</kbd>–<kbd>4</kbd> views · <kbd>/</kbd> filter · <kbd>p</kbd> pause the feed</div>
+        <div class="hint">Keys: <kbd>1</kbd>–<kbd>${NAV.length}</kbd> views · <kbd>/</kbd> search or filter · <kbd>p</kbd> pause the feed</div>
       </footer>
     `;
   }

@@ -163,11 +163,41 @@ export class SessionPage extends LitElement {
         text-overflow: ellipsis;
       }
     `,
+    css`
+      .row.target {
+        background: var(--accent-soft);
+        box-shadow: inset 3px 0 0 var(--accent);
+      }
+    `,
     unsafeCSS(Object.entries(COLS).map(([k, v]) => `.t-${k}{--cols:${v}}`).join('')),
   ];
 
   private ctl = new StoreController(this);
   private memo: Derived | null = null;
+  /** The ?event= already scrolled to (with the events it was found in), so updates do not scroll again. */
+  private scrolledTo: { seq: number; events: StoredEvent[] } | null = null;
+
+  /** ?event=SEQ (from search or the errors view): the timeline scrolls to that event, highlighted. */
+  private targetSeq(): number | null {
+    const v = Number(store.state.route.params.event);
+    return Number.isInteger(v) && v > 0 ? v : null;
+  }
+
+  protected override updated(): void {
+    const seq = this.targetSeq();
+    const d = store.state.detail.data;
+    if (seq === null || !d || this.scrolledTo?.seq === seq) return;
+    const at = d.events.findIndex((e) => e.seq === seq);
+    if (at < 0) return;
+    this.scrolledTo = { seq, events: d.events };
+    const list = this.renderRoot.querySelector<HTMLElement & { rowHeight: number; updateComplete: Promise<unknown> }>('.t-timeline as-vlist');
+    if (!list) return;
+    list.scrollIntoView({ block: 'start' });
+    // A few rows of context above the event; again once the list has laid out its full height.
+    const apply = () => (list.scrollTop = Math.max(0, (at - 3) * list.rowHeight));
+    apply();
+    void list.updateComplete.then(() => requestAnimationFrame(apply));
+  }
 
   private derived(d: SessionDetail): Derived {
     if (!this.memo || this.memo.events !== d.events) this.memo = derive(d.events);
@@ -250,6 +280,7 @@ export class SessionPage extends LitElement {
   }
 
   private renderTab(d: SessionDetail, x: Derived, tab: Tab) {
+    const target = this.targetSeq();
     const start = Date.parse(d.session.first_seen);
     const offset = (e: StoredEvent) => `+${duration(Math.max(0, Date.parse(eventTime(e)) - start))}`;
     switch (tab) {
@@ -290,7 +321,7 @@ export class SessionPage extends LitElement {
         return html`<as-span-waterfall .spans=${d.spans}></as-span-waterfall>`;
       default:
         return this.table('timeline', html`<span>Time</span><span>Offset</span><span>Type</span><span>Detail</span><span class="num">Tokens</span><span class="num">Cost</span><span class="num">Duration</span><span>Source</span>`, x.events,
-          (e) => html`<div class="row ${isError(e) ? 'error' : ''} ${x.folds.has(e) ? 'folded' : ''}" title=${e.event_id} data-source=${e.source}><span class="num muted">${clock(eventTime(e))}</span><span class="num hint">${offset(e)}</span>
+          (e) => html`<div class="row ${isError(e) ? 'error' : ''} ${x.folds.has(e) ? 'folded' : ''} ${e.seq === target ? 'target' : ''}" title=${e.event_id} data-source=${e.source} data-seq=${e.seq} aria-current=${e.seq === target ? 'true' : 'false'}><span class="num muted">${clock(eventTime(e))}</span><span class="num hint">${offset(e)}</span>
             <span class="ellipsis muted">${e.event_type}</span><span class="ellipsis keep ${isError(e) ? 'err' : ''}">${importTag(e)}${foldTag(e, x.folds.get(e))}<span class="dim">${eventSummary(e)}</span></span>
             <span class="num">${eventTokens(e) ? tokens(eventTokens(e)) : ''}</span><span class="num">${e.cost_usd ? usd(e.cost_usd) : ''}</span>
             <span class="num muted">${e.duration_ms !== null ? ms(e.duration_ms) : ''}</span><span class="hint">${e.source}</span></div>`,
@@ -308,6 +339,7 @@ export class SessionPage extends LitElement {
     return html`${this.renderHead(d.data, x)}
       <section class="panel">${this.renderTabs(d.data, x, tab)} ${this.renderTab(d.data, x, tab)}
         ${x.events.length >= 2000 ? html`<p class="hint">Showing the newest 2,000 events.</p>` : null}
+        ${this.targetSeq() !== null && !x.events.some((e) => e.seq === this.targetSeq()) ? html`<p class="hint">Event #${this.targetSeq()} is not among the events shown (older than the newest 2,000, or pruned by retention).</p>` : null}
       </section>`;
   }
 }

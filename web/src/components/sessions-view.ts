@@ -62,21 +62,19 @@ export class SessionsView extends LitElement {
   private cache: { rows: SessionRow[]; key: string; out: SessionRow[] } | null = null;
 
   /**
-   * Status, agent, project, branch and model are filtered by the server (store.loadSessions); the
-   * text search and the column sort apply to the rows loaded so far.
+   * Every filter, the text search and the sort run on the server (store.loadSessions pages them in
+   * that order). Sorting again here only places rows the stream updated since, with the server's
+   * tie-break (session id).
    */
   private visible(rows: SessionRow[]): SessionRow[] {
     const p = store.state.route.params;
-    const key = [p.q, p.sort, p.dir].join('|');
+    const key = [p.sort, p.dir].join('|');
     if (this.cache && this.cache.rows === rows && this.cache.key === key) return this.cache.out;
-    const q = (p.q ?? '').toLowerCase();
-    let out = !q
-      ? rows
-      : rows.filter((s) => [s.session_id, s.project, s.branch, s.cwd, ...s.models].some((v) => v && v.toLowerCase().includes(q)));
     const sort = SORTS[p.sort as SortKey];
+    let out = rows;
     if (sort) {
       const dir = p.dir === 'asc' ? 1 : -1;
-      out = out.slice().sort((a, b) => (sort(a) - sort(b)) * dir);
+      out = rows.slice().sort((a, b) => (sort(a) - sort(b) || (a.session_id < b.session_id ? -1 : 1)) * dir);
     }
     this.cache = { rows, key, out };
     return out;
