@@ -7,7 +7,7 @@ import { LitElement, css, html } from 'lit';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
-import { agentColor, agentLabel, num, pct, tokens, usd, when } from '../format.js';
+import { agentColor, agentLabel, costText, ms, num, pct, tokens, usd, usdDecimals, when } from '../format.js';
 import { hrefFor } from '../router.js';
 import { fillTimeline } from '../timeline.js';
 import { globalParams, type DrillField } from '../filters.js';
@@ -83,6 +83,8 @@ export class ProjectPage extends LitElement {
   private breakdown(title: string, one: string, table: string, field: DrillField, rows: Array<Counters & Record<string, string>>, label = (v: string) => v) {
     const name = store.state.route.id ?? '';
     const p = globalParams(store.state.route.params);
+    // One money format for the column: the decimals its smallest non-zero amount needs.
+    const dec = usdDecimals(rows.map((r) => r.cost_usd));
     return html`<section class="panel" aria-label="${title} of the project">
       <h2>${title} <span class="spacer"></span><as-export-menu .table=${table} .extra=${this.extra()}></as-export-menu></h2>
       <div class="r head"><span>${title}</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Requests</span></div>
@@ -93,7 +95,9 @@ export class ProjectPage extends LitElement {
             ? html`<a class="ellipsis ${field === 'agent_type' ? 'badge' : ''}" style=${field === 'agent_type' ? `--c:${agentColor(r[field])}` : ''} data-drill=${field}
                 href=${hrefFor('cost', null, { ...p, project: name, [field]: r[field] })} title="Cost of ${name} with ${r[field]}">${label(r[field])}</a>`
             : html`<span class="ellipsis muted" title="Events that carry no ${one}">(no ${one})</span>`}
-          <span class="num">${usd(r.cost_usd)}${r.unpriced_tokens ? html`<span class="warn" title="${num(r.unpriced_tokens)} tokens unpriced">*</span>` : null}</span>
+          <span class="num ${r.unpriced_tokens && !r.cost_usd ? 'warn' : ''}" title=${r.unpriced_tokens ? costText(r.cost_usd, r.unpriced_tokens) : ''}
+            >${!r.cost_usd && r.unpriced_tokens ? 'unpriced' : usd(r.cost_usd, dec)}${r.cost_usd && r.unpriced_tokens ? html`<span class="warn">*</span>` : null}</span
+          >
           <span class="num">${tokens(r.total_tokens)}</span>
           <span class="num">${num(r.api_requests)}</span>
         </div>`,
@@ -154,7 +158,7 @@ export class ProjectPage extends LitElement {
             (x) => html`<div class="r tool">
               <span class="ellipsis mono">${x.tool_name}</span><span class="num">${num(x.calls)}</span>
               <span class="num ${x.errors ? 'err' : ''}">${num(x.errors)} <span class="hint">${x.errors ? pct(x.error_rate) : ''}</span></span>
-              <span class="num">${x.mean_ms === null ? '–' : `${num(x.mean_ms)} ms`}</span>
+              <span class="num" title=${x.mean_ms === null ? '' : `${num(Math.round(x.mean_ms))} ms`}>${ms(x.mean_ms)}</span>
             </div>`,
           )}
         </section>
@@ -165,7 +169,7 @@ export class ProjectPage extends LitElement {
         ${(d?.sessions ?? []).map(
           (s) => html`<a class="r sess" href=${hrefFor('session', s.session_id)}>
             <span class="ellipsis"><span class="badge" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span> ${s.branch ?? ''} <span class="hint">${when(s.first_seen)}</span></span>
-            <span class="num">${usd(s.cost_usd)}</span><span class="num">${tokens(s.tokens_in + s.tokens_out + s.cache_read_tokens + s.cache_write_tokens)}</span><span class="num">${num(s.event_count)} ev</span>
+            <span class="num">${!s.cost_usd && s.unpriced_tokens ? 'unpriced' : usd(s.cost_usd)}</span><span class="num">${tokens(s.tokens_in + s.tokens_out + s.cache_read_tokens + s.cache_write_tokens)}</span><span class="num">${num(s.event_count)} ev</span>
           </a>`,
         )}
         ${d?.moreSessions ? html`<a href=${hrefFor('sessions', null, { ...p, project: name })}>All sessions of ${name} →</a>` : null}
