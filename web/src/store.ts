@@ -15,6 +15,7 @@ import { initialState, type State } from './state.js';
 import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
 import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
 import { loadErrors, loadSearch } from './store-lists.js';
+import { countsOnly, toolFilters } from './tools-data.js';
 
 export type { State };
 
@@ -265,9 +266,12 @@ export class AppStore {
     }
   }
 
+  /** Tools under drill-downs the latency histograms cannot narrow (counts only), for the view's range. */
   async loadToolUsage(force = false): Promise<void> {
-    const q = feedQuery(this.state.route.params);
-    if (isFiltered(this.state.route.params)) await this.loadKeyed('toolUsage', JSON.stringify(q), force, () => api.toolUsage(q));
+    const p = this.state.route.params;
+    if (!countsOnly(p)) return;
+    const q: Record<string, string> = { ...drillFilter(p), ...toolFilters(p) };
+    await this.loadKeyed('toolUsage', JSON.stringify(q), force, () => api.toolUsage(q));
   }
 
   async loadProject(force = false): Promise<void> {

@@ -7,6 +7,13 @@ import { api, HttpError } from './api.js';
 import type { ToolCallsResponse, ToolsResponse } from './types.js';
 import { rangeOf } from './filters.js';
 
+/** Drill-down fields the latency histograms cannot narrow by: under them the view shows counts only (GET /api/stats/tools). */
+export const COUNT_ONLY_FIELDS = ['project', 'branch', 'model', 'machine'] as const;
+
+export function countsOnly(params: Record<string, string>): boolean {
+  return COUNT_ONLY_FIELDS.some((f) => params[f]);
+}
+
 export const TOOL_RANGES: Record<string, number | null> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, all: null };
 const REFRESH_MS = 15_000;
 

@@ -10,14 +10,12 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, ms, num, pct, stamp, shortId } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
-import { TOOL_RANGES, toolsData } from '../tools-data.js';
+import { countsOnly, TOOL_RANGES, toolsData } from '../tools-data.js';
 import type { ToolLatency } from '../types.js';
 import { FocusFilterController, sortHeader } from './list-controls.js';
 import { rangeOf } from '../filters.js';
 import './export-menu.js';
 
-/** Drill-down fields the latency histograms cannot narrow by. */
-const COUNT_ONLY_FIELDS = ['project', 'branch', 'model', 'machine'] as const;
 
 type Key = 'tool_name' | 'calls' | 'errors' | 'error_rate' | 'p50_ms' | 'p95_ms' | 'p99_ms';
 
@@ -114,7 +112,7 @@ export class ToolsView extends LitElement {
 
   protected override render() {
     const p = store.state.route.params;
-    const countOnly = COUNT_ONLY_FIELDS.some((f) => p[f]);
+    const countOnly = countsOnly(p);
     if (!countOnly) toolsData.ensure(p);
     const t = countOnly
       ? {
