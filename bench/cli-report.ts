@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         results.push({ name: r.name, path: phase, latency_ms: m.summary });
         log(`  ${phase} ${r.name}: p50 ${m.summary.p50} ms`);
       }
-      const sl = phase === 'api' ? [['statusline (--source api)', 'api'], ['statusline (auto: the database file)', 'auto']] : [['statusline (server stopped: the database file)', 'auto']];
+      const sl = phase === 'api' ? [['statusline (--source api)', 'api'], ['statusline (auto: the server first)', 'auto'], ['statusline (--source db: the database file)', 'db']] : [['statusline (server stopped: the database file)', 'auto']];
       for (const [name, source] of sl) {
         const m = await series(['statusline', ...where, '--source', source], env, opts.statuslineRuns, stdin);
         results.push({ name, path: phase, latency_ms: m.summary });

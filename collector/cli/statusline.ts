@@ -1,9 +1,10 @@
 /**
  * `agentstats statusline`: one line for Claude Code's status bar, from the JSON it passes on stdin:
  *   🤖 Opus 4.1 | 💰 $0.23 session / $1.23 today / $0.45 block (2h 45m left) | 🔥 $0.12/hr
- * It runs after every assistant message, so it is kept light: no report code, the database read
- * directly (a primary-key lookup and two range reads on the rollups) when the file is here, else
- * one round of HTTP calls with a short timeout. It always prints a line and exits 0: an empty line
+ * It runs after every assistant message, so it is kept light: no report code; one round of HTTP
+ * calls with a short timeout when the server answers (measured faster than opening the database in
+ * a new process: docs/benchmarks.md), else the database read directly (a primary-key lookup and two
+ * range reads on the rollups). It always prints a line and exits 0: an empty line
  * or an error would blank the status bar.
  * `--install` / `--uninstall` edit Claude Code's settings (hooks/lib/statusline.mjs).
  */
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../core/paths.js';
 import { resolveEndpoint } from './endpoint.js';
 import { ApiSource, DatabaseSource, type ReportSource } from './source.js';
+import { ServerDownError } from './http.js';
 import { dayStartMs, isTimeZone, localDay, systemTimeZone } from './dates.js';
 import { formatCost, formatMinutes, formatUsd } from './format.js';
 import type { CliIo } from './io.js';
@@ -24,7 +26,7 @@ today's cost, and the current 5-hour block's cost, time left and burn rate.
 
 options:
   -z, --timezone ZONE     the zone "today" is cut in (default: this machine's)
-      --source auto|db|api   auto (default): the database file when it is here, else the server
+      --source auto|db|api   auto (default): the server when it answers, else the database file
       --url URL, --db FILE, --config FILE   as for the reports
       --install           add it to Claude Code's settings.json (refuses to replace your own statusLine)
       --uninstall         remove it again (restores what was there)
@@ -87,17 +89,32 @@ export function statusText(model: string, f: Figures): string {
   return `🤖 ${model} | 💰 ${session} / ${money(f.today)} today / ${block}`;
 }
 
-async function openSource(choice: string, io: CliIo, o: { configPath?: string; url?: string; dbPath?: string }): Promise<ReportSource> {
+type SourceOptions = { configPath?: string; url?: string; dbPath?: string };
+
+/**
+ * The figures from the chosen source. auto: the server first (a refused connection on loopback
+ * fails in about a millisecond), then the database file; loading the SQLite addon and opening a
+ * multi-GB file in a fresh process costs more than a round trip to a running server.
+ */
+async function readFigures(choice: string, io: CliIo, o: SourceOptions, sessionId: string | null, tz: string): Promise<Figures> {
   const endpoint = resolveEndpoint({ env: io.env, cwd: io.cwd, ...o });
-  // The file first: a few indexed reads in this process beat any round trip (docs/benchmarks.md).
-  if (choice !== 'api' && endpoint.dbPath) {
+  if (choice !== 'db') {
+    const api = new ApiSource(endpoint, API_TIMEOUT_MS);
     try {
-      return await DatabaseSource.open(endpoint.dbPath);
+      return await figures(api, sessionId, tz, new Date());
     } catch (error) {
-      if (choice === 'db') throw error;
+      if (choice === 'api' || !(error instanceof ServerDownError) || !endpoint.dbPath) throw error;
+    } finally {
+      api.close();
     }
   }
-  return new ApiSource(endpoint, API_TIMEOUT_MS);
+  if (!endpoint.dbPath) throw new Error('the server does not answer and keeps no database file here');
+  const db = await DatabaseSource.open(endpoint.dbPath);
+  try {
+    return await figures(db, sessionId, tz, new Date());
+  } finally {
+    db.close();
+  }
 }
 
 async function runInstaller(argv: string[], io: CliIo): Promise<number> {
@@ -139,19 +156,12 @@ export async function runStatusline(argv: string[], io: CliIo): Promise<number> 
   const sessionId = typeof input.session_id === 'string' && input.session_id !== '' ? input.session_id : null;
   const tzArg = values.timezone as string | undefined;
   const tz = tzArg && isTimeZone(tzArg) ? tzArg : systemTimeZone();
-  let source: ReportSource | null = null;
   try {
-    source = await openSource((values.source as string | undefined) ?? 'auto', io, {
-      configPath: values.config as string | undefined,
-      url: values.url as string | undefined,
-      dbPath: values.db as string | undefined,
-    });
-    io.stdout(statusText(model, await figures(source, sessionId, tz, new Date())) + '\n');
+    const o = { configPath: values.config as string | undefined, url: values.url as string | undefined, dbPath: values.db as string | undefined };
+    io.stdout(statusText(model, await readFigures((values.source as string | undefined) ?? 'auto', io, o, sessionId, tz)) + '\n');
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
     io.stdout(`🤖 ${model} | AgentStats: no data (${why})\n`);
-  } finally {
-    source?.close();
   }
   return 0;
 }
