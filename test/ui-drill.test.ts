@@ -140,6 +140,14 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await page.reload();
     await expect.poll(() => toolRows.count(), { timeout: 8000 }).toBe(tools.length);
     expect(params().get('project')).toBe('alpha');
+    // A tool opened under the drill-down lists that project's calls only (slowest first).
+    await page.locator('as-tools a.row[data-tool="Bash"]').click();
+    const callRows = page.locator('as-tools .drill a.row');
+    await expect.poll(() => callRows.count(), { timeout: 5000 }).toBeGreaterThan(0);
+    const hrefs = await callRows.evaluateAll((els) => els.map((el) => el.getAttribute('href') ?? ''));
+    expect(hrefs.every((h) => h.startsWith('/sessions/ud-alpha-'))).toBe(true);
+    const apiCalls = (await server.get(`/api/tools/Bash/calls?project=alpha&since=${encodeURIComponent(new Date(NOW - 8 * 86_400_000).toISOString())}`)).body.calls;
+    expect(hrefs.length).toBe(apiCalls.length);
     await page.locator('as-filter-chips .chip[data-field="project"] button').click();
     await expect.poll(() => params().get('project')).toBe(null);
   }, 60_000);

@@ -113,7 +113,7 @@ export class ToolsView extends LitElement {
   protected override render() {
     const p = store.state.route.params;
     const countOnly = countsOnly(p);
-    if (!countOnly) toolsData.ensure(p);
+    toolsData.ensure(p, countOnly);
     const t = countOnly
       ? {
           data: store.state.toolUsage.data
@@ -199,7 +199,7 @@ export class ToolsView extends LitElement {
         ? html`<p class="hint">Filtered by project, branch, model or machine: calls and failures counted from the stored tool calls that match; latency percentiles are kept per agent and range only (remove those filters to see them).</p>`
         : html`<p class="hint">Percentiles by nearest rank over the calls in range, from a histogram of 5 %-wide buckets: each within ±${errPct} % of the exact value.
             Pick a tool for its slowest and failed calls.</p>`}
-      ${p.tool && !countOnly ? this.renderCalls(p.tool, p.kind === 'failed' ? 'failed' : 'slowest') : null}
+      ${p.tool ? this.renderCalls(p.tool, p.kind === 'failed' ? 'failed' : 'slowest') : null}
     `;
   }
 }
