@@ -161,6 +161,8 @@ describe('drill-down, range, project page and export in Chromium', () => {
     expect(api.totals.events).toBeLessThan((await server.get('/api/stats/cost')).body.totals.events);
     await expect.poll(async () => Number(await page.locator('as-cost .big').getAttribute('data-usd')), { timeout: 8000 }).toBe(api.totals.cost_usd);
     await expect.poll(() => page.locator('as-filter-chips .chip[data-field="range"]').count()).toBe(1);
+    // The 5-hour blocks are the range's, and say so (not "last 7 days").
+    expect(await page.locator('as-cost section[aria-label="5-hour blocks"] h2').innerText()).toContain('in the range');
     await page.goto(`${server.url}/sessions?since=${since}&until=${until}`);
     const expected = ((await server.get(`/api/sessions?since=${since}&until=${until}`)).body.sessions as Array<{ session_id: string }>).map((s) => s.session_id);
     await expect.poll(() => page.locator('as-sessions a.row').evaluateAll((els) => els.map((el) => el.getAttribute('title'))), { timeout: 5000 }).toEqual(expected);
