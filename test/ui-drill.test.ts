@@ -249,6 +249,17 @@ describe('drill-down, range, project page and export in Chromium', () => {
     const calls = stats.tools.reduce((n: number, t: { calls: number }) => n + t.calls, 0);
     expect(toolRows[toolRows.length - 1].slice(0, 3)).toEqual(['Total', String(calls), String(stats.tools.reduce((n: number, t: { errors: number }) => n + t.errors, 0))]);
     expect(await page.locator('as-tools .sum').innerText()).toContain(`Calls ${calls}`);
+
+    // Under a project filter with the 24h preset, the export holds the table's range, not all time.
+    await page.goto(server.url + '/tools?project=alpha&range=24h');
+    await page.locator('as-tools .row').first().waitFor({ timeout: 5000 });
+    const sum = await page.locator('as-tools .sum').innerText();
+    const [dayFile] = await Promise.all([page.waitForEvent('download'), page.locator('as-tools as-export-menu button[data-format="csv"]').click()]);
+    const dayRows = parseCsv(readFileSync(await dayFile.path(), 'utf8'));
+    const dayCalls = dayRows[dayRows.length - 1][1];
+    expect(sum).toContain(`Calls ${dayCalls}`);
+    const allTime = (await server.get('/api/stats/tools?project=alpha')).body.tools.reduce((n: number, t: { calls: number }) => n + t.calls, 0);
+    expect(Number(dayCalls)).toBeLessThan(allTime);
     expect(pageErrors).toEqual([]);
   }, 40_000);
 });
