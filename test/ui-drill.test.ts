@@ -220,6 +220,19 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await page.setViewportSize({ width: 1400, height: 900 });
   }, 40_000);
 
+  it('exports the project page\'s sessions for its range (the last 30 days), not all time', async () => {
+    const old = new Date(NOW - 40 * 86_400_000).toISOString();
+    expect((await server.post('/api/events', { session_id: 'ud-beta-old', agent_type: 'codex', event_type: 'session_start', project: 'beta', client_timestamp: old })).status).toBe(201);
+    await page.goto(server.url + '/project/beta');
+    const panel = page.locator('as-project-page section[aria-label="Sessions of the project"]');
+    await panel.locator('a.sess').first().waitFor({ timeout: 8000 });
+    const listed = await panel.locator('a.sess').count();
+    const [file] = await Promise.all([page.waitForEvent('download'), panel.locator('as-export-menu button[data-format="csv"]').click()]);
+    const rows = parseCsv(readFileSync(await file.path(), 'utf8'));
+    expect(rows.slice(1, -1).map((r) => r[0])).not.toContain('ud-beta-old');
+    expect(rows.length - 2).toBe(listed);
+  });
+
   it('exports a CSV whose totals equal the table\'s and the API\'s', async () => {
     await page.goto(server.url + '/cost?range=all&model=model-a');
     const panel = page.locator('as-cost section[aria-label="Cost by project"]');
