@@ -205,6 +205,21 @@ describe('export', () => {
     expect(Number(totals[col('tokens_in')])).toBe(1100);
     expect(new Set(sessions.slice(1, -1).map((r) => r[0])).size).toBe(1100);
 
+    // The Sessions view's text search and sort travel with its export: the file holds the list shown,
+    // in its order, across the export's page boundary (ties broken by session id, as the API pages).
+    const listed: string[] = [];
+    let cursor = '';
+    do {
+      const page = (await server.get(`/api/sessions?project=many&sort=cost&order=asc&limit=1000${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      listed.push(...page.sessions.map((r: { session_id: string }) => r.session_id));
+      cursor = page.next_cursor ?? '';
+    } while (cursor);
+    const sorted = parseCsv((await text('/api/export/sessions?project=many&sort=cost&order=asc')).body);
+    expect(sorted.slice(1, -1).map((r) => r[0])).toEqual(listed);
+    const searched = parseCsv((await text('/api/export/sessions?project=many&q=many-10')).body);
+    expect(searched.length).toBe(1 + 10 + 100 + 2);
+    expect(searched.slice(1, -1).every((r) => r[0].startsWith('many-10'))).toBe(true);
+
     const tools = await server.get('/api/export/tools?format=json&project=alpha');
     const toolApi = (await server.get('/api/stats/tools?project=alpha')).body;
     expect(tools.body.totals.calls).toBe(toolApi.tools.reduce((n: number, t: { calls: number }) => n + t.calls, 0));
@@ -218,6 +233,8 @@ describe('export', () => {
       ['/api/export/sessions?machine=box', /machine/],
       ['/api/export/sessions?project=', /project/],
       ['/api/export/by_model?status=active', /status/],
+      ['/api/export/by_model?sort=cost', /sort/],
+      ['/api/export/sessions?sort=price', /sort/],
       ['/api/stats/tools?model=' + 'x'.repeat(5000), /model/],
     ];
     for (const [path, field] of cases) {

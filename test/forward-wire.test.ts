@@ -165,5 +165,7 @@ describe('the otlp exporter on the wire', () => {
     expect(output).toContain('"<set>"');
     expect(output).not.toContain('very-secret');
     expect(output).toMatch(/"exporters":\s*\[[^\]]*"otlp"/);
+    // The pipeline's exporter list says which variable added otlp to it.
+    expect(output).toMatch(/"exporters":\s*\[[^\]]*"otlp"\],?\s*\/\/ env AGENTSTATS_FORWARD_ENDPOINT/);
   }, 30_000);
 });

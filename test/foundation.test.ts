@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startTestServer, MAIN, makeTempDir, type TestServer } from './helpers/server.js';
 
 /** fetch() may not set Host, so these requests go through node:http. */
@@ -349,6 +351,35 @@ describe('configuration and security at start-up', () => {
       const auth = { authorization: `Bearer ${token}` };
       expect(await statusWithHost(server.port, 'stats.internal', '/api/health', auth)).toBe(200);
       expect(await statusWithHost(server.port, 'other.internal', '/api/health', auth)).toBe(403);
+    } finally {
+      await server.cleanup();
+    }
+  });
+});
+
+describe('the dashboard files', () => {
+  it('serves an asset a rebuild wrote after start, and nothing outside the web folder', async () => {
+    const root = makeTempDir();
+    const web = path.join(root, 'web');
+    mkdirSync(path.join(web, 'assets'), { recursive: true });
+    writeFileSync(path.join(web, 'index.html'), '<!doctype html><script src="/assets/index-old.js"></script>');
+    writeFileSync(path.join(web, 'assets', 'index-old.js'), 'old()');
+    const server = await startTestServer({ env: { AGENTSTATS_WEB_DIR: web } });
+    try {
+      expect((await fetch(`${server.url}/assets/index-old.js`)).status).toBe(200);
+      // `npm run build` while the server runs: a new hashed bundle, named by the new index.html.
+      writeFileSync(path.join(web, 'assets', 'index-new.js'), 'fresh()');
+      writeFileSync(path.join(web, 'index.html'), '<!doctype html><script src="/assets/index-new.js"></script>');
+      expect(await (await fetch(`${server.url}/sessions/x`)).text()).toContain('index-new.js');
+      const res = await fetch(`${server.url}/assets/index-new.js`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('fresh()');
+      expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+      writeFileSync(path.join(root, 'secret.txt'), 'no');
+      for (const p of ['/assets/..%2f..%2fsecret.txt', '/..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+        const r = await fetch(`${server.url}${p}`);
+        expect(await r.text()).not.toBe('no');
+      }
     } finally {
       await server.cleanup();
     }

@@ -39,6 +39,8 @@ beforeAll(async () => {
     event_id: `tool-${i}`,
     session_id: `s-${i % 7}`,
     agent_type: c.agent,
+    // Sessions s-0, s-2, s-4, s-6 in one project, the others in another: the drill-down of the calls.
+    project: i % 7 % 2 ? 'odd' : 'even',
     event_type: 'tool_use',
     tool_name: c.tool,
     ...(c.ms === null ? {} : { duration_ms: c.ms }),
@@ -141,6 +143,17 @@ describe('GET /api/tools/:tool/calls', () => {
     const want = calls.filter((c) => c.tool === 'Bash' && c.agent === 'claude_code').map((c) => c.ms!).sort((a, b) => b - a).slice(0, 10);
     expect(body.calls.map((c) => c.duration_ms)).toEqual(want);
     expect(body.calls.every((c) => c.agent_type === 'claude_code' && c.seq > 0 && c.session_id.startsWith('s-'))).toBe(true);
+  });
+
+  it('narrows the calls to a project (a drill-down of the dashboard), exactly', async () => {
+    const { status, body } = await get<ToolCallsResponse>('/api/tools/Bash/calls?kind=slowest&limit=10&project=odd');
+    expect(status).toBe(200);
+    const want = calls.filter((c, i) => c.tool === 'Bash' && c.ms !== null && (i % 7) % 2 === 1).map((c) => c.ms!).sort((a, b) => b - a).slice(0, 10);
+    expect(body.calls.map((c) => c.duration_ms)).toEqual(want);
+    expect(body.calls.every((c) => Number(c.session_id.slice(2)) % 2 === 1)).toBe(true);
+    const failed = await get<ToolCallsResponse>('/api/tools/Read/calls?kind=failed&limit=200&project=even&agent_type=codex');
+    expect(failed.body.calls).toHaveLength(calls.filter((c, i) => c.tool === 'Read' && c.error && c.agent === 'codex' && (i % 7) % 2 === 0).length);
+    expect((await get('/api/tools/Read/calls?project=')).status).toBe(400);
   });
 
   it('lists the failed calls newest first, timed or not', async () => {

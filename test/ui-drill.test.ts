@@ -140,6 +140,14 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await page.reload();
     await expect.poll(() => toolRows.count(), { timeout: 8000 }).toBe(tools.length);
     expect(params().get('project')).toBe('alpha');
+    // A tool opened under the drill-down lists that project's calls only (slowest first).
+    await page.locator('as-tools a.row[data-tool="Bash"]').click();
+    const callRows = page.locator('as-tools .drill a.row');
+    await expect.poll(() => callRows.count(), { timeout: 5000 }).toBeGreaterThan(0);
+    const hrefs = await callRows.evaluateAll((els) => els.map((el) => el.getAttribute('href') ?? ''));
+    expect(hrefs.every((h) => h.startsWith('/sessions/ud-alpha-'))).toBe(true);
+    const apiCalls = (await server.get(`/api/tools/Bash/calls?project=alpha&since=${encodeURIComponent(new Date(NOW - 8 * 86_400_000).toISOString())}`)).body.calls;
+    expect(hrefs.length).toBe(apiCalls.length);
     await page.locator('as-filter-chips .chip[data-field="project"] button').click();
     await expect.poll(() => params().get('project')).toBe(null);
   }, 60_000);
@@ -153,6 +161,8 @@ describe('drill-down, range, project page and export in Chromium', () => {
     expect(api.totals.events).toBeLessThan((await server.get('/api/stats/cost')).body.totals.events);
     await expect.poll(async () => Number(await page.locator('as-cost .big').getAttribute('data-usd')), { timeout: 8000 }).toBe(api.totals.cost_usd);
     await expect.poll(() => page.locator('as-filter-chips .chip[data-field="range"]').count()).toBe(1);
+    // The 5-hour blocks are the range's, and say so (not "last 7 days").
+    expect(await page.locator('as-cost section[aria-label="5-hour blocks"] h2').innerText()).toContain('in the range');
     await page.goto(`${server.url}/sessions?since=${since}&until=${until}`);
     const expected = ((await server.get(`/api/sessions?since=${since}&until=${until}`)).body.sessions as Array<{ session_id: string }>).map((s) => s.session_id);
     await expect.poll(() => page.locator('as-sessions a.row').evaluateAll((els) => els.map((el) => el.getAttribute('title'))), { timeout: 5000 }).toEqual(expected);
@@ -210,6 +220,19 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await page.setViewportSize({ width: 1400, height: 900 });
   }, 40_000);
 
+  it('exports the project page\'s sessions for its range (the last 30 days), not all time', async () => {
+    const old = new Date(NOW - 40 * 86_400_000).toISOString();
+    expect((await server.post('/api/events', { session_id: 'ud-beta-old', agent_type: 'codex', event_type: 'session_start', project: 'beta', client_timestamp: old })).status).toBe(201);
+    await page.goto(server.url + '/project/beta');
+    const panel = page.locator('as-project-page section[aria-label="Sessions of the project"]');
+    await panel.locator('a.sess').first().waitFor({ timeout: 8000 });
+    const listed = await panel.locator('a.sess').count();
+    const [file] = await Promise.all([page.waitForEvent('download'), panel.locator('as-export-menu button[data-format="csv"]').click()]);
+    const rows = parseCsv(readFileSync(await file.path(), 'utf8'));
+    expect(rows.slice(1, -1).map((r) => r[0])).not.toContain('ud-beta-old');
+    expect(rows.length - 2).toBe(listed);
+  });
+
   it('exports a CSV whose totals equal the table\'s and the API\'s', async () => {
     await page.goto(server.url + '/cost?range=all&model=model-a');
     const panel = page.locator('as-cost section[aria-label="Cost by project"]');
@@ -239,6 +262,17 @@ describe('drill-down, range, project page and export in Chromium', () => {
     const calls = stats.tools.reduce((n: number, t: { calls: number }) => n + t.calls, 0);
     expect(toolRows[toolRows.length - 1].slice(0, 3)).toEqual(['Total', String(calls), String(stats.tools.reduce((n: number, t: { errors: number }) => n + t.errors, 0))]);
     expect(await page.locator('as-tools .sum').innerText()).toContain(`Calls ${calls}`);
+
+    // Under a project filter with the 24h preset, the export holds the table's range, not all time.
+    await page.goto(server.url + '/tools?project=alpha&range=24h');
+    await page.locator('as-tools .row').first().waitFor({ timeout: 5000 });
+    const sum = await page.locator('as-tools .sum').innerText();
+    const [dayFile] = await Promise.all([page.waitForEvent('download'), page.locator('as-tools as-export-menu button[data-format="csv"]').click()]);
+    const dayRows = parseCsv(readFileSync(await dayFile.path(), 'utf8'));
+    const dayCalls = dayRows[dayRows.length - 1][1];
+    expect(sum).toContain(`Calls ${dayCalls}`);
+    const allTime = (await server.get('/api/stats/tools?project=alpha')).body.tools.reduce((n: number, t: { calls: number }) => n + t.calls, 0);
+    expect(Number(dayCalls)).toBeLessThan(allTime);
     expect(pageErrors).toEqual([]);
   }, 40_000);
 });

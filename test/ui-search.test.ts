@@ -127,6 +127,47 @@ describe('search and errors views in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('number keys 1–6 open every view; 5 (search) leaves the keys working, `/` and the tab focus the input', async () => {
+    await page.goto(server.url + '/');
+    await page.locator('as-overview').waitFor();
+    const paths = ['/', '/sessions', '/tools', '/cost', '/search', '/errors'];
+    for (const [i, want] of paths.entries()) {
+      await page.keyboard.press(String(i + 1));
+      await expect.poll(() => new URL(page.url()).pathname).toBe(want);
+      await page.locator(`as-app main > :last-child`).waitFor();
+    }
+    const input = page.locator('as-search input[type="search"]');
+    const focused = () => input.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el);
+    await page.keyboard.press('5');
+    await input.waitFor();
+    await page.waitForTimeout(100);
+    expect(await focused()).toBe(false);
+    await page.keyboard.press('1');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    await page.locator('as-app nav a', { hasText: 'Search' }).click();
+    await expect.poll(focused).toBe(true);
+  });
+
+  it('errors and search follow the custom range; a project chip they cannot apply says so', async () => {
+    const old = 'since=2020-01-01T00:00:00.000Z&until=2020-01-02T00:00:00.000Z';
+    await page.goto(`${server.url}/errors?${old}`);
+    await expect.poll(() => page.locator('as-errors b[data-k="total"]').textContent()).toBe('0');
+    expect(await page.locator('as-errors .recent a.row').count()).toBe(0);
+    await page.goto(`${server.url}/search?q=flibbertigibbet&${old}`);
+    await expect.poll(() => page.locator('as-search').evaluate((el) => el.shadowRoot!.textContent)).toContain('Nothing stored matches.');
+    const now = `since=${new Date(Date.now() - 86_400_000).toISOString()}&until=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    await page.goto(`${server.url}/search?q=flibbertigibbet&${now}`);
+    await page.locator(`as-search a.hit[data-seq="${bashSeq}"]`).waitFor();
+    await page.goto(`${server.url}/errors?${now}&project=searchable`);
+    await expect.poll(() => page.locator('as-errors b[data-k="total"]').textContent()).toBe('3');
+    const chip = page.locator('as-filter-chips .chip[data-field="project"]');
+    expect(await chip.getAttribute('data-ignored')).not.toBeNull();
+    expect(await chip.textContent()).toContain('not applied here');
+    await page.goto(`${server.url}/tools?project=searchable`);
+    expect(await page.locator('as-filter-chips .chip[data-field="project"]').getAttribute('data-ignored')).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('dark theme and 400 px: screenshots, no horizontal page scroll', async () => {
     for (const [name, opts] of [
       ['dark', { viewport: { width: 1400, height: 900 }, colorScheme: 'dark' as const }],

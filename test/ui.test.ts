@@ -134,6 +134,11 @@ describe('dashboard in Chromium', () => {
     expect(await importRow.locator('.tag.import').innerText()).toBe('imported');
     const timeCell = (row: typeof importRow) => row.locator('span').first().innerText();
     expect(await timeCell(importRow)).toMatch(/[A-Za-z]{3}/); // a month name: not today
+    // A history-file event read as the agent writes it (live watching) is live activity, not an import.
+    const [watchedId] = await post([ev({ session_id: 'ui-watched', tool_name: 'Glob', source: 'import', client_timestamp: new Date(Date.now() - 2000).toISOString() })]);
+    const watchedRow = feedRow(await seqOf(watchedId));
+    await watchedRow.waitFor({ timeout: 2000 });
+    expect(await watchedRow.locator('.tag.import').innerText()).toBe('file');
     expect(await timeCell(hookRow)).toMatch(/^\d{2}:\d{2}:\d{2}$/); // today: the time of day only
     expect(await page.locator('as-live-feed a.row').first().getAttribute('data-seq')).not.toBe(String(await seqOf(importId)));
     await shot('feed-marks');

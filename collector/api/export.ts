@@ -61,11 +61,13 @@ export function registerExportRoutes(
         for (const f of ['project', 'branch', 'agent_type', 'model'] as const) {
           if (q[f] === '') return replyError(reply, 'bad_request', `querystring/${f}: the sessions table takes a value, not ''`);
         }
-      } else if (q.status !== undefined) {
-        return replyError(reply, 'bad_request', 'querystring/status: only the sessions table takes a status');
+      } else {
+        for (const f of ['status', 'q', 'sort', 'order'] as const) {
+          if (q[f] !== undefined) return replyError(reply, 'bad_request', `querystring/${f}: only the sessions table takes a ${f}`);
+        }
       }
       const filter = filterOf(q);
-      const t = exportTable(src, { table, filter, since: q.since, until: q.until, bucket: q.bucket ?? 'day', tz, status: q.status });
+      const t = exportTable(src, { table, filter, since: q.since, until: q.until, bucket: q.bucket ?? 'day', tz, status: q.status, q: q.q, sort: q.sort, order: q.order });
       const format = q.format ?? 'csv';
       reply.header('content-disposition', `attachment; filename="${fileName(table, q.since, q.until, format)}"`);
       reply.header('cache-control', 'no-store');

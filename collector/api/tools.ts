@@ -37,7 +37,8 @@ export function registerToolRoutes(server: FastifyInstance, reader: ToolLatencyR
       const q = range(request.query);
       if (typeof q === 'string') return replyError(reply, 'bad_request', q);
       const kind = request.query.kind ?? 'slowest';
-      const rows = reader.toolCalls(request.params.tool, kind, q, request.query.limit ?? 20);
+      const { project, branch, model, machine } = request.query;
+      const rows = reader.toolCalls(request.params.tool, kind, { ...q, project, branch, model, machine }, request.query.limit ?? 20);
       return {
         tool_name: request.params.tool,
         kind,

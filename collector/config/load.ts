@@ -147,7 +147,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
 
   const raw = config as unknown as RawConfig;
   for (const section of SECTIONS) raw[section] ??= {};
-  enableForwarding(raw, overrides);
+  enableForwarding(raw, overrides, sources);
   checkService(raw, sources);
   for (const o of overrides) {
     const [section, id] = o.key.split('.');
@@ -162,10 +162,14 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
  * AGENTSTATS_FORWARD_ENDPOINT is the one-line way to forward: when no pipeline runs the `otlp`
  * exporter yet, it joins the pipeline that holds the storage exporter (the default `events`).
  */
-function enableForwarding(config: RawConfig, overrides: Array<{ variable: string }>): void {
+function enableForwarding(config: RawConfig, overrides: Array<{ variable: string }>, sources: Map<string, ConfigSource>): void {
   if (!overrides.some((o) => o.variable === 'AGENTSTATS_FORWARD_ENDPOINT') || isUsed(config, 'exporters', 'otlp')) return;
-  const pipeline = Object.values(config.service.pipelines).find((p) => (p.exporters ?? []).includes('sqlite'));
-  if (pipeline) pipeline.exporters = [...(pipeline.exporters ?? []), 'otlp'];
+  const entry = Object.entries(config.service.pipelines).find(([, p]) => (p.exporters ?? []).includes('sqlite'));
+  if (!entry) return;
+  const [name, pipeline] = entry;
+  pipeline.exporters = [...(pipeline.exporters ?? []), 'otlp'];
+  // --print-config names the variable that changed the list, not "default".
+  sources.set(`service.pipelines.${name}.exporters`, { kind: 'env', variable: 'AGENTSTATS_FORWARD_ENDPOINT' });
 }
 
 function isUsed(config: RawConfig, section: string, id: string): boolean {

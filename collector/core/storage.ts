@@ -284,6 +284,11 @@ export interface ToolLatencyQuery {
   sinceMs: number | null;
   untilMs: number | null;
   agent_type?: string;
+  /** toolCalls only (the histograms are per agent): the drill-down's values, each exact. */
+  project?: string;
+  branch?: string;
+  model?: string;
+  machine?: string;
 }
 
 /** Tool calls in one duration bucket (tool-latency.ts: 5 % wide, log-spaced; -1 = no duration). */

@@ -146,7 +146,7 @@ describe('quarter-hour rollup on disk', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Turns the file back into one written before migration 5: no quarter-hour rollup. */
+  /** Turns the file back into one written before migration 7: no quarter-hour rollup. */
   function downgrade(before?: (db: Database.Database) => void): void {
     const db = new Database(dbPath);
     before?.(db);

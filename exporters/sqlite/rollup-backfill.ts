@@ -1,6 +1,6 @@
 /**
  * Fills rollup rows that a migration added for events stored before it, from the events table:
- *  - `quarter_hours` (migration 5): the quarter-hour rollup of the dimensions that existed then;
+ *  - `quarter_hours` (migration 7): the quarter-hour rollup of the dimensions that existed then;
  *  - `combo` (migration 8): the `machine` and combined dimensions (combo.ts) in all three rollups.
  * It runs when the storage opens, before anything is written: one IMMEDIATE transaction per range
  * of `seq`, each moving the job's cursor in `rollup_backfill` with the rows it added, so a crash or
@@ -33,7 +33,7 @@ interface Job {
 const COMBO_DIMS: ReadonlySet<RollupDimension> = new Set(['machine', COMBO_DIM]);
 const QUARTER_JOB: Job = {
   name: 'quarter_hours',
-  // The dimensions that existed when migration 5 ran; the combo job adds the later ones.
+  // The dimensions that existed when migration 7 ran; the combo job adds the later ones.
   dims: new Set(DIMENSIONS.map(([dim]) => dim).filter((dim) => !COMBO_DIMS.has(dim))),
   allTables: false,
   what: 'quarter-hour rollup',

@@ -1,5 +1,5 @@
 /**
- * The tool-latency histogram: bucket bounds and the stated error, and migration 8's rebuild from
+ * The tool-latency histogram: bucket bounds and the stated error, and migration 11's (tool latency) rebuild from
  * stored events giving exactly the rows the writer keeps as it writes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ describe('latency buckets', () => {
   });
 });
 
-describe('migration 8 on a database written before it', () => {
+describe('migration 11 (tool latency) on a database written before it', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -103,9 +103,12 @@ export class SqliteToolLatency implements ToolLatencyReader {
   toolCalls(tool: string, kind: 'slowest' | 'failed', q: ToolLatencyQuery, limit: number): ToolCallRow[] {
     const where = [`tool_name = ?`, CALLS, 'ts >= ?', 'ts < ?'];
     const args: unknown[] = [tool, q.sinceMs ?? 0, q.untilMs ?? Number.MAX_SAFE_INTEGER];
-    if (q.agent_type) {
-      where.push('agent_type = ?');
-      args.push(q.agent_type);
+    for (const col of ['agent_type', 'project', 'branch', 'model', 'machine'] as const) {
+      const v = q[col];
+      if (v) {
+        where.push(`${col} = ?`);
+        args.push(v);
+      }
     }
     const order =
       kind === 'slowest'

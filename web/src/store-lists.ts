@@ -6,6 +6,7 @@
 import { api, HttpError } from './api.js';
 import { timeZone } from './format.js';
 import type { State } from './state.js';
+import { rangeOf } from './filters.js';
 
 export interface ListHost {
   readonly state: State;
@@ -25,13 +26,24 @@ export function rangeSince(range: string | undefined, fallback: string): string 
   return d.toISOString();
 }
 
+/**
+ * since/until of a list view: the dashboard's custom range (the range picker above every view) when
+ * the URL has one, else the view's own preset.
+ */
+export function listRange(params: Record<string, string>, fallback: string): { since?: string; until?: string; custom: boolean } {
+  const custom = rangeOf(params);
+  if (custom.since || custom.until) return { since: custom.since, until: custom.until, custom: true };
+  return { since: rangeSince(params.range, fallback), custom: false };
+}
+
 function message(error: unknown): string {
   return error instanceof HttpError ? error.message : error instanceof Error ? error.message : String(error);
 }
 
 export async function loadSearch(host: ListHost, force = false, more = false): Promise<void> {
   const p = host.state.route.params;
-  const q = { q: (p.q ?? '').trim(), agent_type: p.agent_type, range: p.range ?? 'all' };
+  const { since, until } = listRange(p, 'all');
+  const q = { q: (p.q ?? '').trim(), agent_type: p.agent_type, range: p.range ?? 'all', since: p.since, until: p.until };
   const key = JSON.stringify(q);
   const cur = host.state.search;
   if (!force && !more && cur.key === key && (cur.data || cur.loading)) return;
@@ -40,7 +52,7 @@ export async function loadSearch(host: ListHost, force = false, more = false): P
   if (more && !cursor) return;
   host.update({ search: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
   try {
-    const page = await api.search({ q: q.q, agent_type: q.agent_type, since: rangeSince(q.range, 'all'), limit: 50, cursor });
+    const page = await api.search({ q: q.q, agent_type: q.agent_type, since, until, limit: 50, cursor });
     if (host.state.search.key !== key) return;
     const hits = more && cur.data ? [...cur.data.hits, ...page.hits] : page.hits;
     host.update({ search: { key, loading: false, error: null, data: { hits, next: page.next_cursor, pending: page.pending } } });
@@ -52,7 +64,8 @@ export async function loadSearch(host: ListHost, force = false, more = false): P
 export async function loadErrors(host: ListHost, force = false, more = false): Promise<void> {
   const p = host.state.route.params;
   const range = p.range && (p.range in RANGE_DAYS || p.range === 'all') ? p.range : '7d';
-  const q = { range, agent_type: p.agent_type, kind: p.kind === 'api' || p.kind === 'tool' ? p.kind : undefined };
+  const { since, until, custom } = listRange({ ...p, range }, '7d');
+  const q = { range, since: p.since, until: p.until, agent_type: p.agent_type, kind: p.kind === 'api' || p.kind === 'tool' ? p.kind : undefined };
   const key = JSON.stringify(q);
   const cur = host.state.errors;
   if (!force && !more && cur.key === key && (cur.data || cur.loading)) return;
@@ -61,10 +74,11 @@ export async function loadErrors(host: ListHost, force = false, more = false): P
   host.update({ errors: { ...cur, key, loading: true, error: null, data: cur.key === key ? cur.data : null } });
   try {
     const res = await api.errors({
-      since: rangeSince(range, '7d'),
+      since,
+      until,
       agent_type: q.agent_type,
       kind: q.kind,
-      bucket: range === '24h' ? 'hour' : 'day',
+      bucket: !custom && range === '24h' ? 'hour' : 'day',
       tz: timeZone,
       limit: 50,
       cursor,

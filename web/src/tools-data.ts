@@ -5,7 +5,7 @@
  */
 import { api, HttpError } from './api.js';
 import type { ToolCallsResponse, ToolsResponse } from './types.js';
-import { rangeOf } from './filters.js';
+import { drillFilter, rangeOf } from './filters.js';
 
 /** Drill-down fields the latency histograms cannot narrow by: under them the view shows counts only (GET /api/stats/tools). */
 export const COUNT_ONLY_FIELDS = ['project', 'branch', 'model', 'machine'] as const;
@@ -37,6 +37,12 @@ export function toolFilters(params: Record<string, string>, now = Date.now()): {
   };
 }
 
+/** The drill-down values a tool's calls are narrowed by besides the agent (GET /api/tools/:tool/calls). */
+function callDrill(params: Record<string, string>): Record<string, string> {
+  const { agent_type: _agent, ...rest } = drillFilter(params);
+  return rest;
+}
+
 class ToolsData {
   state: ToolsState = { key: '', data: null, loading: false, error: null, calls: { key: '', data: null, error: null } };
   private listeners = new Set<() => void>();
@@ -52,14 +58,22 @@ class ToolsData {
     for (const fn of this.listeners) fn();
   }
 
-  /** Loads what the view's parameters ask for, unless it is loaded and fresh. */
-  ensure(params: Record<string, string>): void {
+  /**
+   * Loads what the view's parameters ask for, unless it is loaded and fresh. Under a project,
+   * branch, model or machine drill-down (`countsOnly`) the table comes from the store; only an
+   * opened tool's calls are loaded here, narrowed by the drill-down too.
+   */
+  ensure(params: Record<string, string>, countsOnly = false): void {
     const key = `${params.range ?? ''}|${params.agent_type ?? ''}|${params.since ?? ''}|${params.until ?? ''}`;
     const stale = Date.now() - this.loadedAt > REFRESH_MS;
-    if (key !== this.state.key || (stale && !this.state.loading)) void this.load(key, params);
+    if (!countsOnly && (key !== this.state.key || (stale && !this.state.loading))) void this.load(key, params);
     const tool = params.tool;
-    const callsKey = tool ? `${key}|${tool}|${params.kind === 'failed' ? 'failed' : 'slowest'}` : '';
-    if (callsKey !== this.state.calls.key || (tool && stale && key === this.state.key)) void this.loadCalls(callsKey, params);
+    const drill = JSON.stringify(callDrill(params));
+    const callsKey = tool ? `${key}|${drill}|${tool}|${params.kind === 'failed' ? 'failed' : 'slowest'}` : '';
+    if (callsKey !== this.state.calls.key || (tool && stale && (countsOnly || key === this.state.key))) {
+      if (countsOnly) this.loadedAt = Date.now();
+      void this.loadCalls(callsKey, params);
+    }
   }
 
   private async load(key: string, params: Record<string, string>): Promise<void> {
@@ -77,7 +91,7 @@ class ToolsData {
     if (!key) return this.set({ calls: { key, data: null, error: null } });
     this.set({ calls: { key, data: key === this.state.calls.key ? this.state.calls.data : null, error: null } });
     try {
-      const data = await api.toolCalls(params.tool, { ...toolFilters(params), kind: params.kind === 'failed' ? 'failed' : 'slowest', limit: 20 });
+      const data = await api.toolCalls(params.tool, { ...toolFilters(params), ...callDrill(params), kind: params.kind === 'failed' ? 'failed' : 'slowest', limit: 20 });
       if (this.state.calls.key === key) this.set({ calls: { key, data, error: null } });
     } catch (error) {
       if (this.state.calls.key === key) this.set({ calls: { key, data: null, error: error instanceof Error ? error.message : String(error) } });

@@ -3,7 +3,7 @@
  * list and the tool table for the filters and range, every row (never a page), with a totals row.
  * Numbers are as the JSON API has them: cost in dollars to the micro-dollar, tokens as integers.
  */
-import type { SessionReader, SessionRow, StatsReader, ToolUsageReader, UsageFilter } from '../../core/storage.js';
+import { sessionSortValue, type SessionReader, type SessionRow, type SessionSort, type StatsReader, type ToolUsageReader, type UsageFilter } from '../../core/storage.js';
 import type { ExportTable } from '../schemas/index.js';
 import { costView } from './cost.js';
 import { roundUsd } from './usage.js';
@@ -18,6 +18,10 @@ export interface ExportRequest {
   bucket: 'hour' | 'day';
   tz: string;
   status?: SessionRow['status'];
+  /** sessions: text search, sort and order as GET /api/sessions takes them. */
+  q?: string;
+  sort?: SessionSort;
+  order?: 'asc' | 'desc';
 }
 
 export interface Table {
@@ -63,8 +67,10 @@ const SESSION_COLUMNS = [
 function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
   const rows: Cell[][] = [];
   const sums = new Array<number>(SESSION_COLUMNS.length).fill(0);
-  // Newest first, paged by the (last_seen, session_id) of the last row read.
-  let after: { value: string; session_id: string } | undefined;
+  // In the list's order (newest first unless sorted), paged by the (sort value, session_id) of the last row read.
+  const sort = q.sort ?? 'last_seen';
+  const order = q.order ?? 'desc';
+  let after: { value: string | number; session_id: string } | undefined;
   for (;;) {
     const page = reader.listSessions({
       status: q.status,
@@ -74,9 +80,10 @@ function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
       model: q.filter.model || undefined,
       since: q.since && new Date(q.since).toISOString(),
       until: q.until && new Date(q.until).toISOString(),
+      q: q.q,
       limit: PAGE,
-      sort: 'last_seen',
-      order: 'desc',
+      sort,
+      order,
       after,
     });
     for (const s of page) {
@@ -88,7 +95,7 @@ function sessionsTable(reader: SessionReader, q: ExportRequest): Table {
     }
     if (page.length < PAGE) break;
     const last = page[page.length - 1];
-    after = { value: last.last_seen, session_id: last.session_id };
+    after = { value: sessionSortValue(last, sort), session_id: last.session_id };
   }
   const totals: Cell[] = SESSION_COLUMNS.map((c, i) => (i === 0 ? 'Total' : i < 10 ? null : c === 'cost_usd' ? roundUsd(sums[i]) : sums[i]));
   return { columns: SESSION_COLUMNS, rows, totals };

@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { Dict, Nullable, StringEnum, TimeParam } from './common.js';
 import { COST_BUCKETS } from './stats.js';
-import { SessionStatus } from './sessions.js';
+import { SESSION_SORT_KEYS, SessionStatus } from './sessions.js';
 
 const FilterParam = Type.String({ maxLength: 4096 });
 
@@ -65,6 +65,10 @@ export const ExportQuery = Type.Object(
     tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, default: 'UTC' })),
     /** sessions: only this status. */
     status: Type.Optional(SessionStatus),
+    /** sessions: the Sessions view's text search, sort and order (as GET /api/sessions), so the file holds the list shown. */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    sort: Type.Optional(StringEnum(SESSION_SORT_KEYS)),
+    order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
   },
   { additionalProperties: false },
 );

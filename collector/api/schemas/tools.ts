@@ -53,6 +53,11 @@ export const ToolCallsParams = Type.Object({ tool: Type.String({ minLength: 1, m
 export const ToolCallsQuery = Type.Object(
   {
     ...FILTERS,
+    /** The dashboard's drill-down: only calls in this project, branch, model or from this machine. */
+    project: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    branch: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    machine: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     /** The slowest calls (longest first) or the failed ones (newest first). */
     kind: Type.Optional(StringEnum(TOOL_CALL_KINDS, { default: 'slowest' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),

@@ -188,13 +188,22 @@ export class AppShell extends LitElement {
       navigate(hrefFor(nav[0], null, globalParams(store.state.route.params)));
     } else if (e.key === '/') {
       e.preventDefault();
-      // Views with a filter focus it; elsewhere `/` opens search.
+      // Views with a filter focus it; elsewhere `/` opens search, ready to type.
       if (['sessions', 'tools', 'search'].includes(store.state.route.view)) window.dispatchEvent(new Event('as-focus-filter'));
-      else navigate(hrefFor('search'));
+      else this.openSearch();
     } else if (e.key === 'p' && store.state.route.view === 'overview') {
       store.setPaused(!store.state.paused);
     }
   };
+
+  /**
+   * Search opened with `/` or its tab takes the focus once it has rendered (a timer runs after
+   * Lit's microtask updates). Not on its number key: the next number key must still switch views.
+   */
+  private openSearch(): void {
+    navigate(hrefFor('search', null, globalParams(store.state.route.params)));
+    setTimeout(() => window.dispatchEvent(new Event('as-focus-filter')));
+  }
 
   private renderConnection() {
     const s = store.state;
@@ -272,7 +281,16 @@ export class AppShell extends LitElement {
           <span>AgentStats</span>
         </a>
         <nav aria-label="Views">
-          ${NAV.map(([v, label, key]) => html`<a href=${hrefFor(v, null, globalParams(store.state.route.params))} aria-current=${current === v ? 'page' : 'false'} title="${label} (${key})">${label}</a>`)}
+          ${NAV.map(
+            ([v, label, key]) =>
+              html`<a
+                href=${hrefFor(v, null, globalParams(store.state.route.params))}
+                aria-current=${current === v ? 'page' : 'false'}
+                title="${label} (${key})"
+                @click=${v === 'search' ? () => setTimeout(() => window.dispatchEvent(new Event('as-focus-filter'))) : null}
+                >${label}</a
+              >`,
+          )}
         </nav>
         <span class="spacer"></span>
         ${this.renderConnection()}

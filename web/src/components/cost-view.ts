@@ -151,16 +151,16 @@ export class CostView extends LitElement {
       · ${num(pricing.models)} models${pricing.unit ? ` · ${pricing.unit}` : ''}${pricing.override ? ` · override ${pricing.override.path} (${num(pricing.override.models)} models)` : ''}</p>`;
   }
 
-  private renderBlocks(blocks: Block[] | null) {
+  private renderBlocks(blocks: Block[] | null, custom: boolean) {
     const list = (blocks ?? []).slice(0, 8);
     const dec = usdDecimals(list.flatMap((b) => [b.cost_usd, b.burn_usd_per_hour ?? 0, b.projected_usd ?? 0]));
     const tok = tokenUnit(list.map((b) => b.tokens));
     const now = Date.now();
     return html`<section class="panel" aria-label="5-hour blocks">
-      <h2>5-hour blocks <span class="hint">billing windows · last 7 days</span></h2>
+      <h2>5-hour blocks <span class="hint">billing windows · ${custom ? 'in the range' : 'last 7 days'}</span></h2>
       <div class="scroll-x">
       <div class="blocks head hint"><span>Start</span><span>Ends</span><span class="num">Cost</span><span class="num">Tokens</span><span class="num">Burn</span><span class="num" title="The block's projected total, once it has run an hour">Projected</span></div>
-      ${list.length === 0 ? html`<div class="empty">No usage in the last 7 days.</div>` : null}
+      ${list.length === 0 ? html`<div class="empty">No usage ${custom ? 'in the range' : 'in the last 7 days'}.</div>` : null}
       ${list.map(
         (b) => html`<div class="blocks ${b.active ? 'now' : ''}">
           <span>${when(b.start)}${b.active ? html` <span class="pill active">now</span>` : null}</span>
@@ -219,7 +219,7 @@ export class CostView extends LitElement {
         ${this.renderPricing(d?.pricing ?? null)}
       </section>
       <div style="margin-top:12px"><as-budget-bars></as-budget-bars></div>
-      <div style="margin-top:12px">${this.renderBlocks(c.blocks)}</div>
+      <div style="margin-top:12px">${this.renderBlocks(c.blocks, isCustom)}</div>
       <div class="grid">
         ${this.breakdown('model', d?.by_model ?? [], 'model')}
         ${this.breakdown('project', d?.by_project ?? [], 'project')}

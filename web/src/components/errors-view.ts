@@ -9,7 +9,7 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, ms, num, when } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
-import { loadErrors, rangeSince } from '../store-lists.js';
+import { listRange, loadErrors } from '../store-lists.js';
 import type { ErrorBucket, ErrorCount, ErrorEvent } from '../types.js';
 import type { ChartSeries } from './chart.js';
 import './chart.js';
@@ -25,18 +25,21 @@ const SERIES: ChartSeries[] = [
 
 /**
  * Every bucket of the range, empty ones as 0, so the axis spans the range (hours, or local days
- * stepped by the calendar so DST days stay whole); `all` starts at the first bucket with errors.
+ * stepped by the calendar so DST days stay whole); `all` starts at the first bucket with errors. A
+ * custom range (the range picker) is drawn in days from its start to its end.
  */
-function chartRows(timeline: ErrorBucket[], range: string): [number[], ...number[][]] {
+function chartRows(timeline: ErrorBucket[], params: Record<string, string>, range: string): [number[], ...number[][]] {
   const byStart = new Map(timeline.map((b) => [Date.parse(b.start), b]));
-  const hourly = range === '24h';
-  const first = rangeSince(range, '7d') ?? timeline[0]?.start;
+  const r = listRange({ ...params, range }, '7d');
+  const hourly = !r.custom && range === '24h';
+  const first = r.since ?? timeline[0]?.start;
+  const end = Math.min(Date.now(), r.until ? Date.parse(r.until) - 1 : Date.now());
   const rows: [number[], number[], number[], number[]] = [[], [], [], []];
   if (!first) return rows;
   const at = new Date(first);
   if (hourly) at.setMinutes(0, 0, 0);
   else at.setHours(0, 0, 0, 0);
-  for (let i = 0; i < 2000 && at.getTime() <= Date.now(); i++) {
+  for (let i = 0; i < 2000 && at.getTime() <= end; i++) {
     const b = byStart.get(at.getTime());
     rows[0].push(at.getTime() / 1000);
     rows[1].push(b?.api_errors ?? 0);
@@ -121,9 +124,10 @@ export class ErrorsView extends LitElement {
     const res = s.errors;
     const sum = res.data?.summary ?? null;
     const range = p.range && RANGES.includes(p.range) ? p.range : '7d';
+    const custom = listRange(p, '7d').custom;
     if (sum && res.key !== this.chartKey) {
       this.chartKey = res.key;
-      this.chartData = chartRows(sum.timeline, range);
+      this.chartData = chartRows(sum.timeline, p, range);
     }
     const agents = s.filterOptions?.agent_types ?? [];
     const recent = res.data?.recent ?? [];
@@ -131,9 +135,11 @@ export class ErrorsView extends LitElement {
       <div class="toolbar">
         <h2 style="margin:0">Errors <span class="hint">${sum?.source === 'events' ? 'from stored error events (one agent)' : 'all agents, from the rollups'}</span></h2>
         <span class="spacer"></span>
-        <span class="seg" role="group" aria-label="Time range">
-          ${RANGES.map((r) => html`<button aria-pressed=${range === r ? 'true' : 'false'} @click=${() => setParams({ range: r === '7d' ? undefined : r })}>${r}</button>`)}
-        </span>
+        ${custom
+          ? html`<span class="hint">custom range</span>`
+          : html`<span class="seg" role="group" aria-label="Time range">
+              ${RANGES.map((r) => html`<button aria-pressed=${range === r ? 'true' : 'false'} @click=${() => setParams({ range: r === '7d' ? undefined : r })}>${r}</button>`)}
+            </span>`}
         <select aria-label="Agent" @change=${(e: Event) => setParams({ agent_type: (e.target as HTMLSelectElement).value || undefined })}>
           <option value="" ?selected=${!p.agent_type}>Agent: all</option>
           ${agents.map((a) => html`<option value=${a} ?selected=${p.agent_type === a}>${agentLabel(a)}</option>`)}
@@ -146,8 +152,8 @@ export class ErrorsView extends LitElement {
         <span>Failed tool calls <b data-k="tool">${sum ? num(sum.tool_errors) : '–'}</b></span>
       </div>
       <section class="panel">
-        <h2>Errors per ${range === '24h' ? 'hour' : 'day'} <span class="hint">count per bucket</span></h2>
-        <as-chart .data=${this.chartData} .series=${SERIES} height="200" bar-seconds=${range === '24h' ? 3600 : 86400}></as-chart>
+        <h2>Errors per ${!custom && range === '24h' ? 'hour' : 'day'} <span class="hint">count per bucket</span></h2>
+        <as-chart .data=${this.chartData} .series=${SERIES} height="200" bar-seconds=${!custom && range === '24h' ? 3600 : 86400}></as-chart>
       </section>
       <div class="grid">
         ${this.breakdown('Type', sum?.by_event_type ?? [], 'No errors.')}

@@ -3,13 +3,23 @@
  * shown above every view but the session page. Removing a chip edits the URL, so every panel follows.
  */
 import { LitElement, css, html } from 'lit';
-import { hrefFor, setParams } from '../router.js';
+import { hrefFor, setParams, type View } from '../router.js';
 import { store } from '../store.js';
 import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentLabel, when } from '../format.js';
-import { DRILL_FIELDS, FIELD_LABEL, drillFilter, globalParams, rangeOf } from '../filters.js';
+import { DRILL_FIELDS, FIELD_LABEL, drillFilter, globalParams, rangeOf, type DrillField } from '../filters.js';
 import './range-picker.js';
+
+/**
+ * Drill-down fields a view cannot narrow by (its API has no such filter): their chips say so
+ * instead of suggesting the numbers below are filtered.
+ */
+const NOT_APPLIED: Partial<Record<View, readonly DrillField[]>> = {
+  search: ['project', 'branch', 'model', 'machine'],
+  errors: ['project', 'branch', 'model', 'machine'],
+  sessions: ['machine'],
+};
 
 export class FilterChips extends LitElement {
   static override styles = [
@@ -45,6 +55,11 @@ export class FilterChips extends LitElement {
         border-radius: 50%;
         line-height: 1;
       }
+      .chip[data-ignored] {
+        border-style: dashed;
+        background: transparent;
+        color: var(--muted);
+      }
       .chip button:hover {
         background: var(--surface);
       }
@@ -61,12 +76,13 @@ export class FilterChips extends LitElement {
     const chips = DRILL_FIELDS.filter((k) => f[k] !== undefined);
     const custom = !!(r.since || r.until);
     const onCost = route.view === 'cost';
+    const ignored = NOT_APPLIED[route.view] ?? [];
     if (chips.length === 0 && !custom && !r.error && onCost) return null;
     return html`<div class="fbar" role="region" aria-label="Filters">
       ${chips.length || custom ? html`<span class="hint">Filtered:</span>` : null}
       ${chips.map(
-        (k) => html`<span class="chip" data-field=${k}>
-          <span class="ellipsis">${FIELD_LABEL[k]} <b>${k === 'agent_type' ? agentLabel(f[k]!) : f[k]}</b></span>
+        (k) => html`<span class="chip" data-field=${k} ?data-ignored=${ignored.includes(k)} title=${ignored.includes(k) ? `This view cannot be narrowed by ${FIELD_LABEL[k].toLowerCase()}: it shows everything` : ''}>
+          <span class="ellipsis">${FIELD_LABEL[k]} <b>${k === 'agent_type' ? agentLabel(f[k]!) : f[k]}</b>${ignored.includes(k) ? ' (not applied here)' : ''}</span>
           ${k === 'project' && route.view !== 'project'
             ? html`<a href=${hrefFor('project', f[k], globalParams(p))} title="Open the project page">page</a>`
             : null}

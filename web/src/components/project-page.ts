@@ -165,7 +165,7 @@ export class ProjectPage extends LitElement {
       </div>
       <section class="panel" style="margin-top:12px" aria-label="Sessions of the project">
         <h2>Latest sessions <span class="hint">${num(d?.sessions.length ?? 0)}${d?.moreSessions ? '+' : ''}</span><span class="spacer"></span>
-          <as-export-menu .table=${'sessions'} .extra=${{ project: name, since: p.since, until: p.until }}></as-export-menu></h2>
+          <as-export-menu .table=${'sessions'} .extra=${{ ...this.extra(), bucket: undefined }}></as-export-menu></h2>
         ${(d?.sessions ?? []).map(
           (s) => html`<a class="r sess" href=${hrefFor('session', s.session_id)}>
             <span class="ellipsis"><span class="badge" style="--c:${agentColor(s.agent_type)}">${agentLabel(s.agent_type)}</span> ${s.branch ?? ''} <span class="hint">${when(s.first_seen)}</span></span>

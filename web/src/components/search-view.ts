@@ -9,7 +9,7 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, num, when } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
-import { loadSearch } from '../store-lists.js';
+import { listRange, loadSearch } from '../store-lists.js';
 import type { SearchHit } from '../types.js';
 import { FocusFilterController } from './list-controls.js';
 
@@ -98,11 +98,6 @@ export class SearchView extends LitElement {
   private ctl = new StoreController(this);
   private filterFocus = new FocusFilterController(this);
 
-  override firstUpdated(): void {
-    // Opened with `/` or the tab: ready to type.
-    if (!store.state.route.params.q) this.renderRoot.querySelector('input')?.focus();
-  }
-
   private submit = (e: Event) => {
     e.preventDefault();
     const value = (this.renderRoot.querySelector('input') as HTMLInputElement).value.trim();
@@ -135,9 +130,11 @@ export class SearchView extends LitElement {
           <option value="" ?selected=${!p.agent_type}>Agent: all</option>
           ${agents.map((a) => html`<option value=${a} ?selected=${p.agent_type === a}>${agentLabel(a)}</option>`)}
         </select>
-        <span class="seg" role="group" aria-label="Time range">
-          ${RANGES.map((r) => html`<button type="button" aria-pressed=${(p.range ?? 'all') === r ? 'true' : 'false'} @click=${() => setParams({ range: r === 'all' ? undefined : r })}>${r}</button>`)}
-        </span>
+        ${listRange(p, 'all').custom
+          ? html`<span class="hint">custom range</span>`
+          : html`<span class="seg" role="group" aria-label="Time range">
+              ${RANGES.map((r) => html`<button type="button" aria-pressed=${(p.range ?? 'all') === r ? 'true' : 'false'} @click=${() => setParams({ range: r === 'all' ? undefined : r })}>${r}</button>`)}
+            </span>`}
         <button class="primary">Search</button>
       </form>
       <section class="panel" style="padding:0">

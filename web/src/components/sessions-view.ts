@@ -133,7 +133,7 @@ export class SessionsView extends LitElement {
         ${this.select('project', 'Project', o?.projects ?? [])}
         ${this.select('branch', 'Branch', o?.branches ?? [])}
         ${this.select('model', 'Model', o?.models ?? [])}
-        <as-export-menu .table=${'sessions'} .extra=${{ status: p.status }}></as-export-menu>
+        <as-export-menu .table=${'sessions'} .extra=${{ status: p.status, q: p.q, sort: p.sort, order: p.sort && p.dir === 'asc' ? 'asc' : undefined }}></as-export-menu>
       </div>
       <div class="table" role="table" aria-label="Sessions">
         <div class="thead" role="row">

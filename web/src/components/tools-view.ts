@@ -10,7 +10,7 @@ import { StoreController } from '../store-controller.js';
 import { shared } from '../styles.js';
 import { agentColor, agentLabel, ms, num, pct, stamp, shortId } from '../format.js';
 import { hrefFor, setParams } from '../router.js';
-import { countsOnly, TOOL_RANGES, toolsData } from '../tools-data.js';
+import { countsOnly, TOOL_RANGES, toolFilters, toolsData } from '../tools-data.js';
 import type { ToolLatency } from '../types.js';
 import { FocusFilterController, sortHeader } from './list-controls.js';
 import { rangeOf } from '../filters.js';
@@ -113,7 +113,7 @@ export class ToolsView extends LitElement {
   protected override render() {
     const p = store.state.route.params;
     const countOnly = countsOnly(p);
-    if (!countOnly) toolsData.ensure(p);
+    toolsData.ensure(p, countOnly);
     const t = countOnly
       ? {
           data: store.state.toolUsage.data
@@ -162,7 +162,8 @@ export class ToolsView extends LitElement {
           ${agents.map((a) => html`<option value=${a} ?selected=${agent === a}>${agentLabel(a)}</option>`)}
         </select>
         ${countOnly
-          ? html`<as-export-menu .table=${'tools'}></as-export-menu>`
+          ? // The table's own range (the preset, 7d by default, or the custom one), not all time.
+            html`<as-export-menu .table=${'tools'} .extra=${toolFilters(p)}></as-export-menu>`
           : html`<as-export-menu .table=${'tools'} .columns=${['tool_name', 'calls', 'errors', 'error_rate', 'p50_ms', 'p95_ms', 'p99_ms']}
               .rows=${[...tools.map((x) => [x.tool_name, x.calls, x.errors, x.error_rate, x.p50_ms, x.p95_ms, x.p99_ms]), ['Total', calls, errors, calls ? errors / calls : 0, null, null, null]]}></as-export-menu>`}
         <input type="search" placeholder="Filter tools…" aria-label="Filter tools" .value=${p.q ?? ''}
@@ -199,7 +200,7 @@ export class ToolsView extends LitElement {
         ? html`<p class="hint">Filtered by project, branch, model or machine: calls and failures counted from the stored tool calls that match; latency percentiles are kept per agent and range only (remove those filters to see them).</p>`
         : html`<p class="hint">Percentiles by nearest rank over the calls in range, from a histogram of 5 %-wide buckets: each within ±${errPct} % of the exact value.
             Pick a tool for its slowest and failed calls.</p>`}
-      ${p.tool && !countOnly ? this.renderCalls(p.tool, p.kind === 'failed' ? 'failed' : 'slowest') : null}
+      ${p.tool ? this.renderCalls(p.tool, p.kind === 'failed' ? 'failed' : 'slowest') : null}
     `;
   }
 }
