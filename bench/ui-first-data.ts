@@ -60,7 +60,7 @@ const MARKERS: Record<string, Marker> = {
   session: { host: 'as-session-page', selector: 'section.panel' },
   tools: { host: 'as-tools', selector: 'a.row[data-tool]' },
   cost: { host: 'as-cost', selector: 'section[aria-label="Cost by model"] .bk:not(.head)' },
-  project: { host: 'as-project-page', selector: 'section[aria-label$="of the project"] .r' },
+  project: { host: 'as-project-page', selector: 'section[aria-label$="of the project"] .r:not(.head)' },
   search: { host: 'as-search', selector: 'a.hit' },
   errors: { host: 'as-errors', selector: 'b[data-k="total"]', text: /\d/ },
 };
