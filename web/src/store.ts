@@ -277,7 +277,14 @@ export class AppStore {
   async loadProject(force = false): Promise<void> {
     const { view, id, params } = this.state.route;
     const range = rangeOf(params);
-    if (view === 'project' && id) await this.loadKeyed('project', JSON.stringify([id, range]), force, () => loadProjectData(id, range));
+    if (view !== 'project' || !id) return;
+    const key = JSON.stringify([id, range]);
+    // On the first load each part shows as it arrives; a refresh keeps the old figures until all are in.
+    const first = !(this.state.project.key === key && this.state.project.data);
+    const onPart = (data: State['project']['data']) => {
+      if (this.state.project.key === key) this.set({ project: { ...this.state.project, data } });
+    };
+    await this.loadKeyed('project', key, force, () => loadProjectData(id, range, first ? onPart : undefined));
   }
 
   private sessionQuery(): Record<string, string> {
