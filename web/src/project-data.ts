@@ -11,9 +11,10 @@ import type { CostStats, SessionRow, ToolUsageResponse } from './types.js';
 
 export interface ProjectData {
   name: string;
-  cost: CostStats;
-  tools: ToolUsageResponse;
-  sessions: SessionRow[];
+  /** Null until that answer arrived: the page shows each part as it comes (see loadProjectData). */
+  cost: CostStats | null;
+  tools: ToolUsageResponse | null;
+  sessions: SessionRow[] | null;
   moreSessions: boolean;
 }
 
@@ -34,15 +35,29 @@ export function projectRange(range: Range): Range {
   return { since: d.toISOString() };
 }
 
-export async function loadProjectData(name: string, range: Range): Promise<ProjectData> {
+/**
+ * The three reads at once; `onPart`, when given, gets the data so far as each answer arrives. The
+ * tool counts are read from stored events (a 30-day range reads every event in it), so with millions
+ * of events they answer last: cost and sessions are on screen before them (bench:ui).
+ */
+export async function loadProjectData(name: string, range: Range, onPart?: (data: ProjectData) => void): Promise<ProjectData> {
   const r = projectRange(range);
   const span = { since: r.since, until: r.until };
-  const [cost, tools, page] = await Promise.all([
-    api.cost({ project: name, ...span, bucket: bucketFor(r), tz: timeZone }),
-    api.toolUsage({ project: name, ...span }),
-    api.sessions({ project: name, ...span, limit: 50 }),
+  const data: ProjectData = { name, cost: null, tools: null, sessions: null, moreSessions: false };
+  const part = <T>(p: Promise<T>, put: (v: T) => void) =>
+    p.then((v) => {
+      put(v);
+      onPart?.({ ...data });
+    });
+  await Promise.all([
+    part(api.cost({ project: name, ...span, bucket: bucketFor(r), tz: timeZone }), (v) => (data.cost = v)),
+    part(api.sessions({ project: name, ...span, limit: 50 }), (v) => {
+      data.sessions = v.sessions;
+      data.moreSessions = v.next_cursor !== null;
+    }),
+    part(api.toolUsage({ project: name, ...span }), (v) => (data.tools = v)),
   ]);
-  return { name, cost, tools, sessions: page.sessions, moreSessions: page.next_cursor !== null };
+  return data;
 }
 
 /**

@@ -17,16 +17,13 @@ import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
 import { loadErrors, loadSearch } from './store-lists.js';
 import { countsOnly, toolFilters } from './tools-data.js';
 
-export type { State };
-
-export type { TreeNode };
+export type { State, TreeNode };
 import type { FilterOptions, Hello, SessionRow, Stats, StoredEvent } from './types.js';
 
 const MAX_SESSION_EVENTS = 2000;
 /** Sessions-view URL parameters that GET /api/sessions filters on (same names). */
 const SESSION_FILTERS = ['status', 'agent_type', 'project', 'branch', 'model', 'q', 'sort'] as const;
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
-
 
 function message(error: unknown): string {
   return error instanceof HttpError ? error.message : error instanceof Error ? error.message : String(error);
@@ -277,7 +274,11 @@ export class AppStore {
   async loadProject(force = false): Promise<void> {
     const { view, id, params } = this.state.route;
     const range = rangeOf(params);
-    if (view === 'project' && id) await this.loadKeyed('project', JSON.stringify([id, range]), force, () => loadProjectData(id, range));
+    if (view !== 'project' || !id) return;
+    const key = JSON.stringify([id, range]);
+    // The first load shows each part as it arrives; a refresh keeps the old figures until all are in.
+    const onPart = (data: State['project']['data']) => this.state.project.key === key && this.set({ project: { ...this.state.project, data } });
+    await this.loadKeyed('project', key, force, () => loadProjectData(id, range, this.state.project.data ? undefined : onPart));
   }
 
   private sessionQuery(): Record<string, string> {

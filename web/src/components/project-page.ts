@@ -107,8 +107,8 @@ export class ProjectPage extends LitElement {
 
   /** Exports of this page: the project and the page's range. */
   private extra(): Record<string, string | undefined> {
-    const r = projectRange({ since: store.state.project.data?.cost.since ?? undefined, until: store.state.project.data?.cost.until ?? undefined });
-    return { project: store.state.route.id ?? undefined, since: r.since, until: r.until, bucket: store.state.project.data?.cost.bucket };
+    const r = projectRange({ since: store.state.project.data?.cost?.since ?? undefined, until: store.state.project.data?.cost?.until ?? undefined });
+    return { project: store.state.route.id ?? undefined, since: r.since, until: r.until, bucket: store.state.project.data?.cost?.bucket };
   }
 
   protected override render() {
@@ -124,7 +124,7 @@ export class ProjectPage extends LitElement {
     const t = c?.totals;
     const p = globalParams(store.state.route.params);
     const range = projectRange({ since: p.since, until: p.until });
-    const toolCalls = d?.tools.tools.reduce((n, x) => n + x.calls, 0) ?? 0;
+    const toolCalls = d?.tools ? d.tools.tools.reduce((n, x) => n + x.calls, 0) : null;
     return html`
       <div class="toolbar">
         <h2 style="margin:0">Project <span class="mono">${name}</span></h2>
@@ -153,8 +153,8 @@ export class ProjectPage extends LitElement {
         <section class="panel" aria-label="Tools of the project">
           <h2>Tools <span class="spacer"></span><as-export-menu .table=${'tools'} .extra=${this.extra()}></as-export-menu></h2>
           <div class="r head"><span>Tool</span><span class="num">Calls</span><span class="num">Failed</span><span class="num">Mean</span></div>
-          ${(d?.tools.tools ?? []).length === 0 ? html`<div class="empty">No tool calls in this range.</div>` : null}
-          ${(d?.tools.tools ?? []).map(
+          ${(d?.tools?.tools ?? []).length === 0 ? html`<div class="empty">${d?.tools ? 'No tool calls in this range.' : 'Loading…'}</div>` : null}
+          ${(d?.tools?.tools ?? []).map(
             (x) => html`<div class="r tool">
               <span class="ellipsis mono">${x.tool_name}</span><span class="num">${num(x.calls)}</span>
               <span class="num ${x.errors ? 'err' : ''}">${num(x.errors)} <span class="hint">${x.errors ? pct(x.error_rate) : ''}</span></span>
@@ -164,7 +164,7 @@ export class ProjectPage extends LitElement {
         </section>
       </div>
       <section class="panel" style="margin-top:12px" aria-label="Sessions of the project">
-        <h2>Latest sessions <span class="hint">${num(d?.sessions.length ?? 0)}${d?.moreSessions ? '+' : ''}</span><span class="spacer"></span>
+        <h2>Latest sessions <span class="hint">${num(d?.sessions?.length ?? 0)}${d?.moreSessions ? '+' : ''}</span><span class="spacer"></span>
           <as-export-menu .table=${'sessions'} .extra=${{ ...this.extra(), bucket: undefined }}></as-export-menu></h2>
         ${(d?.sessions ?? []).map(
           (s) => html`<a class="r sess" href=${hrefFor('session', s.session_id)}>
