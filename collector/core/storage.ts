@@ -214,6 +214,9 @@ export interface ImportFileRecord {
 export interface CommittedBatch {
   events: StoredEvent[];
   sessions: SessionRow[];
+  /** Spans and metric points written in the same transaction (how many; absent = none). */
+  spansStored?: number;
+  metricPointsStored?: number;
   /** Budget alerts just raised (published by the alerts exporter; the SSE exporter streams them). */
   alerts?: AlertRecord[];
 }

@@ -128,9 +128,12 @@ const factory: ExporterFactory<OtlpExporterConfig> = {
         host.telemetry.observe?.(() => healthState(loops));
         host.announce(`Forwarding events, spans and metric points to ${config.endpoint} (${config.protocol}) as machine "${machine}"`);
       },
-      consume() {
-        // Any commit may have stored events, spans or metric points: each loop checks its own table.
-        for (const { forwarder } of loops) forwarder.notify();
+      consume(batch) {
+        // Only the loops whose table got rows: a loop woken for nothing still reads its table's end.
+        const [events, spans, points] = loops;
+        if (batch.events.length > 0) events?.forwarder.notify();
+        if ((batch.spansStored ?? 0) > 0) spans?.forwarder.notify();
+        if ((batch.metricPointsStored ?? 0) > 0) points?.forwarder.notify();
       },
       async shutdown() {
         // The sender is shared: the first stop closes it, and every loop ends its wait at once.
