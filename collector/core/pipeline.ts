@@ -190,7 +190,12 @@ export class Pipeline implements Consumer {
     this.opts.storageTelemetry?.record('accepted', stored + result.spansStored + result.metricPointsStored);
     this.opts.storageTelemetry?.record('duplicate', processed.length - stored);
 
-    const committed: CommittedBatch = { events: result.inserted, sessions: result.sessions };
+    const committed: CommittedBatch = {
+      events: result.inserted,
+      sessions: result.sessions,
+      spansStored: result.spansStored,
+      metricPointsStored: result.metricPointsStored,
+    };
     for (const exporter of this.opts.exporters) {
       if (!exporter.consume) continue;
       try {

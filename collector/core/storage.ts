@@ -214,6 +214,9 @@ export interface ImportFileRecord {
 export interface CommittedBatch {
   events: StoredEvent[];
   sessions: SessionRow[];
+  /** Spans and metric points written in the same transaction (how many; absent = none). */
+  spansStored?: number;
+  metricPointsStored?: number;
   /** Budget alerts just raised (published by the alerts exporter; the SSE exporter streams them). */
   alerts?: AlertRecord[];
 }
@@ -357,8 +360,28 @@ export interface ExportCursorStore {
   save(exporterId: string, signal: string, position: number): void;
 }
 
+/** One stored record and its position in its table (the forwarding cursor). */
+export interface FeedEntry<T> {
+  position: number;
+  item: T;
+}
+
+/**
+ * Stored spans or metric points in storage order, for forwarding (exporters/otlp): spans by rowid,
+ * metric points by id. A span stored again (same trace and span id) moves to a new position.
+ */
+export interface TelemetryFeed<T> {
+  /** Up to `limit` records after `position`, oldest first. */
+  after(position: number, limit: number): Array<FeedEntry<T>>;
+  /** Position of the newest stored record (0 when there is none). */
+  newest(): number;
+}
+
 export interface StoragePorts {
   writer: BatchWriter;
+  /** Spans and metric points in storage order (what the `otlp` exporter forwards). */
+  spanFeed: TelemetryFeed<SpanRecord>;
+  metricFeed: TelemetryFeed<MetricPointRecord>;
   /** Budgets made in the dashboard, and the alerts raised (once per budget, period and threshold). */
   budgets: BudgetStore;
   exportCursors: ExportCursorStore;

@@ -23,7 +23,7 @@ export interface OtlpExporterConfig {
   machine: string | null;
   /** Prompt text and tool content leave the machine only with this on (and only if stored at all). */
   send_prompts: boolean;
-  /** On the first start: forward the events already stored (`all`) or only new ones (`new`). */
+  /** On the first start: forward what is already stored (`all`) or only what is stored from now on (`new`). */
   backfill: 'all' | 'new';
 }
 
@@ -33,7 +33,7 @@ export const configSchema: JsonSchema = {
   properties: {
     endpoint: {
       type: ['string', 'null'],
-      description: 'Base URL of the OTLP receiver (`/v1/logs` is appended for HTTP); gRPC: `http://host:4317` (https = TLS). Env `AGENTSTATS_FORWARD_ENDPOINT`.',
+      description: 'Base URL of the OTLP receiver (`/v1/logs`, `/v1/traces`, `/v1/metrics` are appended for HTTP); gRPC: `http://host:4317` (https = TLS). Env `AGENTSTATS_FORWARD_ENDPOINT`.',
     },
     protocol: { enum: ['http/protobuf', 'http/json', 'grpc'], description: 'Transport and encoding. Env `AGENTSTATS_FORWARD_PROTOCOL`.' },
     headers: {
@@ -57,7 +57,7 @@ export const configSchema: JsonSchema = {
       type: 'boolean',
       description: 'Let stored prompt text and tool content leave the machine (needs `service.store_prompts` too); off: only their sizes are sent.',
     },
-    backfill: { enum: ['all', 'new'], description: 'First start: forward the events already stored (`all`) or only those stored from now on (`new`).' },
+    backfill: { enum: ['all', 'new'], description: 'First start: forward the events, spans and metric points already stored (`all`) or only those stored from now on (`new`).' },
   },
 };
 

@@ -58,13 +58,13 @@ export interface ForwardResource {
 type Attrs = Record<string, string | number | boolean>;
 
 /** What the serializers read of a resource (the SDK's Resource has more, unused here). */
-interface PlainResource {
+export interface PlainResource {
   attributes: Attrs;
 }
 
 const SCOPE = { name: 'agentstats.forward', version: '1' };
 
-function hrTime(ms: number): [number, number] {
+export function hrTime(ms: number): [number, number] {
   const s = Math.floor(ms / 1000);
   return [s, Math.round((ms - s * 1000) * 1e6)];
 }

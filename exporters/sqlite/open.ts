@@ -15,6 +15,7 @@ import { SqliteCheckpoints } from './imports.js';
 import { SqliteToolStarts } from './tool-starts.js';
 import { SqliteBudgets } from './budgets.js';
 import { SqliteExportCursors } from './export-cursors.js';
+import { SqliteMetricFeed, SqliteSpanFeed } from './telemetry-feed.js';
 import { ToolUsage } from './tool-usage.js';
 import { SqliteToolLatency } from './tool-latency.js';
 import { IdleSweep } from './sessions.js';
@@ -109,6 +110,8 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'listAlerts',
       ]),
       exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
+      spanFeed: only(new SqliteSpanFeed(db), ['after', 'newest']),
+      metricFeed: only(new SqliteMetricFeed(db), ['after', 'newest']),
       tools: only(new SqliteToolLatency(db), ['toolLatency', 'toolCalls', 'latencyValueMs', 'latencyMaxError']),
       search: only(new SqliteSearchReader(db), ['search']),
       errors: only(new SqliteErrorReader(db), ['errorSummary', 'recentErrors']),

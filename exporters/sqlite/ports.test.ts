@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
-import type { StoragePorts, WriteResult } from '../../collector/core/storage.js';
+import type { MetricPointRecord, SpanRecord, StoragePorts, WriteResult } from '../../collector/core/storage.js';
 import { openSqliteStorage, type SqliteStorage } from './open.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -46,6 +46,8 @@ describe('storage ports', () => {
     expect(calls(ports.checkpoints)).toEqual(['listImportFiles', 'saveImportFiles']);
     expect(calls(ports.toolStarts)).toEqual(['toolStartMs']);
     expect(calls(ports.exportCursors)).toEqual(['get', 'save']);
+    expect(calls(ports.spanFeed)).toEqual(['after', 'newest']);
+    expect(calls(ports.metricFeed)).toEqual(['after', 'newest']);
     expect(calls(ports.toolUsage)).toEqual(['toolUsage']);
     expect(calls(ports.stats)).toEqual(
       ['billingBlocks', 'folded', 'metricTotals', 'sessionCounts', 'timeline', 'toolDurations', 'usage', 'usageKeys'],
@@ -56,7 +58,7 @@ describe('storage ports', () => {
     expect(calls(ports.tools)).toEqual(['latencyMaxError', 'latencyValueMs', 'toolCalls', 'toolLatency']);
     expect(calls(ports.search)).toEqual(['search']);
     expect(calls(ports.errors)).toEqual(['errorSummary', 'recentErrors']);
-    expect(new Set(Object.values(ports)).size).toBe(12);
+    expect(new Set(Object.values(ports)).size).toBe(14);
   });
 
   it('budgets: stored, changed, deleted; an alert recorded once per budget, period and threshold', () => {
@@ -91,6 +93,40 @@ describe('export cursors', () => {
     ports.exportCursors.save('otlp', 'events', 42);
     expect(ports.exportCursors.get('otlp', 'events')).toBe(42);
     expect(ports.exportCursors.get('otlp/team', 'events')).toBe(3);
+  });
+});
+
+describe('telemetry feeds', () => {
+  const span = (id: string, fields: Partial<SpanRecord> = {}): SpanRecord => ({
+    trace_id: 'a'.repeat(32), span_id: id, parent_span_id: null, session_id: 's1', agent_type: 'codex', name: `op-${id}`, kind: 1,
+    start_time: '2026-11-24T11:00:00.000Z', end_time: '2026-11-24T11:00:01.000Z', duration_ms: 1000, status_code: 0, status_message: null,
+    attributes: { k: 'v' }, extra: { scope: 'x' }, ...fields,
+  });
+  const point = (time: string, value: number): MetricPointRecord => ({
+    name: 'tokens', agent_type: 'claude_code', session_id: 's1', series_key: 'k1', attributes: { type: 'input' }, unit: null,
+    kind: 'sum', temporality: 'cumulative', monotonic: true, start_time: '2026-11-24T10:00:00.000Z', time, value, count: null,
+  });
+
+  it('spans after a position in storage order; a span stored again moves to the end', () => {
+    expect(ports.spanFeed.newest()).toBe(0);
+    void ports.writer.writeBatch({ events: [], spans: [span('1'.repeat(16)), span('2'.repeat(16))] });
+    const all = ports.spanFeed.after(0, 10);
+    expect(all.map((e) => e.item.span_id)).toEqual(['1'.repeat(16), '2'.repeat(16)]);
+    expect(all[0].item).toEqual(span('1'.repeat(16)));
+    expect(ports.spanFeed.after(all[0].position, 10).map((e) => e.item.span_id)).toEqual(['2'.repeat(16)]);
+    void ports.writer.writeBatch({ events: [], spans: [span('1'.repeat(16), { name: 'renamed' })] });
+    const moved = ports.spanFeed.after(all[1].position, 10);
+    expect(moved.map((e) => e.item.name)).toEqual(['renamed']);
+    expect(ports.spanFeed.newest()).toBe(moved[0].position);
+  });
+
+  it('metric points after an id, cumulative values as the deltas stored', () => {
+    void ports.writer.writeBatch({ events: [], metricPoints: [point('2026-11-24T11:00:00.000Z', 5), point('2026-11-24T11:01:00.000Z', 8)] });
+    const all = ports.metricFeed.after(0, 10);
+    expect(all.map((e) => e.item.value)).toEqual([5, 3]);
+    expect(all[1].item).toMatchObject({ series_key: 'k1', attributes: { type: 'input' }, kind: 'sum', temporality: 'cumulative' });
+    expect(ports.metricFeed.after(all[0].position, 1).map((e) => e.position)).toEqual([all[1].position]);
+    expect(ports.metricFeed.newest()).toBe(all[1].position);
   });
 });
 

@@ -188,6 +188,15 @@ describe('retention by age', () => {
     // A retrying exporter sends an old cumulative point again: the series state says it is not new.
     store.writeBatch({ events: [], metricPoints: [oldPoints[29]] });
     expect(numbers()).toEqual(before);
+    // The newest span and point stay however old they are, so no later one reuses their position.
+    const newestSpan = store.db.prepare('SELECT max(rowid) FROM spans').pluck().get() as number;
+    const newestPoint = store.db.prepare('SELECT max(id) FROM metric_points').pluck().get() as number;
+    pruneAll(byAge(NOW + DAY));
+    expect(store.db.prepare('SELECT rowid FROM spans').pluck().all()).toEqual([newestSpan]);
+    expect(store.db.prepare('SELECT id FROM metric_points').pluck().all()).toEqual([newestPoint]);
+    store.writeBatch({ events: [], spans: [span(100, NOW)], metricPoints: [point(100, NOW + 1000, 500)] });
+    expect(store.db.prepare('SELECT max(rowid) FROM spans').pluck().get()).toBe(newestSpan + 1);
+    expect(store.db.prepare('SELECT max(id) FROM metric_points').pluck().get()).toBe(newestPoint + 1);
   });
 });
 

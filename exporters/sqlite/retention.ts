@@ -45,14 +45,18 @@ export interface PruneStep {
 
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
-/** Spans and metric points: the oldest arrivals with their time column. */
+/**
+ * Spans and metric points: the oldest arrivals with their time column. The newest row stays, as the
+ * newest event does: SQLite hands out max(rowid) + 1, and a reused position would hide new rows from
+ * the forwarding cursors (exporters/otlp).
+ */
 const HEADS: Record<Exclude<RawTable, 'events'>, { select: string; remove: string }> = {
   spans: {
-    select: 'SELECT rowid AS id, start_time AS time FROM spans ORDER BY rowid LIMIT ?',
+    select: 'SELECT rowid AS id, start_time AS time FROM spans WHERE rowid < (SELECT max(rowid) FROM spans) ORDER BY rowid LIMIT ?',
     remove: 'DELETE FROM spans WHERE rowid = ?',
   },
   metric_points: {
-    select: 'SELECT id, time FROM metric_points ORDER BY id LIMIT ?',
+    select: 'SELECT id, time FROM metric_points WHERE id < (SELECT max(id) FROM metric_points) ORDER BY id LIMIT ?',
     remove: 'DELETE FROM metric_points WHERE id = ?',
   },
 };

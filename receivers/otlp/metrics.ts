@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MetricPointRecord } from '../../collector/core/storage.js';
 import { agentOf } from './mappers/index.js';
+import { restoreForwardedPoint } from './forwarded-telemetry.js';
 import { emptyResult, guarded, note, type SignalResult } from './logs.js';
 import { asArray, asObject, attrMap, contractRange, field, nanosProblem, nanosToIso, num, pick, str, type Attrs } from './values.js';
 
@@ -97,7 +98,7 @@ function mapMetric(metric: Attrs, where: string, from: MetricSource, result: Sig
     const attributes = attrMap(point.attributes);
     // A start time only qualifies the value (cumulative series): an unusable one is left out.
     const startTime = nanosProblem(field(point, 'startTimeUnixNano'), from.range) ? null : nanosToIso(field(point, 'startTimeUnixNano'));
-    result.items.push({
+    result.items.push(restoreForwardedPoint({
       name,
       agent_type: agent,
       session_id: pick(['session.id', 'conversation.id'], attributes, from.resource),
@@ -111,7 +112,7 @@ function mapMetric(metric: Attrs, where: string, from: MetricSource, result: Sig
       time,
       value: values.value,
       count: values.count,
-    });
+    }));
   });
 }
 

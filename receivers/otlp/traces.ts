@@ -9,6 +9,7 @@ import { agentOf } from './mappers/index.js';
 import { redactAttrs, type MapContext } from './mappers/common.js';
 import { emptyResult, guarded, note, type SignalResult } from './logs.js';
 import type { TraceSessions } from './trace-sessions.js';
+import { restoreForwardedSpan } from './forwarded-telemetry.js';
 import {
   asArray,
   asObject,
@@ -51,7 +52,7 @@ export function mapTracesRequest(request: Record<string, unknown>, opts: TraceOp
           guarded(result, where, () => 1, () => {
             const mapped = mapSpan(asObject(s), from, range, opts);
             if (typeof mapped === 'string') note(result, where, mapped);
-            else result.items.push(mapped);
+            else result.items.push(restoreForwardedSpan(mapped));
           });
         });
       });
