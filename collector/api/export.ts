@@ -12,7 +12,7 @@ import { rangeError } from './range.js';
 import { toolUsageView } from './read-models/tool-usage.js';
 import { exportTable } from './read-models/export.js';
 import { csvTable } from './read-models/csv.js';
-import { isTimeZone } from './time-zone.js';
+import { isTimeZone } from '../core/calendar.js';
 
 function filterOf(q: Partial<Record<(typeof USAGE_FILTER_FIELDS)[number], string>>): UsageFilter {
   const filter: UsageFilter = {};

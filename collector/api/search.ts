@@ -14,15 +14,7 @@ import {
   SearchQuery,
   type ErrorEvent,
 } from './schemas/index.js';
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from '../core/calendar.js';
 
 function errorEvent({ ts, ...row }: ErrorEventRow): ErrorEvent {
   return { ...row, time: new Date(ts).toISOString() };

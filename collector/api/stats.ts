@@ -5,7 +5,7 @@ import type { StatsReader } from '../core/storage.js';
 import { USAGE_FILTER_FIELDS, type UsageFilter } from '../core/usage.js';
 import { replyError } from '../server/errors.js';
 import { rangeError } from './range.js';
-import { isTimeZone } from './time-zone.js';
+import { isTimeZone } from '../core/calendar.js';
 import { CostQuery, CostStats, ERROR_RESPONSES, FilterOptions, NoQuery, Stats, type PricingInfo } from './schemas/index.js';
 import { statsView } from './read-models/stats.js';
 import { costView } from './read-models/cost.js';

@@ -4,72 +4,26 @@
  * (exporters/sqlite/local-day.ts), and the CLI only needs the bounds it asks for.
  */
 
+import { isTimeZone, localParts, offsetMs, WEEKDAYS, type Weekday } from '../core/calendar.js';
+
 const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    partsFormatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /** The machine's zone (what ccusage and the dashboard use by default). */
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-interface Civil {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function civilAt(ms: number, tz: string): Civil {
-  const out: Record<string, number> = {};
-  for (const p of partsFormatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour, minute: out.minute, second: out.second };
-}
-
-/** The zone's offset from UTC at `ms`, in ms (positive east of Greenwich). */
-function offsetAt(ms: number, tz: string): number {
-  const c = civilAt(ms, tz);
-  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(ms / 1000) * 1000;
-}
-
 /** YYYY-MM-DD of the instant in the zone. */
 export function localDay(ms: number, tz: string): string {
-  const c = civilAt(ms, tz);
+  const c = localParts(ms, tz);
   return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
 }
 
 /** HH:MM of the instant in the zone. */
 export function localTime(ms: number, tz: string): string {
-  const c = civilAt(ms, tz);
+  const c = localParts(ms, tz);
   return `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')}`;
 }
 
@@ -85,9 +39,9 @@ function parseDay(day: string): { y: number; m: number; d: number } {
 export function dayStartMs(day: string, tz: string): number {
   const { y, m, d } = parseDay(day);
   const wall = Date.UTC(y, m - 1, d);
-  let guess = wall - offsetAt(wall, tz);
+  let guess = wall - offsetMs(wall, tz);
   // Two refinements settle the offset on either side of a transition.
-  for (let i = 0; i < 2; i++) guess = wall - offsetAt(guess, tz);
+  for (let i = 0; i < 2; i++) guess = wall - offsetMs(guess, tz);
   if (localDay(guess, tz) !== day) {
     // Midnight did not exist (clocks jumped over it): the day starts at the jump.
     const before = localDay(guess, tz) < day;
@@ -109,8 +63,8 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-export const WEEK_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-export type WeekDay = (typeof WEEK_DAYS)[number];
+export const WEEK_DAYS = WEEKDAYS;
+export type WeekDay = Weekday;
 
 /** The first day (YYYY-MM-DD) of the week holding `day`, weeks starting on `start`. */
 export function weekOf(day: string, start: WeekDay): string {
