@@ -7,6 +7,8 @@
  */
 import type { BillingBlock, Counters, CostStats, SessionRow } from '../api/schemas/index.js';
 import { monthOf, weekOf, type WeekDay } from './dates.js';
+import { emptyUsageCounters } from '../core/usage.js';
+import { usageFigures } from '../api/read-models/usage.js';
 import type { CostRequest, ReportSource } from './source.js';
 
 export type PeriodKind = 'daily' | 'weekly' | 'monthly';
@@ -44,21 +46,9 @@ export interface PeriodReport {
   withModels: boolean;
 }
 
+/** All figures at zero, in the API's shape (the read model's own derivation). */
 function zero(): Counters {
-  return {
-    events: 0,
-    errors: 0,
-    tokens_in: 0,
-    tokens_out: 0,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: 0,
-    unpriced_tokens: 0,
-    api_requests: 0,
-    total_tokens: 0,
-    error_rate: 0,
-  };
+  return usageFigures(emptyUsageCounters());
 }
 
 const SUMMED = ['events', 'errors', 'tokens_in', 'tokens_out', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'unpriced_tokens', 'api_requests', 'total_tokens'] as const;
