@@ -10,19 +10,8 @@ import type { SearchReader } from '../../collector/core/storage.js';
 import { ftsQuery, parseTerms, searchText, snippet } from './search-text.js';
 import { Statements } from './statements.js';
 
-interface Row {
-  seq: number;
-  event_id: string;
-  session_id: string;
-  agent_type: string;
-  event_type: string;
-  tool_name: string | null;
-  status: string | null;
-  model: string | null;
-  project: string | null;
-  ts: number;
-  metadata: string;
-}
+/** A hit's stored columns, plus the metadata its snippet is cut from. */
+type Row = Omit<SearchHit, 'snippet' | 'highlights'> & { metadata: string };
 
 export class SqliteSearchReader implements SearchReader {
   private readonly statements: Statements;
