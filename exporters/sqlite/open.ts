@@ -57,6 +57,12 @@ function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[
   return Object.freeze(port);
 }
 
+/** `changed` after telling the writer that sessions changed behind it (when any did). */
+function forgetting(writer: Writer, changed: SessionRow[]): SessionRow[] {
+  if (changed.length > 0) writer.forgetSessions();
+  return changed;
+}
+
 export interface OpenOptions {
   /** Progress of a long one-time step after an upgrade (rollup backfills). */
   log?(msg: string, fields?: Record<string, unknown>): void;
@@ -77,13 +83,14 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     db.close();
     throw error;
   }
+  const writer = new Writer(db, opts);
   const sweep = new IdleSweep(db);
   const inactive = new InactiveSessions(db);
   let pruner: Pruner | null = null;
   let indexer: SearchIndexer | null = null;
   return {
     ports: {
-      writer: only(new Writer(db, opts), ['writeBatch']),
+      writer: only(writer, ['writeBatch']),
       events: only(new SqliteEventReader(db), ['listEvents', 'eventCount', 'maxSeq']),
       sessions: only(new SqliteSessionReader(db), ['listSessions', 'getSession', 'childSessions', 'listSpans']),
       stats: only(new SqliteUsageReader(db), [
@@ -117,8 +124,9 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
       errors: only(new SqliteErrorReader(db), ['errorSummary', 'recentErrors']),
     },
     modeChanges,
-    markIdleSessions: (olderThan) => sweep.run(olderThan),
-    endInactiveSessions: (olderThan) => inactive.endOlderThan(olderThan),
+    // The sweeps change sessions on the writer's own connection, which its data_version check misses.
+    markIdleSessions: (olderThan) => forgetting(writer, sweep.run(olderThan)),
+    endInactiveSessions: (olderThan) => forgetting(writer, inactive.endOlderThan(olderThan)),
     pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
     searchIndexer: () => (indexer ??= new SearchIndexer(db)),
     close() {

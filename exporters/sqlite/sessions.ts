@@ -67,10 +67,29 @@ export class IdleSweep {
   }
 }
 
+/**
+ * Most session rows the writer keeps between transactions: far more than are active at once, so a
+ * live session is read back from the table only after another connection wrote.
+ */
+const KEPT_SESSIONS = 4096;
+
+/** A session row as stored, and its metadata as stored (JSON). */
+interface Kept {
+  row: SessionRow;
+  metadataJson: string;
+}
+
 export class SessionWriter {
   private readonly select: Database.Statement<[string], DbSessionRow>;
   private readonly upsert: Database.Statement;
   private readonly update: Database.Statement;
+  /**
+   * The rows this writer last stored, so a session seen in every batch is not read back and its
+   * JSON parsed each time. Only valid while nothing else changes the sessions table: the Writer
+   * calls forget() when another connection has written (PRAGMA data_version), after a rolled-back
+   * transaction, and when the sweeps on its own connection ran.
+   */
+  private readonly kept = new Map<string, Kept>();
 
   constructor(db: Database.Database) {
     this.select = db.prepare('SELECT * FROM sessions WHERE session_id = ?');
@@ -82,6 +101,11 @@ export class SessionWriter {
     // A row just read is written back with a plain UPDATE: cheaper than an upsert, which first
     // tries the insert (docs/benchmarks.md).
     this.update = db.prepare(`UPDATE sessions SET ${rest.map((c) => `${c} = ?`).join(', ')} WHERE session_id = ?`);
+  }
+
+  /** Drops the kept rows: the next batch reads its sessions from the table. */
+  forget(): void {
+    this.kept.clear();
   }
 
   /**
@@ -101,22 +125,46 @@ export class SessionWriter {
     }
     const changed: SessionRow[] = [];
     for (const [sessionId, items] of bySession) {
-      const existing = this.select.get(sessionId);
-      const row = existing ? sessionFromDb(existing) : newSession(items[0].event, items[0].activityIso);
+      let kept = this.kept.get(sessionId);
+      let stored = kept !== undefined;
+      if (!kept) {
+        const existing = this.select.get(sessionId);
+        stored = existing !== undefined;
+        kept = existing
+          ? { row: sessionFromDb(existing), metadataJson: existing.metadata }
+          : { row: newSession(items[0].event, items[0].activityIso), metadataJson: '{}' };
+      }
+      const row = kept.row;
       for (const item of items) mergeEvent(row, item.event, item.activityIso, item.counted);
       settleByAge(row, idleBefore, endBefore);
-      const values = sessionValues(row);
-      if (existing) this.update.run(...values.slice(1), values[0]);
+      const metadataJson = JSON.stringify(row.metadata);
+      if (metadataJson !== kept.metadataJson) {
+        // Kept as a reader would parse it back (no references into the events, no undefined values).
+        row.metadata = JSON.parse(metadataJson) as Record<string, unknown>;
+        kept.metadataJson = metadataJson;
+      }
+      const values = sessionValues(row, metadataJson);
+      if (stored) this.update.run(...values.slice(1), values[0]);
       else this.upsert.run(...values);
-      changed.push(roundCost({ ...row })); // as readers get it
+      this.keep(sessionId, kept);
+      // As readers get it; arrays and objects copied, as the kept row changes with later batches.
+      changed.push(roundCost({ ...row, models: [...row.models], metadata: { ...row.metadata } }));
     }
     return changed;
+  }
+
+  private keep(sessionId: string, kept: Kept): void {
+    if (!this.kept.has(sessionId) && this.kept.size >= KEPT_SESSIONS) {
+      // The longest kept goes first (insertion order); a session still busy is read back once.
+      this.kept.delete(this.kept.keys().next().value!);
+    }
+    this.kept.set(sessionId, kept);
   }
 }
 
 /** The row's values in COLUMNS order (positional binding is cheaper than named). */
-function sessionValues(row: SessionRow): unknown[] {
-  return COLUMNS.map((col) => (col === 'models' || col === 'metadata' ? JSON.stringify(row[col]) : row[col]));
+function sessionValues(row: SessionRow, metadataJson: string): unknown[] {
+  return COLUMNS.map((col) => (col === 'metadata' ? metadataJson : col === 'models' ? JSON.stringify(row.models) : row[col]));
 }
 
 function newSession(event: CanonicalEvent, activityIso: string): SessionRow {

@@ -78,6 +78,9 @@ export class Writer implements BatchWriter {
   private readonly telemetry: TelemetryWriter;
   private readonly pruned: PrunedEvents;
   private readonly callPairs: CallPairs;
+  private readonly dataVersion: Database.Statement<[], number>;
+  /** PRAGMA data_version at the last transaction: it changes when another connection commits. */
+  private seenVersion = -1;
   private readonly tx: Database.Transaction<(batch: WriteBatch) => WriteResult>;
 
   constructor(
@@ -111,13 +114,25 @@ export class Writer implements BatchWriter {
     this.telemetry = new TelemetryWriter(db);
     this.pruned = new PrunedEvents(db);
     this.callPairs = new CallPairs(db);
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
   }
 
   writeBatch(batch: WriteBatch): WriteResult {
     // IMMEDIATE: a batch may read (call pairing) before its first write, and a deferred read
     // transaction cannot take the write lock once the importer's connection has committed.
-    return this.tx.immediate(batch);
+    try {
+      return this.tx.immediate(batch);
+    } catch (error) {
+      // Rolled back: the session rows kept in memory may hold what was not stored.
+      this.sessions.forget();
+      throw error;
+    }
+  }
+
+  /** Something else on this connection changed sessions (the idle and inactivity sweeps). */
+  forgetSessions(): void {
+    this.sessions.forget();
   }
 
   private writeInTransaction(batch: WriteBatch): WriteResult {
@@ -127,6 +142,12 @@ export class Writer implements BatchWriter {
     const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
     const foldedIds = new Set<string>();
     this.pruned.refresh();
+    // Read with the write lock held: no other connection can commit until this transaction ends.
+    const version = this.dataVersion.get()!;
+    if (version !== this.seenVersion) {
+      this.sessions.forget(); // another connection (the importer, the sweeps) may have changed sessions
+      this.seenVersion = version;
+    }
 
     for (const original of batch.events) {
       const tsMs = Date.parse(original.client_timestamp ?? original.created_at);
