@@ -7,7 +7,8 @@ import type { CanonicalEvent } from '../../collector/core/event.js';
 import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { isCallPairBase } from '../../collector/core/correlation.js';
 import { CallPairs } from './call-pairs.js';
-import { COUNTER_COLUMNS, foldRollups, type Counters } from './rollups.js';
+import { COUNTER_COLUMNS, foldRollups, type Counters, type RollupDeltas } from './rollups.js';
+import { RowUpsert } from './upsert-rows.js';
 import { SessionWriter } from './sessions.js';
 import { TelemetryWriter } from './telemetry.js';
 import { PrunedEvents } from './pruned-events.js';
@@ -53,12 +54,23 @@ export interface WriterOptions {
   endAfterMs?: number;
 }
 
-function counterUpsert(db: Database.Database, table: string, keyColumns: string[]): Database.Statement {
+function counterUpsert(db: Database.Database, table: string, keyColumns: string[]): RowUpsert {
   const cols = [...keyColumns, ...COUNTER_COLUMNS];
   const sets = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-  return db.prepare(
-    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-     ON CONFLICT(${keyColumns.join(', ')}) DO UPDATE SET ${sets}`,
+  return new RowUpsert(
+    db,
+    cols.length,
+    (values) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values} ON CONFLICT(${keyColumns.join(', ')}) DO UPDATE SET ${sets}`,
+  );
+}
+
+function latencyUpsert(db: Database.Database, table: string, keyColumns: string[]): RowUpsert {
+  const cols = [...keyColumns, 'count', 'errors'];
+  return new RowUpsert(
+    db,
+    cols.length,
+    (values) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values}
+      ON CONFLICT(${keyColumns.join(', ')}) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`,
   );
 }
 
@@ -69,11 +81,11 @@ export class Writer implements BatchWriter {
   private readonly markUncounted: Database.Statement;
 
   private readonly countFolded: Database.Statement;
-  private readonly upsertTotal: Database.Statement;
-  private readonly upsertHourly: Database.Statement;
-  private readonly upsertQuarter: Database.Statement;
-  private readonly upsertLatencyDay: Database.Statement;
-  private readonly upsertLatency: Database.Statement;
+  private readonly upsertTotal: RowUpsert;
+  private readonly upsertHourly: RowUpsert;
+  private readonly upsertQuarter: RowUpsert;
+  private readonly upsertLatencyDay: RowUpsert;
+  private readonly upsertLatency: RowUpsert;
   private readonly sessions: SessionWriter;
   private readonly telemetry: TelemetryWriter;
   private readonly pruned: PrunedEvents;
@@ -102,14 +114,8 @@ export class Writer implements BatchWriter {
     this.upsertTotal = counterUpsert(db, 'totals', ['dim', 'key']);
     this.upsertHourly = counterUpsert(db, 'hourly', ['hour', 'dim', 'key']);
     this.upsertQuarter = counterUpsert(db, 'quarter_hours', ['quarter', 'dim', 'key']);
-    this.upsertLatencyDay = db.prepare(
-      `INSERT INTO tool_latency_days (day, agent_type, tool, bucket, count, errors) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(day, agent_type, tool, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`,
-    );
-    this.upsertLatency = db.prepare(
-      `INSERT INTO tool_latency (agent_type, tool, bucket, count, errors) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(agent_type, tool, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`,
-    );
+    this.upsertLatencyDay = latencyUpsert(db, 'tool_latency_days', ['day', 'agent_type', 'tool', 'bucket']);
+    this.upsertLatency = latencyUpsert(db, 'tool_latency', ['agent_type', 'tool', 'bucket']);
     this.sessions = new SessionWriter(db);
     this.telemetry = new TelemetryWriter(db);
     this.pruned = new PrunedEvents(db);
@@ -181,18 +187,7 @@ export class Writer implements BatchWriter {
       forSessions.push({ event, activityIso: new Date(activityMs).toISOString(), counted: isCounted });
     }
 
-    const deltas = foldRollups(counted);
-    for (const { dim, key, c } of deltas.totals.values()) this.upsertTotal.run(dim, key, ...counterValues(c));
-    for (const { hour, dim, key, c } of deltas.hourly.values()) {
-      this.upsertHourly.run(hour, dim, key, ...counterValues(c));
-    }
-    for (const { quarter, dim, key, c } of deltas.quarters.values()) {
-      this.upsertQuarter.run(quarter, dim, key, ...counterValues(c));
-    }
-    for (const { day, agent, tool, bucket, count, errors } of deltas.toolDurations.values()) {
-      this.upsertLatencyDay.run(day, agent, tool, bucket, count, errors);
-      this.upsertLatency.run(agent, tool, bucket, count, errors);
-    }
+    if (counted.length > 0) this.writeRollups(foldRollups(counted));
 
     const idleBefore = new Date(nowMs - this.opts.idleAfterMs).toISOString();
     const endBefore = this.opts.endAfterMs ? new Date(nowMs - this.opts.endAfterMs).toISOString() : null;
@@ -206,6 +201,42 @@ export class Writer implements BatchWriter {
     return { inserted, sessions, foldedIds, spansStored, metricPointsStored };
   }
 
+  /** One multi-row upsert per rollup table (upsert-rows.ts). */
+  private writeRollups(deltas: RollupDeltas): void {
+    const totals: unknown[] = [];
+    for (const { dim, key, c } of deltas.totals.values()) {
+      totals.push(dim, key);
+      pushCounters(totals, c);
+    }
+    this.upsertTotal.run(totals);
+    const hourly: unknown[] = [];
+    for (const { hour, dim, key, c } of deltas.hourly.values()) {
+      hourly.push(hour, dim, key);
+      pushCounters(hourly, c);
+    }
+    this.upsertHourly.run(hourly);
+    const quarters: unknown[] = [];
+    for (const { quarter, dim, key, c } of deltas.quarters.values()) {
+      quarters.push(quarter, dim, key);
+      pushCounters(quarters, c);
+    }
+    this.upsertQuarter.run(quarters);
+    const days: unknown[] = [];
+    // All time: the days of a batch summed first, so each (agent, tool, bucket) is one row.
+    const allTime = new Map<string, unknown[]>();
+    for (const { day, agent, tool, bucket, count, errors } of deltas.toolDurations.values()) {
+      days.push(day, agent, tool, bucket, count, errors);
+      const k = `${agent}\u0000${tool}\u0000${bucket}`;
+      const row = allTime.get(k) as [string, string, number, number, number] | undefined;
+      if (row) {
+        row[3] += count;
+        row[4] += errors;
+      } else allTime.set(k, [agent, tool, bucket, count, errors]);
+    }
+    this.upsertLatencyDay.run(days);
+    this.upsertLatency.run([...allTime.values()].flat());
+  }
+
   /** True when this is the first sighting of its correlation key (or it has none). */
   private claim(event: CanonicalEvent, seq: number): boolean {
     if (event.correlation_key === null) return true;
@@ -216,9 +247,9 @@ export class Writer implements BatchWriter {
 // Positional parameters: binding an array is markedly cheaper than binding named ones from an
 // object, and these statements run for every event and every rollup key (see docs/benchmarks.md).
 
-/** Counter values in COUNTER_COLUMNS order. */
-function counterValues(c: Counters): number[] {
-  return COUNTER_COLUMNS.map((col) => c[col]);
+/** Appends the counter values in COUNTER_COLUMNS order. */
+function pushCounters(out: unknown[], c: Counters): void {
+  for (const col of COUNTER_COLUMNS) out.push(c[col]);
 }
 
 /** The event's row values in EVENT_COLUMNS order (ts and metadata are derived, the rest as is). */
