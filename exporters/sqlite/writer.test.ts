@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import type { SpanRecord, StoragePorts, WriteBatch, WriteResult } from '../../collector/core/storage.js';
 import { openSqliteStorage, type SqliteStorage } from './open.js';
+import { EVENT_COLUMNS, toRow } from './writer.js';
 
 const NOW = new Date('2026-11-24T11:15:00Z');
 const ALL_DIMS = ['all', 'agent', 'model', 'project', 'branch', 'tool', 'event_type', 'source'] as const;
@@ -201,5 +202,16 @@ describe('SQLite writer: correlation keys', () => {
     write([event({ correlation_key: 'a' }), event({ correlation_key: 'b' }), event({}), event({})]);
     expect(usageOf('all', '')).toMatchObject({ events: 4 });
     expect(ports.stats.folded()).toEqual([]);
+  });
+});
+
+describe('SQLite writer: event rows', () => {
+  it('binds every column in EVENT_COLUMNS order (toRow is written out by hand)', () => {
+    const e = event({ event_id: 'r1', event_type: 'api_request', model: 'm', tool_name: 't', metadata: { a: 1 }, machine: 'box', correlation_key: 'k' });
+    const fields: Record<string, unknown> = { ...e, ts: 123, metadata: JSON.stringify(e.metadata) };
+    // Every column distinct enough that a swapped pair shows: give each null field a value of its own.
+    for (const col of EVENT_COLUMNS) if (fields[col] === null || fields[col] === undefined) fields[col] = `v:${col}`;
+    const row = toRow(fields as unknown as CanonicalEvent, 123);
+    expect(row).toEqual(EVENT_COLUMNS.map((col) => (col === 'metadata' ? JSON.stringify(fields.metadata) : fields[col])));
   });
 });

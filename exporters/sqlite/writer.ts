@@ -162,7 +162,7 @@ export class Writer implements BatchWriter {
       const base = event.correlation_key;
       const pairing = base !== null && isCallPairBase(base) ? this.callPairs.resolve(base, event.source, tsMs) : null;
       if (pairing) event = { ...event, correlation_key: pairing.key };
-      const info = this.insertEvent.run(...toRow(event, tsMs));
+      const info = this.insertEvent.run(toRow(event, tsMs));
       if (info.changes === 0) {
         if (pairing) this.callPairs.dropped(pairing);
         continue; // the unique event_id says: already stored
@@ -252,9 +252,41 @@ function pushCounters(out: unknown[], c: Counters): void {
   for (const col of COUNTER_COLUMNS) out.push(c[col]);
 }
 
-/** The event's row values in EVENT_COLUMNS order (ts and metadata are derived, the rest as is). */
+/**
+ * The event's row values in EVENT_COLUMNS order (ts and metadata are derived, the rest as is),
+ * written out rather than mapped over the column names: this runs for every event.
+ */
 export function toRow(e: CanonicalEvent, tsMs: number): unknown[] {
-  return EVENT_COLUMNS.map((col) =>
-    col === 'ts' ? tsMs : col === 'metadata' ? JSON.stringify(e.metadata) : e[col],
-  );
+  return [
+    e.event_id,
+    e.session_id,
+    e.agent_type,
+    e.event_type,
+    e.source,
+    e.tool_name,
+    e.status,
+    e.model,
+    e.project,
+    e.branch,
+    e.cwd,
+    e.tokens_in,
+    e.tokens_out,
+    e.cache_read_tokens,
+    e.cache_write_tokens,
+    e.reasoning_tokens,
+    e.cost_usd,
+    e.cost_source,
+    e.duration_ms,
+    tsMs,
+    e.client_timestamp,
+    e.created_at,
+    e.parent_session_id,
+    e.request_id,
+    e.prompt_id,
+    e.tool_use_id,
+    e.correlation_key,
+    JSON.stringify(e.metadata),
+    e.payload_truncated,
+    e.machine,
+  ];
 }
