@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
-import { Writer } from './writer.js';
+import { Writer, type Placement } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
 import { IndexScheduler, SearchIndexer } from './search-index.js';
 
@@ -20,7 +20,7 @@ export interface WriterThreadInit {
 
 /** A WriteResult as the writer thread sends it: stored events by their index in the batch sent. */
 export interface CompactResult {
-  inserted: Array<[index: number, seq: number] | [index: number, seq: number, correlationKey: string | null]>;
+  inserted: Placement[];
   foldedIds: string[];
   sessions: SessionRow[];
   spansStored: number;
@@ -56,24 +56,18 @@ parentPort!.on('message', (message: WriterRequest) => {
       parentPort!.postMessage({ id: message.id, result: (pruner ??= new Pruner(db)).step(message.prune) });
       return;
     }
-    const result = writer.writeBatch(message.batch);
-    // The main thread has the events already: send back where each stored one sits and its seq,
-    // not the events again (half the copying of a large batch).
-    const at = new Map(message.batch.events.map((e, i) => [e.event_id, i]));
+    // The main thread has the events already: send back where each stored one sits and its seq (and
+    // a new correlation key, from call pairing), not the events again (half the copying of a large batch).
+    const result = writer.writeBatchPlaced(message.batch);
     const compact: CompactResult = {
-      inserted: result.inserted.map((e) => {
-        const index = at.get(e.event_id)!;
-        // Call pairing may give a stored event a new correlation key: that one is sent along.
-        const key = e.correlation_key !== message.batch.events[index].correlation_key ? e.correlation_key : undefined;
-        return key === undefined ? [index, e.seq] : [index, e.seq, key];
-      }),
+      inserted: result.placed,
       foldedIds: [...result.foldedIds],
       sessions: result.sessions,
       spansStored: result.spansStored,
       metricPointsStored: result.metricPointsStored,
     };
     parentPort!.postMessage({ id: message.id, result: compact });
-    if (result.inserted.length > 0) indexing.kick();
+    if (result.placed.length > 0) indexing.kick();
   } catch (error) {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });

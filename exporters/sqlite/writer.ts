@@ -46,6 +46,14 @@ export const EVENT_COLUMNS = [
   'machine',
 ] as const;
 
+/** Where a stored event sits in its batch and its seq, with its new correlation key if pairing gave one. */
+export type Placement = [index: number, seq: number] | [index: number, seq: number, correlationKey: string];
+
+/** A WriteResult without the events: what the writer thread sends back (the main thread has them). */
+export interface PlacedResult extends Omit<WriteResult, 'inserted'> {
+  placed: Placement[];
+}
+
 export interface WriterOptions {
   now(): Date;
   /** Sessions whose last activity is older than this many ms are written as idle. */
@@ -93,7 +101,7 @@ export class Writer implements BatchWriter {
   private readonly dataVersion: Database.Statement<[], number>;
   /** PRAGMA data_version at the last transaction: it changes when another connection commits. */
   private seenVersion = -1;
-  private readonly tx: Database.Transaction<(batch: WriteBatch) => WriteResult>;
+  private readonly tx: Database.Transaction<(batch: WriteBatch, withEvents: boolean) => WriteResult & PlacedResult>;
 
   constructor(
     db: Database.Database,
@@ -121,14 +129,25 @@ export class Writer implements BatchWriter {
     this.pruned = new PrunedEvents(db);
     this.callPairs = new CallPairs(db);
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.tx = db.transaction((batch: WriteBatch) => this.writeInTransaction(batch));
+    this.tx = db.transaction((batch: WriteBatch, withEvents: boolean) => this.writeInTransaction(batch, withEvents));
   }
 
   writeBatch(batch: WriteBatch): WriteResult {
+    const r = this.write(batch, true);
+    return { inserted: r.inserted, sessions: r.sessions, foldedIds: r.foldedIds, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
+  }
+
+  /** writeBatch without building the stored events: their places in the batch and seqs. */
+  writeBatchPlaced(batch: WriteBatch): PlacedResult {
+    const r = this.write(batch, false);
+    return { placed: r.placed, sessions: r.sessions, foldedIds: r.foldedIds, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
+  }
+
+  private write(batch: WriteBatch, withEvents: boolean): WriteResult & PlacedResult {
     // IMMEDIATE: a batch may read (call pairing) before its first write, and a deferred read
     // transaction cannot take the write lock once the importer's connection has committed.
     try {
-      return this.tx.immediate(batch);
+      return this.tx.immediate(batch, withEvents);
     } catch (error) {
       // Rolled back: the session rows kept in memory may hold what was not stored.
       this.sessions.forget();
@@ -141,9 +160,10 @@ export class Writer implements BatchWriter {
     this.sessions.forget();
   }
 
-  private writeInTransaction(batch: WriteBatch): WriteResult {
+  private writeInTransaction(batch: WriteBatch, withEvents: boolean): WriteResult & PlacedResult {
     const nowMs = this.opts.now().getTime();
     const inserted: StoredEvent[] = [];
+    const placed: Placement[] = [];
     const counted: Array<{ event: CanonicalEvent; tsMs: number }> = [];
     const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
     const foldedIds = new Set<string>();
@@ -155,7 +175,8 @@ export class Writer implements BatchWriter {
       this.seenVersion = version;
     }
 
-    for (const original of batch.events) {
+    for (let index = 0; index < batch.events.length; index++) {
+      const original = batch.events[index];
       const tsMs = Date.parse(original.client_timestamp ?? original.created_at);
       if (this.pruned.wasPruned(original.event_id, tsMs)) continue; // stored and pruned since: a repeat
       let event = original;
@@ -169,15 +190,16 @@ export class Writer implements BatchWriter {
       }
       if (pairing) this.callPairs.stored(pairing);
       const seq = Number(info.lastInsertRowid);
-      const stored: StoredEvent = { ...event, seq };
-      inserted.push(stored);
+      const stored: StoredEvent | null = withEvents ? { ...event, seq } : null;
+      if (stored) inserted.push(stored);
+      else placed.push(pairing ? [index, seq, pairing.key] : [index, seq]);
 
       // A paired sighting needs no claim: the one that opened the pair counts, its twin does not.
       const isCounted = pairing ? pairing.partner === null : this.claim(event, seq);
       if (!isCounted) {
         foldedIds.add(event.event_id);
         // As the read API marks it, so the live stream shows the same thing.
-        stored.metadata = { ...event.metadata, counted_elsewhere: true };
+        if (stored) stored.metadata = { ...event.metadata, counted_elsewhere: true };
         this.markUncounted.run(seq);
         this.countFolded.run(event.source);
       }
@@ -198,7 +220,7 @@ export class Writer implements BatchWriter {
       ? this.telemetry.writeMetricPoints(batch.metricPoints)
       : 0;
 
-    return { inserted, sessions, foldedIds, spansStored, metricPointsStored };
+    return { inserted, placed, sessions, foldedIds, spansStored, metricPointsStored };
   }
 
   /** One multi-row upsert per rollup table (upsert-rows.ts). */
