@@ -6,10 +6,11 @@
  */
 import type { FileKind } from '../../collector/core/agents.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
-import { ClaudeParser, type ClaudeFileContext, type ClaudeState } from './claude.js';
+import { ClaudeParser, isUserEntry, USER_PICK, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
 import { contains, scanLines } from './lines.js';
+import { pick } from './pick.js';
 
 export type { FileKind } from '../../collector/core/agents.js';
 
@@ -48,14 +49,21 @@ const CODEX_NEEDLES = ['"session_meta"', '"turn_context"', '"token_count"', '_ca
   Buffer.from(s),
 );
 
-/** Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or ends a turn. */
-function claudeWants(buf: Buffer, from: number, to: number): boolean {
-  return (
-    contains(buf, from, to, CLAUDE_ASSISTANT) ||
-    contains(buf, from, to, CLAUDE_ASSISTANT_ROLE) ||
-    contains(buf, from, to, CLAUDE_TOOL_RESULT) ||
-    contains(buf, from, to, CLAUDE_SYSTEM)
-  );
+const SKIP = 0;
+const PARSE = 1;
+/** Only its tool results matter: read with pick(USER_PICK). */
+const TOOL_RESULTS = 2;
+
+/**
+ * Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or
+ * ends a turn. The needles are tried in the order that finds each kind of line soonest (a message's
+ * role and a result's type come early in a line; a scan that misses reads the whole line). A line
+ * with a tool result that is not a user line after all is JSON.parsed like the others.
+ */
+function claudeWants(buf: Buffer, from: number, to: number): number {
+  if (contains(buf, from, to, CLAUDE_ASSISTANT_ROLE)) return PARSE;
+  if (contains(buf, from, to, CLAUDE_TOOL_RESULT)) return TOOL_RESULTS;
+  return contains(buf, from, to, CLAUDE_ASSISTANT) || contains(buf, from, to, CLAUDE_SYSTEM) ? PARSE : SKIP;
 }
 
 function codexWants(buf: Buffer, from: number, to: number, offset: number): boolean {
@@ -89,8 +97,16 @@ export default function parse(task: ParseTask): ParseResult {
         counters.malformed++;
         return;
       }
-      const wanted = claude ? claudeWants(buf, from, to) : codexWants(buf, from, to, offset);
-      if (!wanted) return;
+      const wanted = claude ? claudeWants(buf, from, to) : codexWants(buf, from, to, offset) ? PARSE : SKIP;
+      if (wanted === SKIP) return;
+      if (wanted === TOOL_RESULTS) {
+        // Anything but a plain user line (or a line pick cannot read) goes through JSON.parse below.
+        const picked = pick(buf, from, to, USER_PICK);
+        if (picked && isUserEntry(picked)) {
+          claude!.line(picked, offset);
+          return;
+        }
+      }
       let entry: unknown;
       try {
         entry = JSON.parse(buf.toString('utf8', from, to));
