@@ -17,6 +17,7 @@ import type { CommittedBatch, StoragePorts } from '../core/storage.js';
 import { Pipeline } from '../core/pipeline.js';
 import { resolveConfigPath } from '../core/paths.js';
 import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
+import type { ChainRef } from '../core/chain.js';
 import { submitFailure } from '../core/errors.js';
 import { validateAll } from '../core/validate-batch.js';
 import { componentTelemetry, countedConsumer, type ComponentTelemetry } from '../core/telemetry.js';
@@ -141,6 +142,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
   }));
   const pools: ProcessorPool[] = [];
   const consumers = new Map<string, Pipeline>();
+  const chains = new Map<string, ChainRef>();
 
   try {
     // 1. Extensions, in the listed order.
@@ -242,7 +244,9 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         maxQueueEvents: config.service.max_queue_events,
         // A run-once import answers no HTTP: larger groups mean fewer, larger transactions.
         maxGroupEvents: serve ? undefined : 4000,
+        chainKey: p.name,
       }));
+      chains.set(p.name, { key: p.name, specs });
     }
 
     telemetry.observePipelines(() => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })));
@@ -263,7 +267,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       const c = byId('receivers', id);
       const f = c.factory as ReceiverFactory;
       if (!serve && f.needsHttp) continue;
-      const targets = pipelines.filter((p) => p.receivers.includes(id)).map((p) => consumers.get(p.name)!);
+      const feeds = pipelines.filter((p) => p.receivers.includes(id));
+      const targets = feeds.map((p) => consumers.get(p.name)!);
       // Every submit is counted under the receiver's id, plugins included, without their help.
       const next = countedConsumer(fanOut(targets), telemetryOf(c.kind, c.id));
       const host = hostFor(c);
@@ -273,6 +278,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
           http: scope,
           runMode: opts.mode,
           next,
+          chain: feeds.length === 1 ? chains.get(feeds[0].name)! : null,
           checkpoints: () => primary.checkpoints,
           toolStarts: () => primary.toolStarts,
           // A plugin's senders choose the metadata: the privacy rule applies as for native events.
