@@ -136,6 +136,7 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
           // enough to keep it busy, and peak memory stays low (docs/benchmarks.md, bench:import).
           maxQueueEvents: Math.min(host.next.maxQueueEvents, 16_000),
           parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
+          chain: host.chain,
         },
       );
       bar?.done();

@@ -5,7 +5,8 @@
  * progress entries, file snapshots and tool output).
  */
 import type { FileKind } from '../../collector/core/agents.js';
-import type { CanonicalEvent } from '../../collector/core/event.js';
+import type { ChainRef } from '../../collector/core/chain.js';
+import { processedBatches, type EventBatch } from './chain.js';
 import { ClaudeParser, isUserEntry, USER_PICK, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
@@ -30,10 +31,15 @@ export interface ParseTask {
   settleCallsMs: number;
   stem: string;
   subagent: ClaudeFileContext['subagent'];
+  /** The pipeline's processor chain, run here on the events (null: the pipeline runs it). */
+  chain: ChainRef | null;
 }
 
 export interface ParseResult {
-  events: CanonicalEvent[];
+  /** The events, in order, in submit-sized batches. */
+  batches: EventBatch[];
+  /** Events made (before the chain dropped any). */
+  parsed: number;
   offset: number;
   complete: boolean;
   state: Record<string, unknown>;
@@ -71,7 +77,7 @@ function codexWants(buf: Buffer, from: number, to: number, offset: number): bool
   return CODEX_NEEDLES.some((n) => contains(buf, from, to, n));
 }
 
-export default function parse(task: ParseTask): ParseResult {
+export default async function parse(task: ParseTask): Promise<ParseResult> {
   const sink = new EventSink(new Date(task.nowMs), task.sinceMs);
   const counters = sink.counters;
   const claude =
@@ -127,7 +133,8 @@ export default function parse(task: ParseTask): ParseResult {
   const flushCalls = scan.complete && quietMs >= task.settleCallsMs;
   const state = claude ? claude.finish(flushResponses, flushCalls) : codex!.finish(flushCalls);
   return {
-    events: sink.events,
+    batches: await processedBatches(sink.events, task.chain),
+    parsed: sink.events.length,
     offset: scan.offset,
     complete: scan.complete,
     state: state as unknown as Record<string, unknown>,

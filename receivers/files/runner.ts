@@ -7,7 +7,8 @@
  */
 import type { CheckpointStore, ImportFileRecord } from '../../collector/core/storage.js';
 import type { Consumer, SubmitResult } from '../../collector/core/consumer.js';
-import type { CanonicalEvent } from '../../collector/core/event.js';
+import type { ChainRef } from '../../collector/core/chain.js';
+import type { EventBatch } from './chain.js';
 import { discover, type FoundFile } from './discover.js';
 import { emptyCounters, type ParseCounters } from './emit.js';
 import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
@@ -35,6 +36,8 @@ export interface ImportDeps {
   pipeline: Pick<Consumer, 'submit' | 'queueDepth'>;
   maxQueueEvents: number;
   parse(task: ParseTask): Promise<ParseResult>;
+  /** The pipeline's processor chain, for the parse workers to run (null: the pipeline runs it). */
+  chain: ChainRef | null;
 }
 
 export interface Progress {
@@ -68,8 +71,6 @@ interface Job extends FoundFile {
   state: Record<string, unknown> | null;
 }
 
-const SLICE = 1000;
-
 export function hasPending(state: Record<string, unknown> | null): boolean {
   if (!state) return false;
   return ['open', 'tools', 'calls'].some((k) => {
@@ -83,14 +84,14 @@ class Submitter {
   private readonly inFlight: Array<Promise<SubmitResult>> = [];
   constructor(private readonly deps: ImportDeps) {}
 
-  async submit(events: CanonicalEvent[]): Promise<Array<Promise<SubmitResult>>> {
+  async submit(batches: EventBatch[]): Promise<Array<Promise<SubmitResult>>> {
     const mine: Array<Promise<SubmitResult>> = [];
-    for (let i = 0; i < events.length; i += SLICE) {
-      const slice = events.slice(i, i + SLICE);
-      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + slice.length > this.deps.maxQueueEvents / 2) {
+    for (const batch of batches) {
+      if (batch.events.length === 0) continue;
+      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + batch.events.length > this.deps.maxQueueEvents / 2) {
         await this.inFlight.shift()!.catch(() => undefined);
       }
-      const p = this.deps.pipeline.submit({ events: slice });
+      const p = this.deps.pipeline.submit(batch);
       p.catch(() => undefined); // awaited by the file's owner; this only silences the copy kept here
       this.inFlight.push(p);
       if (this.inFlight.length > 64) void this.inFlight.shift(); // already has its catch
@@ -184,18 +185,19 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
           settleCallsMs: opts.settleCallsMs,
           stem: job.stem,
           subagent: job.subagent,
+          chain: deps.chain,
         });
         if (!haveTurn) {
           await prevTurn;
           haveTurn = true;
         }
-        commits.push(...(await submitter.submit(result.events)));
+        commits.push(...(await submitter.submit(result.batches)));
         for (const key of Object.keys(result.counters) as Array<keyof ParseCounters>) {
           summary[key] += result.counters[key];
         }
-        summary.events += result.events.length;
-        summary.by_source[job.kind].events += result.events.length;
-        progress.events += result.events.length;
+        summary.events += result.parsed;
+        summary.by_source[job.kind].events += result.parsed;
+        progress.events += result.parsed;
         progress.bytesDone += result.offset - offset;
         summary.bytes_read += result.offset - offset;
         offset = result.offset;
