@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
+import { openReadOnlyStore } from '../exporters/sqlite/read-only.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
@@ -83,6 +84,23 @@ function row(r: Run, corpusMb: number): string {
   );
 }
 
+/** The all-time totals the import stored: a faster import must leave every figure as it was. */
+function storedTotals(dbPath: string): string {
+  const store = openReadOnlyStore(dbPath);
+  try {
+    const all = store.stats.usage({ dims: ['all'] })[0];
+    if (!all) return 'none';
+    const n = (v: number) => v.toLocaleString('en-US');
+    return (
+      `${n(all.events)} events, tokens_in ${n(all.tokens_in)}, tokens_out ${n(all.tokens_out)}, ` +
+      `cache_read ${n(all.cache_read_tokens)}, cache_write ${n(all.cache_write_tokens)}, ` +
+      `reasoning ${n(all.reasoning_tokens)}, cost $${all.cost_usd.toFixed(6)}`
+    );
+  } finally {
+    store.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -104,6 +122,7 @@ async function main(): Promise<void> {
     const first = await runCli('first run', corpus, dir, dbPath, values.workers);
     const second = await runCli('unchanged re-run', corpus, dir, dbPath, values.workers);
     const dbMb = statSync(dbPath).size / MB;
+    const totals = storedTotals(dbPath);
     process.stdout.write(
       `corpus: ${files} files, ${(bytes / MB).toFixed(1)} MB (${corpus})\n` +
         `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}\n` +
@@ -118,7 +137,8 @@ async function main(): Promise<void> {
         '\n' +
         row(second, bytes / MB) +
         '\n\n' +
-        `first run summary: ${JSON.stringify(first.summary)}\n`,
+        `first run summary: ${JSON.stringify(first.summary)}\n` +
+        `stored totals (must not change between versions): ${totals}\n`,
     );
   } finally {
     if (values['keep-db']) process.stdout.write(`database kept in ${dir}\n`);
