@@ -10,7 +10,7 @@ import { processedBatches, type EventBatch } from './chain.js';
 import { ClaudeParser, isUserEntry, USER_PICK, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
-import { contains, scanLines } from './lines.js';
+import { scanLines } from './lines.js';
 import { pick } from './pick.js';
 
 export type { FileKind } from '../../collector/core/agents.js';
@@ -66,15 +66,15 @@ const TOOL_RESULTS = 2;
  * role and a result's type come early in a line; a scan that misses reads the whole line). A line
  * with a tool result that is not a user line after all is JSON.parsed like the others.
  */
-function claudeWants(buf: Buffer, from: number, to: number): number {
-  if (contains(buf, from, to, CLAUDE_ASSISTANT_ROLE)) return PARSE;
-  if (contains(buf, from, to, CLAUDE_TOOL_RESULT)) return TOOL_RESULTS;
-  return contains(buf, from, to, CLAUDE_ASSISTANT) || contains(buf, from, to, CLAUDE_SYSTEM) ? PARSE : SKIP;
+function claudeWants(line: Buffer): number {
+  if (line.indexOf(CLAUDE_ASSISTANT_ROLE) >= 0) return PARSE;
+  if (line.indexOf(CLAUDE_TOOL_RESULT) >= 0) return TOOL_RESULTS;
+  return line.indexOf(CLAUDE_ASSISTANT) >= 0 || line.indexOf(CLAUDE_SYSTEM) >= 0 ? PARSE : SKIP;
 }
 
-function codexWants(buf: Buffer, from: number, to: number, offset: number): boolean {
+function codexWants(line: Buffer, offset: number): boolean {
   if (offset === 0) return true; // the first line may be a bare (legacy) meta object
-  return CODEX_NEEDLES.some((n) => contains(buf, from, to, n));
+  return CODEX_NEEDLES.some((n) => line.indexOf(n) >= 0);
 }
 
 export default async function parse(task: ParseTask): Promise<ParseResult> {
@@ -103,7 +103,9 @@ export default async function parse(task: ParseTask): Promise<ParseResult> {
         counters.malformed++;
         return;
       }
-      const wanted = claude ? claudeWants(buf, from, to) : codexWants(buf, from, to, offset) ? PARSE : SKIP;
+      // One view of the line for every needle (a view bounded to it: the bytes after it are stale).
+      const line = buf.subarray(from, to);
+      const wanted = claude ? claudeWants(line) : codexWants(line, offset) ? PARSE : SKIP;
       if (wanted === SKIP) return;
       if (wanted === TOOL_RESULTS) {
         // Anything but a plain user line (or a line pick cannot read) goes through JSON.parse below.
