@@ -60,16 +60,29 @@ const PARSE = 1;
 /** Only its tool results matter: read with pick(USER_PICK). */
 const TOOL_RESULTS = 2;
 
+const ROLE = Buffer.from('"role":"');
+const ASSISTANT_ROLE_VALUE = Buffer.from('assistant"');
+
 /**
  * Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or
- * ends a turn. The needles are tried in the order that finds each kind of line soonest (a message's
- * role and a result's type come early in a line; a scan that misses reads the whole line). A line
- * with a tool result that is not a user line after all is JSON.parsed like the others.
+ * ends a turn. A search that misses reads the whole line, so the first one is for what comes early
+ * in both big kinds of line, the message's role; a user line's tool result comes soon after it.
+ * The TOOL_RESULTS path is exact for any line (pick reads a user line; anything else is
+ * JSON.parsed), so only SKIP needs every needle ruled out.
  */
 function claudeWants(line: Buffer): number {
-  if (line.indexOf(CLAUDE_ASSISTANT_ROLE) >= 0) return PARSE;
+  const role = line.indexOf(ROLE);
+  if (role >= 0 && hasAt(line, role + ROLE.length, ASSISTANT_ROLE_VALUE)) return PARSE;
   if (line.indexOf(CLAUDE_TOOL_RESULT) >= 0) return TOOL_RESULTS;
+  // None starts before `role` (the first); none at all when role < 0.
+  if (role >= 0 && line.indexOf(CLAUDE_ASSISTANT_ROLE, role + 1) >= 0) return PARSE;
   return line.indexOf(CLAUDE_ASSISTANT) >= 0 || line.indexOf(CLAUDE_SYSTEM) >= 0 ? PARSE : SKIP;
+}
+
+function hasAt(line: Buffer, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > line.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (line[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 function codexWants(line: Buffer, offset: number): boolean {
