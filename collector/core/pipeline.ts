@@ -235,7 +235,9 @@ export class Pipeline implements Consumer {
     for (const pending of group) {
       const ids: string[] = [];
       const stored: StoredEvent[] = [];
-      let duplicates = 0;
+      // Events a receiver's own run of the chain dropped (repeats within the batch) count as here.
+      const by = pending.batch.processed;
+      let duplicates = by ? by.input - pending.batch.events.length : 0;
       let folded = 0;
       for (const event of pending.batch.events) {
         const hit = storedById.get(event.event_id);
