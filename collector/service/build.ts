@@ -391,10 +391,6 @@ async function teardown(
 
 /** The HTTP server, API routes and web UI: loaded in serve mode only. */
 async function loadWebModules() {
-  const [{ buildServer }, { registerWebUi }, { registerApi }] = await Promise.all([
-    import('../server/http.js'),
-    import('../server/web-ui.js'),
-    import('../api/index.js'),
-  ]);
-  return { buildServer, registerWebUi, registerApi };
+  const [server, ui, api] = await Promise.all([import('../server/http.js'), import('../server/web-ui.js'), import('../api/index.js')]);
+  return { buildServer: server.buildServer, registerWebUi: ui.registerWebUi, registerApi: api.registerApi };
 }
