@@ -107,9 +107,11 @@ export class Pipeline implements Consumer {
   }
 
   /**
-   * Groups are processed and sent to the writer in order; while one group is being written the
-   * next is already processed and waiting at the writer (double buffering), so the writer thread
-   * does not sit idle while this thread answers the last group and prepares the next.
+   * Groups are processed and sent to the writer in order. Batches already waiting when a group is
+   * sent are processed and sent behind it at once (double buffering: at most two groups at the
+   * writer), so the writer thread goes from one transaction to the next without waiting for this
+   * thread; batches that arrive while the queue is empty wait for the oldest write, so that they
+   * gather into a larger group instead of a transaction each.
    */
   private async drain(): Promise<void> {
     this.draining = true;
@@ -235,7 +237,9 @@ export class Pipeline implements Consumer {
     for (const pending of group) {
       const ids: string[] = [];
       const stored: StoredEvent[] = [];
-      let duplicates = 0;
+      // Events a receiver's own run of the chain dropped (repeats within the batch) count as here.
+      const by = pending.batch.processed;
+      let duplicates = by ? by.input - pending.batch.events.length : 0;
       let folded = 0;
       for (const event of pending.batch.events) {
         const hit = storedById.get(event.event_id);

@@ -24,9 +24,6 @@ import { componentTelemetry, countedConsumer, type ComponentTelemetry } from '..
 import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
 import { bannerLogger, componentLogger } from '../server/logging.js';
-import { buildServer } from '../server/http.js';
-import { registerWebUi } from '../server/web-ui.js';
-import { registerApi } from '../api/index.js';
 import { resolveComponents, type ResolvedComponent } from './resolve.js';
 import { SelfTelemetry } from './self-telemetry.js';
 
@@ -57,9 +54,13 @@ export interface Service {
 
 export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): Promise<Service> {
   const { config } = loaded;
-  const resolved = await resolveComponents(loaded);
-  const byId = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id)!;
   const serve = opts.mode === 'serve';
+  // A run-once job builds only what its pipeline uses, and never loads the HTTP server and API.
+  const resolved = await resolveComponents(loaded, { withoutHttp: !serve });
+  const byId = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id)!;
+  /** Receivers and exporters a run without HTTP left unresolved are skipped (resolve.ts). */
+  const builtHere = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id);
+  const web = serve ? await loadWebModules() : null;
   const http = config.service.http;
   const settings: ServiceSettings = {
     bindHost: http.host,
@@ -68,8 +69,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     storePrompts: config.service.store_prompts,
   };
   const telemetry = new SelfTelemetry();
-  const built = serve
-    ? buildServer({
+  const built = web
+    ? web.buildServer({
         host: http.host,
         token: http.token,
         allowedHosts: http.allowed_hosts,
@@ -169,7 +170,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     }
     const exporterIds = [...new Set(pipelines.flatMap((p) => p.exporters))];
     for (const id of exporterIds) {
-      const c = byId('exporters', id);
+      const c = builtHere('exporters', id);
+      if (!c) continue;
       const f = c.factory as ExporterFactory;
       if (!serve && f.needsHttp) continue;
       const exporter = await inScope(f.needsHttp, async (scope) =>
@@ -252,7 +254,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     telemetry.observePipelines(() => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })));
     const primary = storageOf.get(pipelines[0].exporters[0])!;
     if (server) {
-      registerApi(server, primary, {
+      web!.registerApi(server, primary, {
         startedAt: new Date(),
         version: opts.version,
         info: (name) => infos.get(name) ?? null,
@@ -264,7 +266,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     // 4. Receivers: each feeds the pipelines that list it.
     const receiverIds = [...new Set(pipelines.flatMap((p) => p.receivers))];
     for (const id of receiverIds) {
-      const c = byId('receivers', id);
+      const c = builtHere('receivers', id);
+      if (!c) continue;
       const f = c.factory as ReceiverFactory;
       if (!serve && f.needsHttp) continue;
       const feeds = pipelines.filter((p) => p.receivers.includes(id));
@@ -291,7 +294,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       });
       created(c, receiver);
     }
-    if (server) await registerWebUi(server, http.web_dir);
+    if (server) await web!.registerWebUi(server, http.web_dir);
   } catch (error) {
     await teardown(running, server, consumers, pools, telemetry, opts.logger);
     throw error;
@@ -384,4 +387,10 @@ async function teardown(
   for (const pool of pools) await attempt('a processor pool', () => pool.close());
   for (const r of reversed.filter((x) => x.kind !== 'receiver')) await stop(r);
   await attempt('self-telemetry', () => telemetry.shutdown());
+}
+
+/** The HTTP server, API routes and web UI: loaded in serve mode only. */
+async function loadWebModules() {
+  const [server, ui, api] = await Promise.all([import('../server/http.js'), import('../server/web-ui.js'), import('../api/index.js')]);
+  return { buildServer: server.buildServer, registerWebUi: ui.registerWebUi, registerApi: api.registerApi };
 }
