@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
+import { parseSide } from './lib/parse-side.js';
 import { openReadOnlyStore } from '../exporters/sqlite/read-only.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
     // The floor first (it also warms the page cache for the import): read + JSON.parse every line.
     const floor1 = await parseFloor(paths, 1);
     const floor = await parseFloor(paths, availableParallelism());
+    const side = await parseSide(corpus);
     childCpuSeconds();
     const first = await runCli('first run', corpus, dir, dbPath, values.workers);
     const second = await runCli('unchanged re-run', corpus, dir, dbPath, values.workers);
@@ -130,6 +132,9 @@ async function main(): Promise<void> {
         `parse floor (read + JSON.parse of every line): ${floor1.seconds.toFixed(2)} s on 1 thread, ` +
         `${floor.seconds.toFixed(2)} s on ${floor.threads} (${floor.lines.toLocaleString('en-US')} lines, ` +
         `${(floor.bytes / MB / floor.seconds).toFixed(0)} MB/s)\n` +
+        `parse side alone (the parse worker's function over every file on 1 thread, no pipeline, chain off; best of ` +
+        `${side.passes - 1} passes after a warm-up): ${side.cpuSeconds.toFixed(2)} CPU-s for ${side.events.toLocaleString('en-US')} events ` +
+        `(${(side.cpuSeconds / floor1.seconds).toFixed(2)}× the 1-thread floor)\n` +
         `ratio first run / parse floor on ${floor.threads} threads = ${(first.wallMs / 1000 / floor.seconds).toFixed(2)}× ` +
         `(ccusage is not installed here: no comparison with it)\n\n` +
         '| run | wall time | throughput | event rate | files | events | bytes read | CPU | CPU-s per 1k events | own work (elapsed_ms) |\n|---|---|---|---|---|---|---|---|---|---|\n' +
