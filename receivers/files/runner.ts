@@ -87,7 +87,8 @@ class Submitter {
   async submit(batches: EventBatch[]): Promise<Array<Promise<SubmitResult>>> {
     const mine: Array<Promise<SubmitResult>> = [];
     for (const batch of batches) {
-      if (batch.events.length === 0) continue;
+      // A processed batch the chain emptied is still sent: its drops are counted where it lands.
+      if (batch.events.length === 0 && !batch.processed) continue;
       while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + batch.events.length > this.deps.maxQueueEvents / 2) {
         await this.inFlight.shift()!.catch(() => undefined);
       }
