@@ -90,6 +90,22 @@ function codexWants(line: Buffer, offset: number): boolean {
   return CODEX_NEEDLES.some((n) => line.indexOf(n) >= 0);
 }
 
+/** One small file's outcome in a group task: its result, or why it could not be read. */
+export type GroupResult = ParseResult | { failed: string };
+
+/** Several small files in one task (the pool's `parseGroup` export): each read as by parse(). */
+export async function parseGroup(tasks: ParseTask[]): Promise<GroupResult[]> {
+  const results: GroupResult[] = [];
+  for (const task of tasks) {
+    try {
+      results.push(await parse(task));
+    } catch (error) {
+      results.push({ failed: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}
+
 export default async function parse(task: ParseTask): Promise<ParseResult> {
   const sink = new EventSink(new Date(task.nowMs), task.sinceMs);
   const counters = sink.counters;
