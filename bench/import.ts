@@ -13,6 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
+import { parseSide } from './lib/parse-side.js';
+import { openReadOnlyStore } from '../exporters/sqlite/read-only.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
@@ -83,6 +85,23 @@ function row(r: Run, corpusMb: number): string {
   );
 }
 
+/** The all-time totals the import stored: a faster import must leave every figure as it was. */
+function storedTotals(dbPath: string): string {
+  const store = openReadOnlyStore(dbPath);
+  try {
+    const all = store.stats.usage({ dims: ['all'] })[0];
+    if (!all) return 'none';
+    const n = (v: number) => v.toLocaleString('en-US');
+    return (
+      `${n(all.events)} events, tokens_in ${n(all.tokens_in)}, tokens_out ${n(all.tokens_out)}, ` +
+      `cache_read ${n(all.cache_read_tokens)}, cache_write ${n(all.cache_write_tokens)}, ` +
+      `reasoning ${n(all.reasoning_tokens)}, cost $${all.cost_usd.toFixed(6)}`
+    );
+  } finally {
+    store.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -100,10 +119,12 @@ async function main(): Promise<void> {
     // The floor first (it also warms the page cache for the import): read + JSON.parse every line.
     const floor1 = await parseFloor(paths, 1);
     const floor = await parseFloor(paths, availableParallelism());
+    const side = await parseSide(corpus);
     childCpuSeconds();
     const first = await runCli('first run', corpus, dir, dbPath, values.workers);
     const second = await runCli('unchanged re-run', corpus, dir, dbPath, values.workers);
     const dbMb = statSync(dbPath).size / MB;
+    const totals = storedTotals(dbPath);
     process.stdout.write(
       `corpus: ${files} files, ${(bytes / MB).toFixed(1)} MB (${corpus})\n` +
         `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}\n` +
@@ -111,6 +132,9 @@ async function main(): Promise<void> {
         `parse floor (read + JSON.parse of every line): ${floor1.seconds.toFixed(2)} s on 1 thread, ` +
         `${floor.seconds.toFixed(2)} s on ${floor.threads} (${floor.lines.toLocaleString('en-US')} lines, ` +
         `${(floor.bytes / MB / floor.seconds).toFixed(0)} MB/s)\n` +
+        `parse side alone (the parse worker's function over every file on 1 thread, no pipeline, chain off; best of ` +
+        `${side.passes - 1} passes after a warm-up): ${side.cpuSeconds.toFixed(2)} CPU-s for ${side.events.toLocaleString('en-US')} events ` +
+        `(${(side.cpuSeconds / floor1.seconds).toFixed(2)}× the 1-thread floor)\n` +
         `ratio first run / parse floor on ${floor.threads} threads = ${(first.wallMs / 1000 / floor.seconds).toFixed(2)}× ` +
         `(ccusage is not installed here: no comparison with it)\n\n` +
         '| run | wall time | throughput | event rate | files | events | bytes read | CPU | CPU-s per 1k events | own work (elapsed_ms) |\n|---|---|---|---|---|---|---|---|---|---|\n' +
@@ -118,7 +142,8 @@ async function main(): Promise<void> {
         '\n' +
         row(second, bytes / MB) +
         '\n\n' +
-        `first run summary: ${JSON.stringify(first.summary)}\n`,
+        `first run summary: ${JSON.stringify(first.summary)}\n` +
+        `stored totals (must not change between versions): ${totals}\n`,
     );
   } finally {
     if (values['keep-db']) process.stdout.write(`database kept in ${dir}\n`);

@@ -26,7 +26,7 @@ import { makeTempDir, startServer, type BenchServer } from './lib/server.js';
 import { BenchClient, waitHealthy } from './lib/http.js';
 import { sendAll, type LoadResult } from './lib/load.js';
 import { preload, referenceRun, type PreloadResult, type ReferenceResult } from './lib/store.js';
-import { fmtInt, processCpuSeconds, round } from './lib/stats.js';
+import { fmtInt, processCpuSeconds, round, threadCpuDelta, threadCpuSeconds } from './lib/stats.js';
 
 const FLAGS = [
   'events', 'concurrency', 'batch-size', 'mode', 'warmup', 'sessions', 'duplicate-rate', 'timeout-ms', 'url', 'json',
@@ -93,6 +93,8 @@ function canonical(events: Array<Record<string, unknown>>): CanonicalEvent[] {
 interface HttpRun {
   load: LoadResult;
   serverCpuSeconds: number | null;
+  /** The server's CPU by thread over the measured run (main first, then the busiest others). */
+  serverThreads: Array<{ thread: string; cpu_s: number }> | null;
   clientCpuSeconds: number;
   serverPid: number | null;
   eventsBefore: number | null;
@@ -110,13 +112,16 @@ async function httpRun(opts: Options, url: string, server: BenchServer | null, w
     }
     log(opts, `measuring: ${fmtInt(opts.events)} events in ${fmtInt(bodies.length)} requests`);
     const cpu0 = server ? await processCpuSeconds(server.pid) : null;
+    const threads0 = server ? await threadCpuSeconds(server.pid) : null;
     const client0 = process.cpuUsage();
     const load = await sendAll(client, pathname, bodies, opts.concurrency, opts.mode);
     const clientUsage = process.cpuUsage(client0);
     const cpu1 = server ? await processCpuSeconds(server.pid) : null;
+    const threads1 = server ? await threadCpuSeconds(server.pid) : null;
     return {
       load,
       serverCpuSeconds: cpu0 !== null && cpu1 !== null ? round(cpu1 - cpu0, 2) : null,
+      serverThreads: server && threads0 && threads1 ? threadCpuDelta(server.pid, threads0, threads1) : null,
       clientCpuSeconds: round((clientUsage.user + clientUsage.system) / 1e6, 2),
       serverPid: server?.pid ?? null,
       eventsBefore: typeof health.events === 'number' ? health.events : null,
@@ -238,6 +243,7 @@ function report(
       server_cpu_s: http.serverCpuSeconds,
       events_per_server_cpu_s: http.serverCpuSeconds ? Math.round(opts.events / http.serverCpuSeconds) : null,
       client_cpu_s: http.clientCpuSeconds,
+      server_threads: http.serverThreads?.map((t) => ({ ...t, us_per_event: round((1e6 * t.cpu_s) / opts.events, 1) })) ?? null,
       events_stored_before: http.eventsBefore,
     },
     reference,
@@ -274,6 +280,9 @@ function report(
           `${fmtInt(h.events_per_server_cpu_s ?? 0)} events per CPU-second, ${round((1000 * h.server_cpu_s) / opts.events, 3)} CPU-s per 1k events), ` +
           `bench client ${h.client_cpu_s} s`,
       );
+    }
+    if (h.server_threads) {
+      out.push(`           threads (CPU µs per event): ${h.server_threads.map((t) => `${t.thread} ${t.us_per_event}`).join(', ')}`);
     }
   }
   if (reference) {

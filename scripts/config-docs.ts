@@ -10,7 +10,7 @@ import path from 'node:path';
 import { projectRoot } from '../collector/core/paths.js';
 import { serviceSchema } from '../collector/config/service-schema.js';
 import { ENV_OVERRIDES } from '../collector/config/env.js';
-import { BUILTINS } from '../collector/service/registry.js';
+import { BUILTINS, loadBuiltin } from '../collector/service/registry.js';
 import { defaultConfig } from '../collector/service/default-config.js';
 import { KIND_OF } from '../collector/service/resolve.js';
 
@@ -68,7 +68,7 @@ function compactJson(value: unknown): string {
   );
 }
 
-export function renderConfigDocs(): string {
+export async function renderConfigDocs(): Promise<string> {
   const defaults = defaultConfig();
   const lines: string[] = [
     '# Configuration reference',
@@ -145,7 +145,7 @@ export function renderConfigDocs(): string {
   ];
   for (const section of ['receivers', 'processors', 'exporters', 'extensions'] as const) {
     const kind = KIND_OF[section];
-    const factories = BUILTINS.filter((b) => b.factory.kind === kind).map((b) => b.factory);
+    const factories = (await Promise.all(BUILTINS.filter((b) => b.kind === kind).map(loadBuiltin))).map((b) => b.factory);
     if (factories.length === 0) continue;
     lines.push(`## ${section[0].toUpperCase()}${section.slice(1)}`, '');
     for (const f of factories) {
@@ -173,9 +173,9 @@ export function renderConfigDocs(): string {
   return lines.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const text = renderConfigDocs();
+  const text = await renderConfigDocs();
   if (!check) {
     writeFileSync(TARGET, text);
     process.stdout.write(`wrote ${path.relative(process.cwd(), TARGET)}\n`);
@@ -194,4 +194,4 @@ function main(): void {
   process.stdout.write('docs/config.md matches the schemas\n');
 }
 
-main();
+await main();

@@ -67,6 +67,37 @@ export function weighted<T>(random: () => number, choices: ReadonlyArray<readonl
 }
 
 /** CPU seconds a process has used so far (Linux /proc), or null where unreadable. */
+/**
+ * CPU seconds (user + system) of each thread of a Linux process, by thread id; null elsewhere.
+ * Node names none of its threads, so callers tell them apart by their share: the main thread's id
+ * is the pid, and the busiest others are the worker threads (writer, decoder, pools).
+ */
+export async function threadCpuSeconds(pid: number): Promise<Map<number, number> | null> {
+  try {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const out = new Map<number, number>();
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
+      if (!stat) continue; // the thread ended meanwhile
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Per-thread CPU spent between two readings: the main thread first, then the others busiest first. */
+export function threadCpuDelta(pid: number, before: Map<number, number>, after: Map<number, number>): Array<{ thread: string; cpu_s: number }> {
+  const rows: Array<{ thread: string; cpu_s: number }> = [];
+  for (const [tid, s] of after) {
+    const d = round(s - (before.get(tid) ?? 0), 2);
+    if (tid === pid || d >= 0.05) rows.push({ thread: tid === pid ? 'main' : `tid ${tid}`, cpu_s: d });
+  }
+  return rows.sort((a, b) => (a.thread === 'main' ? -1 : b.thread === 'main' ? 1 : b.cpu_s - a.cpu_s));
+}
+
 export async function processCpuSeconds(pid: number): Promise<number | null> {
   try {
     const { readFile } = await import('node:fs/promises');

@@ -6,6 +6,7 @@
  * A component sees its own config and a small host (logger, clock, ids, its telemetry, the
  * service-wide settings it may need, extensions) — never the whole service config.
  */
+import type { ChainRef } from './chain.js';
 import type { FastifyInstance } from 'fastify';
 import type { CanonicalEvent } from './event.js';
 import type { Consumer } from './consumer.js';
@@ -94,6 +95,12 @@ export interface ReceiverHost extends ComponentHost {
   runMode: 'serve' | 'once';
   /** The pipeline this receiver feeds. Answer a client only after next.submit() resolves. */
   next: Consumer;
+  /**
+   * The processor chain of that pipeline, for a receiver that makes events in a worker thread of
+   * its own: it may run the chain there (chain.ts) and submit the batch as `processed`, saving two
+   * copies of every event between threads. Null when the receiver feeds several pipelines.
+   */
+  chain: ChainRef | null;
   /** Per-source read positions that survive restarts (history files). */
   checkpoints(): CheckpointStore;
   /** The narrow lookup the hooks receiver needs to pair a tool's end with its start. */

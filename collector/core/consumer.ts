@@ -9,6 +9,18 @@ export interface SubmitBatch {
   events: CanonicalEvent[];
   spans?: SpanRecord[];
   metricPoints?: MetricPointRecord[];
+  /**
+   * Set by a receiver that already ran the pipeline's processor chain on these events in its own
+   * worker (ReceiverHost.chain): the pipeline then writes them as they are.
+   */
+  processed?: ProcessedBy;
+}
+
+/** Which chain ran on a batch, and what it did: `input` events in, `passed` out of each processor. */
+export interface ProcessedBy {
+  chain: string;
+  input: number;
+  passed: number[];
 }
 
 export interface SubmitResult {

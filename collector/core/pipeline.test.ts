@@ -52,6 +52,36 @@ class MemoryWriter implements BatchWriter {
   }
 }
 
+/** The same, answering asynchronously like the writer thread; `hold()` keeps the next answer back. */
+class HeldWriter extends MemoryWriter {
+  private gates: Array<Promise<void>> = [];
+  private tail: Promise<void> = Promise.resolve();
+  /** Transactions sent to the writer and not yet answered, at their highest. */
+  maxOutstanding = 0;
+  private outstanding = 0;
+  hold(): () => void {
+    let release!: () => void;
+    this.gates.push(new Promise<void>((r) => (release = r)));
+    return release;
+  }
+  // @ts-expect-error -- the port allows a promise; the stand-in above answers synchronously
+  override async writeBatch(batch: WriteBatch): Promise<WriteResult> {
+    this.maxOutstanding = Math.max(this.maxOutstanding, ++this.outstanding);
+    const gate = this.gates.shift();
+    const before = this.tail;
+    // One after the other, as the writer thread answers.
+    const done = (async () => {
+      await before;
+      const result = super.writeBatch(batch);
+      if (gate) await gate;
+      this.outstanding--;
+      return result;
+    })();
+    this.tail = done.then(() => undefined, () => undefined);
+    return done;
+  }
+}
+
 /** A processor that throws on a marked event, as a broken plugin would. */
 const fragile: Processor = {
   process(events) {
@@ -93,7 +123,7 @@ class InlinePool implements ProcessorPool {
   async close() {}
 }
 
-async function setup(opts: { maxQueueEvents?: number; maxGroupEvents?: number; exporters?: Exporter[] } = {}) {
+async function setup(opts: { maxQueueEvents?: number; maxGroupEvents?: number; exporters?: Exporter[]; writer?: BatchWriter & { transactions: WriteBatch[]; ids: Set<string> } } = {}) {
   const telemetry = new SelfTelemetry();
   const t = (kind: string, id: string) => {
     telemetry.register(id, kind);
@@ -103,7 +133,7 @@ async function setup(opts: { maxQueueEvents?: number; maxGroupEvents?: number; e
     { id: 'dedupe', processor: await dedupeFactory.create({}, { id: 'dedupe', resolvePath: (p) => p }) },
     { id: 'fragile', processor: fragile },
   ]);
-  const writer = new MemoryWriter();
+  const writer = opts.writer ?? new MemoryWriter();
   const pipeline = new Pipeline({
     pool,
     writer,
@@ -116,6 +146,7 @@ async function setup(opts: { maxQueueEvents?: number; maxGroupEvents?: number; e
     logger: silent,
     maxQueueEvents: opts.maxQueueEvents ?? 1000,
     maxGroupEvents: opts.maxGroupEvents,
+    chainKey: 'events',
   });
   telemetry.observePipelines(() => [{ name: 'events', queue_depth: pipeline.queueDepth }]);
   const receiver = countedConsumer(pipeline, t('receiver', 'native'));
@@ -271,5 +302,52 @@ describe('Pipeline', () => {
     const snap = await telemetry.snapshot();
     expect(snap.components.map((c) => `${c.kind}:${c.id}`)).toEqual(['receiver:native', 'processor:dedupe', 'processor:fragile', 'exporter:memory']);
     expect(snap.components.every((c) => c.accepted + c.refused + c.failed + c.duplicate === 0)).toBe(true);
+  });
+  it('writes batches a receiver already processed as they are, and counts what its chain did', async () => {
+    const { pool, writer, pipeline, receiver, counts } = await setup();
+    const release = pool.hold();
+    const busy = pipeline.submit({ events: [event()] });
+    // Processed in a receiver's worker with this pipeline's chain: 3 in, dedupe kept 2, fragile 2.
+    const done = receiver.submit({ events: [event(), event()], processed: { chain: 'events', input: 3, passed: [2, 2] } });
+    const raw = receiver.submit({ events: [event(), event()] });
+    // Processed by some other pipeline's chain: this one runs its own over it.
+    const other = receiver.submit({ events: [event()], processed: { chain: 'elsewhere', input: 1, passed: [1] } });
+    release();
+    const [, a, b, c] = await Promise.all([busy, done, raw, other]);
+
+    // The pool saw only the batches not processed with this chain.
+    expect(pool.tasks.map((t) => t.length)).toEqual([1, 3]);
+    expect(writer.transactions.map((t) => t.events.length)).toEqual([1, 5]);
+    expect([a.ids.length, b.ids.length, c.ids.length]).toEqual([2, 2, 1]);
+    // The repeat the receiver's dedupe dropped is answered as a duplicate, as the pipeline's would be.
+    expect(a.duplicates).toBe(1);
+    const n = await counts();
+    expect(n.dedupe).toEqual({ accepted: 1 + 2 + 3, refused: 0, failed: 0, duplicate: 1 });
+    expect(n.fragile.accepted).toBe(1 + 2 + 3);
+  });
+
+  it('has the next group processed and waiting at the writer while one is written, answered in order', async () => {
+    const writer = new HeldWriter();
+    const order: number[][] = [];
+    const exporter: Exporter = { consume: (b: CommittedBatch) => void order.push(b.events.map((e) => e.seq)) };
+    const { pool, pipeline } = await setup({ writer, exporters: [exporter] });
+    const releaseWrite = writer.hold();
+    const releasePool = pool.hold();
+    const first = pipeline.submit({ events: [event(), event()] });
+    const second = pipeline.submit({ events: [event()] }); // waits while the first is processed
+    releasePool();
+    await new Promise((r) => setTimeout(r, 10));
+    // The first group is at the writer (held); the second was processed and sent behind it.
+    expect(pool.tasks.map((t) => t.length)).toEqual([2, 1]);
+    expect(writer.maxOutstanding).toBe(2);
+    const third = pipeline.submit({ events: [event()] });
+    await new Promise((r) => setTimeout(r, 10));
+    // No third group in flight before the first is answered.
+    expect(pool.tasks).toHaveLength(2);
+    releaseWrite();
+    const results = await Promise.all([first, second, third]);
+    expect(results.map((r) => r.stored.map((e) => e.seq))).toEqual([[1, 2], [3], [4]]);
+    expect(order).toEqual([[1, 2], [3], [4]]);
+    expect(writer.maxOutstanding).toBe(2);
   });
 });

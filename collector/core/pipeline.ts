@@ -7,8 +7,18 @@ import type { CommittedBatch } from './storage.js';
 import type { Exporter, Logger } from './component.js';
 import type { BatchWriter, StoredEvent } from './storage.js';
 import { ProcessorError, type ProcessorPool } from './pool.js';
-import { BackpressureError, StorageUnavailableError, batchSize, type Consumer, type SubmitBatch, type SubmitResult } from './consumer.js';
+import { BackpressureError, StorageUnavailableError, batchSize, type Consumer, type ProcessedBy, type SubmitBatch, type SubmitResult } from './consumer.js';
+import type { CanonicalEvent } from './event.js';
 import type { ComponentTelemetry, Outcome } from './telemetry.js';
+
+/** Groups sent to the writer and not yet answered: one being written, the next waiting behind it. */
+const WRITES_IN_FLIGHT = 2;
+
+/** A group's events ready to write, and what each processor did to them (for self-telemetry). */
+interface Prepared {
+  events: CanonicalEvent[];
+  counts: ProcessedBy[];
+}
 
 interface Pending {
   batch: SubmitBatch;
@@ -34,6 +44,11 @@ export interface PipelineOptions {
   maxQueueEvents: number;
   /** Most items (events, spans, metric points) grouped into one worker task and one transaction. */
   maxGroupEvents?: number;
+  /**
+   * Names this pipeline's processor chain: batches submitted with `processed.chain` equal to it
+   * already went through it in a receiver's worker (ReceiverHost.chain). Default: 'default'.
+   */
+  chainKey?: string;
 }
 
 export class Pipeline implements Consumer {
@@ -45,8 +60,11 @@ export class Pipeline implements Consumer {
   /** The reason storage last refused writes, until a commit succeeds again. */
   private storageDown: string | null = null;
 
+  private readonly chainKey: string;
+
   constructor(private readonly opts: PipelineOptions) {
     this.maxGroupEvents = opts.maxGroupEvents ?? 500;
+    this.chainKey = opts.chainKey ?? 'default';
   }
 
   get maxQueueEvents(): number {
@@ -88,26 +106,55 @@ export class Pipeline implements Consumer {
     return group;
   }
 
+  /**
+   * Groups are processed and sent to the writer in order. Batches already waiting when a group is
+   * sent are processed and sent behind it at once (double buffering: at most two groups at the
+   * writer), so the writer thread goes from one transaction to the next without waiting for this
+   * thread; batches that arrive while the queue is empty wait for the oldest write, so that they
+   * gather into a larger group instead of a transaction each.
+   */
   private async drain(): Promise<void> {
     this.draining = true;
+    const writing: Array<Promise<void>> = [];
     try {
-      while (this.queue.length > 0) {
-        const group = this.takeGroup();
-        try {
-          await this.commitGroup(group);
-          this.storageRecovered();
-        } catch (error) {
-          // One poisoned batch must not fail the innocent ones grouped with it: retry each alone.
-          // Storage that cannot write at all fails them all the same: no point retrying each.
-          if (group.length === 1 || error instanceof StorageUnavailableError) for (const pending of group) this.fail(pending, error);
-          else for (const pending of group) await this.commitGroup([pending]).catch((e) => this.fail(pending, e));
+      while (this.queue.length > 0 || writing.length > 0) {
+        // Batches submitted while a write is awaited are taken on the next turn.
+        if (writing.length >= WRITES_IN_FLIGHT || this.queue.length === 0) {
+          await writing.shift();
+          continue;
         }
+        const group = this.takeGroup();
+        let prepared: Prepared;
+        try {
+          prepared = await this.prepare(group);
+        } catch (error) {
+          writing.push(this.failedGroup(group, error));
+          continue;
+        }
+        writing.push(this.write(group, prepared).then(() => this.storageRecovered(), (error: unknown) => this.failedGroup(group, error)));
       }
     } finally {
       this.draining = false;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
+    }
+  }
+
+  /**
+   * One poisoned batch must not fail the innocent ones grouped with it: retry each alone.
+   * Storage that cannot write at all fails them all the same: no point retrying each.
+   */
+  private async failedGroup(group: Pending[], error: unknown): Promise<void> {
+    if (group.length === 1 || error instanceof StorageUnavailableError) {
+      for (const pending of group) this.fail(pending, error);
+      return;
+    }
+    for (const pending of group) {
+      await this.commitGroup([pending]).then(
+        () => this.storageRecovered(),
+        (e: unknown) => this.fail(pending, e),
+      );
     }
   }
 
@@ -148,8 +195,37 @@ export class Pipeline implements Consumer {
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {
-    const events = group.flatMap((p) => p.batch.events);
-    const { events: processed, passed } = await this.opts.pool.run(events);
+    await this.write(group, await this.prepare(group));
+  }
+
+  /**
+   * Runs the processor chain over the group's events in one worker task, except over batches a
+   * receiver already ran this pipeline's chain on (their events are taken as they are).
+   */
+  private async prepare(group: Pending[]): Promise<Prepared> {
+    const fresh: CanonicalEvent[] = [];
+    const ready: CanonicalEvent[] = [];
+    const counts: ProcessedBy[] = [];
+    for (const pending of group) {
+      const by = pending.batch.processed;
+      if (by && by.chain === this.chainKey) {
+        for (const event of pending.batch.events) ready.push(event);
+        counts.push(by);
+      } else {
+        for (const event of pending.batch.events) fresh.push(event);
+      }
+    }
+    if (fresh.length > 0 || ready.length === 0) {
+      const { events, passed } = await this.opts.pool.run(fresh);
+      counts.push({ chain: this.chainKey, input: fresh.length, passed });
+      for (const event of events) ready.push(event);
+    }
+    return { events: ready, counts };
+  }
+
+  /** Sends the group to the writer at once (in order with the groups sent before it), then answers it. */
+  private async write(group: Pending[], prepared: Prepared): Promise<void> {
+    const processed = prepared.events;
     const result = await this.opts.writer.writeBatch({
       events: processed,
       spans: group.flatMap((p) => p.batch.spans ?? []),
@@ -161,7 +237,9 @@ export class Pipeline implements Consumer {
     for (const pending of group) {
       const ids: string[] = [];
       const stored: StoredEvent[] = [];
-      let duplicates = 0;
+      // Events a receiver's own run of the chain dropped (repeats within the batch) count as here.
+      const by = pending.batch.processed;
+      let duplicates = by ? by.input - pending.batch.events.length : 0;
       let folded = 0;
       for (const event of pending.batch.events) {
         const hit = storedById.get(event.event_id);
@@ -185,7 +263,7 @@ export class Pipeline implements Consumer {
     }
 
     // Counted only once committed: a group that fails is retried batch by batch and counted then.
-    this.recordProcessors(events.length, passed);
+    for (const by of prepared.counts) this.recordProcessors(by.input, by.passed);
     const stored = result.inserted.length;
     this.opts.storageTelemetry?.record('accepted', stored + result.spansStored + result.metricPointsStored);
     this.opts.storageTelemetry?.record('duplicate', processed.length - stored);

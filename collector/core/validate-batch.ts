@@ -21,16 +21,13 @@ export function validateAll(
 ): { valid: CanonicalEvent[]; rejected: Rejected[] } {
   const valid: CanonicalEvent[] = [];
   const rejected: Rejected[] = [];
-  inputs.forEach((input, index) => {
-    const withDefaults =
-      input && typeof input === 'object' && !Array.isArray(input) ? { ...defaults, ...input } : input;
-    const result = validateEvent(withDefaults, ctx);
+  for (let index = 0; index < inputs.length; index++) {
+    const result = validateEvent(inputs[index], ctx, defaults);
     if (result.ok) {
       const event = result.event;
-      const metadata = privacy ? redactContent(event.metadata, privacy.storePrompts) : event.metadata;
-      valid.push(metadata === event.metadata ? event : { ...event, metadata });
-    }
-    else rejected.push({ index, errors: result.errors });
-  });
+      if (privacy) event.metadata = redactContent(event.metadata, privacy.storePrompts);
+      valid.push(event);
+    } else rejected.push({ index, errors: result.errors });
+  }
   return { valid, rejected };
 }

@@ -17,15 +17,13 @@ import type { CommittedBatch, StoragePorts } from '../core/storage.js';
 import { Pipeline } from '../core/pipeline.js';
 import { resolveConfigPath } from '../core/paths.js';
 import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
+import type { ChainRef } from '../core/chain.js';
 import { submitFailure } from '../core/errors.js';
 import { validateAll } from '../core/validate-batch.js';
 import { componentTelemetry, countedConsumer, type ComponentTelemetry } from '../core/telemetry.js';
 import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
 import { bannerLogger, componentLogger } from '../server/logging.js';
-import { buildServer } from '../server/http.js';
-import { registerWebUi } from '../server/web-ui.js';
-import { registerApi } from '../api/index.js';
 import { resolveComponents, type ResolvedComponent } from './resolve.js';
 import { SelfTelemetry } from './self-telemetry.js';
 
@@ -56,9 +54,13 @@ export interface Service {
 
 export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): Promise<Service> {
   const { config } = loaded;
-  const resolved = await resolveComponents(loaded);
-  const byId = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id)!;
   const serve = opts.mode === 'serve';
+  // A run-once job builds only what its pipeline uses, and never loads the HTTP server and API.
+  const resolved = await resolveComponents(loaded, { withoutHttp: !serve });
+  const byId = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id)!;
+  /** Receivers and exporters a run without HTTP left unresolved are skipped (resolve.ts). */
+  const builtHere = (section: string, id: string) => resolved.find((c) => c.section === section && c.id === id);
+  const web = serve ? await loadWebModules() : null;
   const http = config.service.http;
   const settings: ServiceSettings = {
     bindHost: http.host,
@@ -67,8 +69,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     storePrompts: config.service.store_prompts,
   };
   const telemetry = new SelfTelemetry();
-  const built = serve
-    ? buildServer({
+  const built = web
+    ? web.buildServer({
         host: http.host,
         token: http.token,
         allowedHosts: http.allowed_hosts,
@@ -141,6 +143,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
   }));
   const pools: ProcessorPool[] = [];
   const consumers = new Map<string, Pipeline>();
+  const chains = new Map<string, ChainRef>();
 
   try {
     // 1. Extensions, in the listed order.
@@ -167,7 +170,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     }
     const exporterIds = [...new Set(pipelines.flatMap((p) => p.exporters))];
     for (const id of exporterIds) {
-      const c = byId('exporters', id);
+      const c = builtHere('exporters', id);
+      if (!c) continue;
       const f = c.factory as ExporterFactory;
       if (!serve && f.needsHttp) continue;
       const exporter = await inScope(f.needsHttp, async (scope) =>
@@ -242,13 +246,15 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         maxQueueEvents: config.service.max_queue_events,
         // A run-once import answers no HTTP: larger groups mean fewer, larger transactions.
         maxGroupEvents: serve ? undefined : 4000,
+        chainKey: p.name,
       }));
+      chains.set(p.name, { key: p.name, specs });
     }
 
     telemetry.observePipelines(() => [...consumers].map(([name, p]) => ({ name, queue_depth: p.queueDepth })));
     const primary = storageOf.get(pipelines[0].exporters[0])!;
     if (server) {
-      registerApi(server, primary, {
+      web!.registerApi(server, primary, {
         startedAt: new Date(),
         version: opts.version,
         info: (name) => infos.get(name) ?? null,
@@ -260,10 +266,12 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     // 4. Receivers: each feeds the pipelines that list it.
     const receiverIds = [...new Set(pipelines.flatMap((p) => p.receivers))];
     for (const id of receiverIds) {
-      const c = byId('receivers', id);
+      const c = builtHere('receivers', id);
+      if (!c) continue;
       const f = c.factory as ReceiverFactory;
       if (!serve && f.needsHttp) continue;
-      const targets = pipelines.filter((p) => p.receivers.includes(id)).map((p) => consumers.get(p.name)!);
+      const feeds = pipelines.filter((p) => p.receivers.includes(id));
+      const targets = feeds.map((p) => consumers.get(p.name)!);
       // Every submit is counted under the receiver's id, plugins included, without their help.
       const next = countedConsumer(fanOut(targets), telemetryOf(c.kind, c.id));
       const host = hostFor(c);
@@ -273,6 +281,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
           http: scope,
           runMode: opts.mode,
           next,
+          chain: feeds.length === 1 ? chains.get(feeds[0].name)! : null,
           checkpoints: () => primary.checkpoints,
           toolStarts: () => primary.toolStarts,
           // A plugin's senders choose the metadata: the privacy rule applies as for native events.
@@ -285,7 +294,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       });
       created(c, receiver);
     }
-    if (server) await registerWebUi(server, http.web_dir);
+    if (server) await web!.registerWebUi(server, http.web_dir);
   } catch (error) {
     await teardown(running, server, consumers, pools, telemetry, opts.logger);
     throw error;
@@ -378,4 +387,10 @@ async function teardown(
   for (const pool of pools) await attempt('a processor pool', () => pool.close());
   for (const r of reversed.filter((x) => x.kind !== 'receiver')) await stop(r);
   await attempt('self-telemetry', () => telemetry.shutdown());
+}
+
+/** The HTTP server, API routes and web UI: loaded in serve mode only. */
+async function loadWebModules() {
+  const [server, ui, api] = await Promise.all([import('../server/http.js'), import('../server/web-ui.js'), import('../api/index.js')]);
+  return { buildServer: server.buildServer, registerWebUi: ui.registerWebUi, registerApi: api.registerApi };
 }

@@ -9,7 +9,7 @@ import { ConfigError, SECTIONS, type LoadedConfig, type SectionName } from '../c
 import { problemAt } from '../config/load.js';
 import { validateAgainst } from '../config/validate.js';
 import { didYouMean } from '../config/suggest.js';
-import { BUILTINS, type RegisteredFactory } from './registry.js';
+import { BUILTINS, loadBuiltin, type RegisteredFactory } from './registry.js';
 import { loadPlugin, PluginError } from './plugins.js';
 
 export const KIND_OF: Record<SectionName, ComponentKind> = {
@@ -56,7 +56,12 @@ function usedIds(loaded: LoadedConfig, section: SectionName): Set<string> {
   return new Set(Object.values(service.pipelines).flatMap((p) => p[section] ?? []));
 }
 
-export async function resolveComponents(loaded: LoadedConfig): Promise<ResolvedComponent[]> {
+/**
+ * For a run without the HTTP server (a run-once import, `withoutHttp`), built-in components no
+ * pipeline uses, and those that need the server, are left out unloaded and unchecked, as unused
+ * plugins always are: the import needs one pipeline's files receiver, processors and storage.
+ */
+export async function resolveComponents(loaded: LoadedConfig, opts: { withoutHttp?: boolean } = {}): Promise<ResolvedComponent[]> {
   const { config, sources, baseDir } = loaded;
   const problems: string[] = [];
   const resolved: ResolvedComponent[] = [];
@@ -64,7 +69,7 @@ export async function resolveComponents(loaded: LoadedConfig): Promise<ResolvedC
   for (const section of SECTIONS) {
     const kind = KIND_OF[section];
     const used = usedIds(loaded, section);
-    const builtinTypes = BUILTINS.filter((b) => b.factory.kind === kind).map((b) => b.factory.type);
+    const builtinTypes = BUILTINS.filter((b) => b.kind === kind).map((b) => b.type);
     for (const [id, rawEntry] of Object.entries(config[section])) {
       const type = typeOf(id);
       const { module: moduleSpec, ...entry } = rawEntry ?? {};
@@ -87,11 +92,13 @@ export async function resolveComponents(loaded: LoadedConfig): Promise<ResolvedC
           continue;
         }
       } else {
-        registered = BUILTINS.find((b) => b.factory.kind === kind && b.factory.type === type);
-        if (!registered) {
+        const known = BUILTINS.find((b) => b.kind === kind && b.type === type);
+        if (!known) {
           problems.push(problemAt(sources, `${section}.${id}`, `unknown ${kind} type "${type}"${didYouMean(type, builtinTypes)} (a plugin needs "module")`));
           continue;
         }
+        if (opts.withoutHttp && (!used.has(id) || known.needsHttp)) continue;
+        registered = await loadBuiltin(known);
       }
       const factory = registered.factory;
       const merged = withDefaults(factory.defaultConfig() as Record<string, unknown>, entry);

@@ -13,7 +13,6 @@ import type { CanonicalEvent } from '../../collector/core/event.js';
 import { computeCost } from './price.js';
 import { loadPriceTable, PriceLookup } from './table.js';
 import { loadPricingInfo } from './info.js';
-import { ERROR_RESPONSES, NoQuery, PricingInfo } from '../../collector/api/schemas/index.js';
 
 export interface CostProcessorConfig {
   /** A price file merged over the bundled table (our shape or a raw LiteLLM file). */
@@ -67,11 +66,15 @@ const factory: ProcessorFactory<CostProcessorConfig> = {
     },
   },
   defaultConfig: () => ({ pricing_path: null }),
-  setup(config, host) {
+  async setup(config, host) {
     // Loads the table as the workers will, so a broken override stops start-up here with its path.
     const info = loadPricingInfo(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));
     host.publishInfo('pricing', info);
-    host.http?.get('/api/pricing', { schema: { querystring: NoQuery, response: { 200: PricingInfo, ...ERROR_RESPONSES } } }, async () => info);
+    if (!host.http) return;
+    // The API's schemas are loaded here, on the main thread, not in every worker that imports this
+    // module to run the chain (they cost a worker ~0.2 s to load).
+    const { ERROR_RESPONSES, NoQuery, PricingInfo } = await import('../../collector/api/schemas/index.js');
+    host.http.get('/api/pricing', { schema: { querystring: NoQuery, response: { 200: PricingInfo, ...ERROR_RESPONSES } } }, async () => info);
   },
   create(config, host) {
     const table = loadPriceTable(config.pricing_path === null ? null : host.resolvePath(config.pricing_path));

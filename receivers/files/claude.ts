@@ -62,6 +62,21 @@ export interface ClaudeState {
  */
 export const TURN_END = new Set(['turn_duration', 'stop_hook_summary']);
 
+/**
+ * What user() reads of a line: a line that holds tool results but is no assistant or system line
+ * is read through pick() with these fields only (its tool output, most of a transcript, is skipped).
+ */
+export const USER_PICK = {
+  type: true,
+  timestamp: true,
+  message: { role: true, content: { '[]': { type: true, tool_use_id: true, is_error: true } } },
+} as const;
+
+/** Whether line() would read this entry with user() alone (USER_PICK holds all it needs). */
+export function isUserEntry(entry: Record<string, unknown>): boolean {
+  return (entry.type ?? (isObject(entry.message) ? entry.message.role : undefined)) === 'user';
+}
+
 export function emptyClaudeState(): ClaudeState {
   return { open: {}, lastKey: {}, tools: {} };
 }

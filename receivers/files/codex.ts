@@ -162,8 +162,11 @@ export class CodexParser {
     return this.s;
   }
 
+  /** The thread id from the file name, found once per file (events name the thread several times). */
+  private stemThread: string | null = null;
+
   private get thread(): string {
-    return this.s.threadId ?? UUID.exec(this.stem)?.[1] ?? this.stem;
+    return this.s.threadId ?? (this.stemThread ??= UUID.exec(this.stem)?.[1] ?? this.stem);
   }
 
   private meta(p: Record<string, unknown>): void {

@@ -13,7 +13,7 @@ import { Piscina } from 'piscina';
 import { FILE_KINDS } from '../../collector/core/agents.js';
 import type { ReceiverFactory } from '../../collector/core/component.js';
 import { defaultRoots } from './discover.js';
-import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
+import type { FileKind, GroupResult, ParseResult, ParseTask } from './parse-worker.js';
 import { createProgressBar } from './progress.js';
 import { runImport, type ImportSummary } from './runner.js';
 import type { FoundFile } from './discover.js';
@@ -136,6 +136,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
           // enough to keep it busy, and peak memory stays low (docs/benchmarks.md, bench:import).
           maxQueueEvents: Math.min(host.next.maxQueueEvents, 16_000),
           parse: (task: ParseTask) => parsePool.run(task) as Promise<ParseResult>,
+          parseGroup: (tasks: ParseTask[]) => parsePool.run(tasks, { name: 'parseGroup' }) as Promise<GroupResult[]>,
+          chain: host.chain,
         },
       );
       bar?.done();

@@ -36,7 +36,7 @@ export function scanLines(
   const readSize = opts.readSize ?? 1 << 20;
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(readSize * 2);
+    let buf = takeBuffer(readSize * 2);
     let filled = 0; // bytes of buf holding data
     let bufBase = opts.start; // file offset of buf[0]
     let pos = opts.start; // next file offset to read
@@ -87,7 +87,15 @@ export function scanLines(
   }
 }
 
-/** Whether buf[from, to) contains the ASCII needle (no allocation). */
-export function contains(buf: Buffer, from: number, to: number, needle: Buffer): boolean {
-  return buf.subarray(from, to).indexOf(needle) >= 0;
+/**
+ * One read buffer per thread, kept between scans (a parse worker scans thousands of files; a fresh
+ * 2 MB buffer each time is allocation and page faults for nothing). A scan is synchronous, so no two
+ * use it at once; a buffer grown for a long line is not kept.
+ */
+let spare: Buffer | null = null;
+
+function takeBuffer(size: number): Buffer {
+  if (spare === null || spare.length !== size) spare = Buffer.allocUnsafe(size);
+  return spare;
 }
+

@@ -5,11 +5,13 @@
  * progress entries, file snapshots and tool output).
  */
 import type { FileKind } from '../../collector/core/agents.js';
-import type { CanonicalEvent } from '../../collector/core/event.js';
-import { ClaudeParser, type ClaudeFileContext, type ClaudeState } from './claude.js';
+import type { ChainRef } from '../../collector/core/chain.js';
+import { processedBatches, type EventBatch } from './chain.js';
+import { ClaudeParser, isUserEntry, USER_PICK, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
-import { contains, scanLines } from './lines.js';
+import { scanLines } from './lines.js';
+import { pick } from './pick.js';
 
 export type { FileKind } from '../../collector/core/agents.js';
 
@@ -29,10 +31,15 @@ export interface ParseTask {
   settleCallsMs: number;
   stem: string;
   subagent: ClaudeFileContext['subagent'];
+  /** The pipeline's processor chain, run here on the events (null: the pipeline runs it). */
+  chain: ChainRef | null;
 }
 
 export interface ParseResult {
-  events: CanonicalEvent[];
+  /** The events, in order, in submit-sized batches. */
+  batches: EventBatch[];
+  /** Events made (before the chain dropped any). */
+  parsed: number;
   offset: number;
   complete: boolean;
   state: Record<string, unknown>;
@@ -48,22 +55,58 @@ const CODEX_NEEDLES = ['"session_meta"', '"turn_context"', '"token_count"', '_ca
   Buffer.from(s),
 );
 
-/** Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or ends a turn. */
-function claudeWants(buf: Buffer, from: number, to: number): boolean {
-  return (
-    contains(buf, from, to, CLAUDE_ASSISTANT) ||
-    contains(buf, from, to, CLAUDE_ASSISTANT_ROLE) ||
-    contains(buf, from, to, CLAUDE_TOOL_RESULT) ||
-    contains(buf, from, to, CLAUDE_SYSTEM)
-  );
+const SKIP = 0;
+const PARSE = 1;
+/** Only its tool results matter: read with pick(USER_PICK). */
+const TOOL_RESULTS = 2;
+
+const ROLE = Buffer.from('"role":"');
+const ASSISTANT_ROLE_VALUE = Buffer.from('assistant"');
+
+/**
+ * Claude Code writes compact JSON: a line that can matter names its type, holds a tool result or
+ * ends a turn. A search that misses reads the whole line, so the first one is for what comes early
+ * in both big kinds of line, the message's role; a user line's tool result comes soon after it.
+ * The TOOL_RESULTS path is exact for any line (pick reads a user line; anything else is
+ * JSON.parsed), so only SKIP needs every needle ruled out.
+ */
+function claudeWants(line: Buffer): number {
+  const role = line.indexOf(ROLE);
+  if (role >= 0 && hasAt(line, role + ROLE.length, ASSISTANT_ROLE_VALUE)) return PARSE;
+  if (line.indexOf(CLAUDE_TOOL_RESULT) >= 0) return TOOL_RESULTS;
+  // None starts before `role` (the first); none at all when role < 0.
+  if (role >= 0 && line.indexOf(CLAUDE_ASSISTANT_ROLE, role + 1) >= 0) return PARSE;
+  return line.indexOf(CLAUDE_ASSISTANT) >= 0 || line.indexOf(CLAUDE_SYSTEM) >= 0 ? PARSE : SKIP;
 }
 
-function codexWants(buf: Buffer, from: number, to: number, offset: number): boolean {
+function hasAt(line: Buffer, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > line.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (line[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+function codexWants(line: Buffer, offset: number): boolean {
   if (offset === 0) return true; // the first line may be a bare (legacy) meta object
-  return CODEX_NEEDLES.some((n) => contains(buf, from, to, n));
+  return CODEX_NEEDLES.some((n) => line.indexOf(n) >= 0);
 }
 
-export default function parse(task: ParseTask): ParseResult {
+/** One small file's outcome in a group task: its result, or why it could not be read. */
+export type GroupResult = ParseResult | { failed: string };
+
+/** Several small files in one task (the pool's `parseGroup` export): each read as by parse(). */
+export async function parseGroup(tasks: ParseTask[]): Promise<GroupResult[]> {
+  const results: GroupResult[] = [];
+  for (const task of tasks) {
+    try {
+      results.push(await parse(task));
+    } catch (error) {
+      results.push({ failed: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}
+
+export default async function parse(task: ParseTask): Promise<ParseResult> {
   const sink = new EventSink(new Date(task.nowMs), task.sinceMs);
   const counters = sink.counters;
   const claude =
@@ -89,8 +132,18 @@ export default function parse(task: ParseTask): ParseResult {
         counters.malformed++;
         return;
       }
-      const wanted = claude ? claudeWants(buf, from, to) : codexWants(buf, from, to, offset);
-      if (!wanted) return;
+      // One view of the line for every needle (a view bounded to it: the bytes after it are stale).
+      const line = buf.subarray(from, to);
+      const wanted = claude ? claudeWants(line) : codexWants(line, offset) ? PARSE : SKIP;
+      if (wanted === SKIP) return;
+      if (wanted === TOOL_RESULTS) {
+        // Anything but a plain user line (or a line pick cannot read) goes through JSON.parse below.
+        const picked = pick(buf, from, to, USER_PICK);
+        if (picked && isUserEntry(picked)) {
+          claude!.line(picked, offset);
+          return;
+        }
+      }
       let entry: unknown;
       try {
         entry = JSON.parse(buf.toString('utf8', from, to));
@@ -111,7 +164,8 @@ export default function parse(task: ParseTask): ParseResult {
   const flushCalls = scan.complete && quietMs >= task.settleCallsMs;
   const state = claude ? claude.finish(flushResponses, flushCalls) : codex!.finish(flushCalls);
   return {
-    events: sink.events,
+    batches: await processedBatches(sink.events, task.chain),
+    parsed: sink.events.length,
     offset: scan.offset,
     complete: scan.complete,
     state: state as unknown as Record<string, unknown>,

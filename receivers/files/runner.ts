@@ -7,10 +7,11 @@
  */
 import type { CheckpointStore, ImportFileRecord } from '../../collector/core/storage.js';
 import type { Consumer, SubmitResult } from '../../collector/core/consumer.js';
-import type { CanonicalEvent } from '../../collector/core/event.js';
+import type { ChainRef } from '../../collector/core/chain.js';
+import type { EventBatch } from './chain.js';
 import { discover, type FoundFile } from './discover.js';
 import { emptyCounters, type ParseCounters } from './emit.js';
-import type { FileKind, ParseResult, ParseTask } from './parse-worker.js';
+import type { FileKind, GroupResult, ParseResult, ParseTask } from './parse-worker.js';
 
 export interface ImportOptions {
   sources: Array<{ kind: FileKind; roots: string[] }>;
@@ -35,6 +36,10 @@ export interface ImportDeps {
   pipeline: Pick<Consumer, 'submit' | 'queueDepth'>;
   maxQueueEvents: number;
   parse(task: ParseTask): Promise<ParseResult>;
+  /** Several small files in one task (a task round trip costs ~0.1 ms of CPU); absent: one task per file. */
+  parseGroup?(tasks: ParseTask[]): Promise<GroupResult[]>;
+  /** The pipeline's processor chain, for the parse workers to run (null: the pipeline runs it). */
+  chain: ChainRef | null;
 }
 
 export interface Progress {
@@ -68,8 +73,6 @@ interface Job extends FoundFile {
   state: Record<string, unknown> | null;
 }
 
-const SLICE = 1000;
-
 export function hasPending(state: Record<string, unknown> | null): boolean {
   if (!state) return false;
   return ['open', 'tools', 'calls'].some((k) => {
@@ -78,19 +81,50 @@ export function hasPending(state: Record<string, unknown> | null): boolean {
   });
 }
 
+/** A file this small (bytes to read) is parsed in one task with its neighbours, up to these bounds. */
+const GROUP_FILE_BYTES = 1 << 20;
+const GROUP_BYTES = 4 << 20;
+const GROUP_FILES = 64;
+
+/** Consecutive small files grouped (order kept); any other file alone. */
+function units(jobs: Job[], grouping: boolean, maxTaskBytes: number): Job[][] {
+  const out: Job[][] = [];
+  let group: Job[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (group.length > 0) out.push(group);
+    group = [];
+    bytes = 0;
+  };
+  for (const job of jobs) {
+    const size = job.size - job.start;
+    if (!grouping || size > Math.min(GROUP_FILE_BYTES, maxTaskBytes)) {
+      close();
+      out.push([job]);
+      continue;
+    }
+    if (group.length >= GROUP_FILES || bytes + size > GROUP_BYTES) close();
+    group.push(job);
+    bytes += size;
+  }
+  close();
+  return out;
+}
+
 /** Submits in order and keeps the pipeline's queue under half its limit (no 503s for ourselves). */
 class Submitter {
   private readonly inFlight: Array<Promise<SubmitResult>> = [];
   constructor(private readonly deps: ImportDeps) {}
 
-  async submit(events: CanonicalEvent[]): Promise<Array<Promise<SubmitResult>>> {
+  async submit(batches: EventBatch[]): Promise<Array<Promise<SubmitResult>>> {
     const mine: Array<Promise<SubmitResult>> = [];
-    for (let i = 0; i < events.length; i += SLICE) {
-      const slice = events.slice(i, i + SLICE);
-      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + slice.length > this.deps.maxQueueEvents / 2) {
+    for (const batch of batches) {
+      // A processed batch the chain emptied is still sent: its drops are counted where it lands.
+      if (batch.events.length === 0 && !batch.processed) continue;
+      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + batch.events.length > this.deps.maxQueueEvents / 2) {
         await this.inFlight.shift()!.catch(() => undefined);
       }
-      const p = this.deps.pipeline.submit({ events: slice });
+      const p = this.deps.pipeline.submit(batch);
       p.catch(() => undefined); // awaited by the file's owner; this only silences the copy kept here
       this.inFlight.push(p);
       if (this.inFlight.length > 64) void this.inFlight.shift(); // already has its catch
@@ -163,6 +197,40 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
   // Parsing and committing overlap: a file frees its place in the window once its events are
   // submitted; its commits are awaited apart (`settle`), so the parse pool never waits for the
   // store. Memory stays bounded by the Submitter (the pipeline's queue) and the window.
+  const taskOf = (job: Job, start: number, state: Record<string, unknown> | null): ParseTask => ({
+    path: job.path,
+    kind: job.kind,
+    start,
+    end: job.size,
+    state,
+    nowMs: opts.now(),
+    mtimeMs: job.mtimeMs,
+    sinceMs: opts.sinceMs,
+    maxBytes: opts.maxTaskBytes,
+    settleResponsesMs: opts.settleResponsesMs,
+    settleCallsMs: opts.settleCallsMs,
+    stem: job.stem,
+    subagent: job.subagent,
+    chain: deps.chain,
+  });
+
+  const counted = (job: Job, result: ParseResult, from: number) => {
+    for (const key of Object.keys(result.counters) as Array<keyof ParseCounters>) {
+      summary[key] += result.counters[key];
+    }
+    summary.events += result.parsed;
+    summary.by_source[job.kind].events += result.parsed;
+    progress.events += result.parsed;
+    progress.bytesDone += result.offset - from;
+    summary.bytes_read += result.offset - from;
+    report();
+  };
+
+  const failed = (job: Job, error: unknown) => {
+    summary.files_failed++;
+    opts.onWarning?.(`${job.path}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+
   const processFile = async (job: Job, prevTurn: Promise<void>, releaseTurn: () => void): Promise<{ settle: Promise<void> } | null> => {
     let offset = job.start;
     let state = job.state;
@@ -170,47 +238,50 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
     const commits: Array<Promise<SubmitResult>> = [];
     try {
       for (;;) {
-        const result = await deps.parse({
-          path: job.path,
-          kind: job.kind,
-          start: offset,
-          end: job.size,
-          state,
-          nowMs: opts.now(),
-          mtimeMs: job.mtimeMs,
-          sinceMs: opts.sinceMs,
-          maxBytes: opts.maxTaskBytes,
-          settleResponsesMs: opts.settleResponsesMs,
-          settleCallsMs: opts.settleCallsMs,
-          stem: job.stem,
-          subagent: job.subagent,
-        });
+        const result = await deps.parse(taskOf(job, offset, state));
         if (!haveTurn) {
           await prevTurn;
           haveTurn = true;
         }
-        commits.push(...(await submitter.submit(result.events)));
-        for (const key of Object.keys(result.counters) as Array<keyof ParseCounters>) {
-          summary[key] += result.counters[key];
-        }
-        summary.events += result.events.length;
-        summary.by_source[job.kind].events += result.events.length;
-        progress.events += result.events.length;
-        progress.bytesDone += result.offset - offset;
-        summary.bytes_read += result.offset - offset;
+        commits.push(...(await submitter.submit(result.batches)));
+        counted(job, result, offset);
         offset = result.offset;
         state = result.state;
-        report();
         if (result.complete) break;
       }
     } catch (error) {
-      summary.files_failed++;
-      opts.onWarning?.(`${job.path}: ${error instanceof Error ? error.message : String(error)}`);
+      failed(job, error);
       releaseTurn();
       return null;
     }
     releaseTurn();
     return { settle: settleFile(job, commits, offset, state) };
+  };
+
+  /** Small files parsed in one task, then submitted in order as if one after the other. */
+  const processGroup = async (group: Job[], prevTurn: Promise<void>, releaseTurn: () => void): Promise<{ settle: Promise<void> } | null> => {
+    let results: GroupResult[];
+    try {
+      results = await deps.parseGroup!(group.map((job) => taskOf(job, job.start, job.state)));
+    } catch (error) {
+      results = group.map(() => ({ failed: error instanceof Error ? error.message : String(error) }));
+    }
+    await prevTurn;
+    const settles: Array<Promise<void>> = [];
+    for (let i = 0; i < group.length; i++) {
+      const job = group[i];
+      const result = results[i];
+      if ('failed' in result) {
+        failed(job, result.failed);
+        continue;
+      }
+      const commits = await submitter.submit(result.batches);
+      counted(job, result, job.start);
+      // A grouped file is smaller than a task's byte bound: one task reads it to the end.
+      settles.push(settleFile(job, commits, result.offset, result.state));
+    }
+    releaseTurn();
+    return { settle: Promise.all(settles).then(() => undefined) };
   };
 
   const settleFile = async (job: Job, commits: Array<Promise<SubmitResult>>, offset: number, state: Record<string, unknown> | null): Promise<void> => {
@@ -229,16 +300,16 @@ export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<
     flushState(false);
   };
 
-  // A window of files in flight; each submits only after the one before it has submitted.
+  // A window of files (or groups of small files) in flight; each submits only after the one before it has submitted.
   let turn: Promise<void> = Promise.resolve();
   const running = new Set<Promise<unknown>>();
   const settling: Array<Promise<void>> = [];
-  for (const job of jobs) {
+  for (const unit of units(jobs, deps.parseGroup !== undefined, opts.maxTaskBytes)) {
     while (running.size >= opts.window) await Promise.race(running);
     const prevTurn = turn;
     let releaseTurn!: () => void;
     turn = new Promise<void>((resolve) => (releaseTurn = resolve));
-    const p = processFile(job, prevTurn, releaseTurn)
+    const p = (unit.length === 1 ? processFile(unit[0], prevTurn, releaseTurn) : processGroup(unit, prevTurn, releaseTurn))
       .then((r) => {
         if (!r) return;
         r.settle.catch(() => undefined); // awaited below; this only keeps it from being unhandled meanwhile

@@ -5,6 +5,7 @@
  */
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { validateAll } from '../../collector/core/validate-batch.js';
+import { BatchDecoder } from './batch-decoder.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
 import { BatchResult, ERROR_RESPONSES, EventAccepted } from '../../collector/api/schemas/index.js';
 
@@ -15,6 +16,8 @@ export interface NativeReceiverConfig {
   max_batch_events: number;
   /** The `source` given to events that do not name one. */
   source: string;
+  /** Batch bodies from this size (KB) up are parsed, validated and processed on a worker thread (0: never). */
+  decode_off_thread_kb: number;
 }
 
 const factory: ReceiverFactory<NativeReceiverConfig> = {
@@ -29,9 +32,14 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
       path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$', description: 'Route for one event; batches at `<path>/batch`.' },
       max_batch_events: { type: 'integer', minimum: 1, maximum: 100000, description: 'Most events in one batch request.' },
       source: { enum: ['native', 'otlp', 'hook', 'import'], description: 'The `source` of events that do not name one.' },
+      decode_off_thread_kb: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Batch bodies from this size (KB) up are parsed, validated and run through the processors on a worker thread; 0: always on the main thread.',
+      },
     },
   },
-  defaultConfig: () => ({ path: '/api/events', max_batch_events: 5000, source: 'native' }),
+  defaultConfig: () => ({ path: '/api/events', max_batch_events: 5000, source: 'native', decode_off_thread_kb: 4 }),
   create(config, host) {
     const http = requireHttp(host);
     const { next, telemetry } = host;
@@ -63,25 +71,33 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
       }
     });
 
-    http.post<{ Body: { events?: unknown } }>(`${config.path}/batch`, batch, async (request, reply) => {
-      // Checked by hand: the schema validator would coerce a non-array into a one-element array.
-      const inputs = request.body?.events;
-      if (!Array.isArray(inputs)) return replyError(reply, 'bad_request', 'body must be {"events": [...]}');
-      if (inputs.length > config.max_batch_events) {
-        telemetry.record('refused', inputs.length);
-        return replyError(reply, 'batch_too_large', `at most ${config.max_batch_events} events per batch, got ${inputs.length}`);
-      }
-      const { valid, rejected } = validate(inputs);
-      telemetry.record('refused', rejected.length);
-      if (valid.length === 0) return { received: inputs.length, ids: [], duplicates: 0, rejected };
-      try {
-        const result = await next.submit({ events: valid });
-        return { received: inputs.length, ids: result.ids, duplicates: result.duplicates, rejected };
-      } catch (error) {
-        return replySubmitError(reply, error);
-      }
+    const decoder = new BatchDecoder(
+      { maxBatchEvents: config.max_batch_events, source: config.source, storePrompts: host.settings.storePrompts },
+      host.chain,
+      Math.round(config.decode_off_thread_kb * 1024),
+    );
+    // The batch route keeps its body as text (its own scope's parser): the decoder parses it, on
+    // a worker thread when it is large enough to pay for the trip (batch-decoder.ts).
+    http.register(async (scope) => {
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      scope.post<{ Body: string }>(`${config.path}/batch`, batch, async (request, reply) => {
+        const decoded = await decoder.decode(request.body);
+        if ('refused' in decoded) {
+          if (decoded.refused.events > 0) telemetry.record('refused', decoded.refused.events);
+          return replyError(reply, decoded.refused.code, decoded.refused.message);
+        }
+        const { received, valid, rejected, processed } = decoded;
+        telemetry.record('refused', rejected.length);
+        if (valid.length === 0) return { received, ids: [], duplicates: 0, rejected };
+        try {
+          const result = await next.submit(processed ? { events: valid, processed } : { events: valid });
+          return { received, ids: result.ids, duplicates: result.duplicates, rejected };
+        } catch (error) {
+          return replySubmitError(reply, error);
+        }
+      });
     });
-    return {};
+    return { shutdown: () => decoder.close() };
   },
 };
 

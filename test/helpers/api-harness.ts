@@ -104,6 +104,7 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
     ...host(id, 'receiver'),
     runMode: 'serve' as const,
     next: pipeline,
+    chain: null,
     validateEvents: () => {
       throw new Error('not used here');
     },

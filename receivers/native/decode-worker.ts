@@ -1,0 +1,36 @@
+/**
+ * The native receiver's worker: a batch body is parsed, validated and run through the pipeline's
+ * processor chain here, so the main thread only moves text in and finished events out (one copy
+ * of each event between threads instead of three; see docs/benchmarks.md, issue 14).
+ */
+import { workerData } from 'node:worker_threads';
+import { loadChain, runChain, type Chain, type ChainRef } from '../../collector/core/chain.js';
+import type { ProcessedBy } from '../../collector/core/consumer.js';
+import { decodeBatch, type Decoded, type DecodeOptions, type DecodeRefusal } from './decode.js';
+
+export interface DecodeWorkerInit {
+  options: DecodeOptions;
+  /** The chain of the pipeline this receiver feeds (null: the pipeline runs its own). */
+  chain: ChainRef | null;
+}
+
+export type DecodeAnswer = DecodeRefusal | (Decoded & { processed: ProcessedBy | null });
+
+const init = workerData as DecodeWorkerInit;
+const chain: Chain | null = init.chain ? await loadChain(init.chain.specs) : null;
+
+export default function decodeTask(body: string): DecodeAnswer {
+  const decoded = decodeBatch(body, init.options);
+  if ('refused' in decoded) return decoded;
+  if (!chain || decoded.valid.length === 0) return { ...decoded, processed: null };
+  const result = runChain(chain, decoded.valid);
+  // A processor threw: the batch goes on unprocessed, and the pipeline's own run of the chain fails
+  // it the same way, naming the processor in its counts and answer.
+  if ('failedAt' in result) return { ...decoded, processed: null };
+  return {
+    received: decoded.received,
+    valid: result.events,
+    rejected: decoded.rejected,
+    processed: { chain: init.chain!.key, input: decoded.valid.length, passed: result.passed },
+  };
+}
