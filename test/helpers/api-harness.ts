@@ -113,7 +113,8 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
     toolStarts: () => storage.toolStarts,
   });
   await server.register(async (scope) => {
-    await nativeFactory.create(nativeFactory.defaultConfig(), { ...receiverHost('native'), http: scope });
+    // In-process from TypeScript source: no compiled decode worker to start, so every body is decoded here.
+    await nativeFactory.create({ ...nativeFactory.defaultConfig(), decode_off_thread_kb: 0 }, { ...receiverHost('native'), http: scope });
   });
   await server.register(async (scope) => {
     await hooksFactory.create(
