@@ -350,4 +350,21 @@ describe('Pipeline', () => {
     expect(order).toEqual([[1, 2], [3], [4]]);
     expect(writer.maxOutstanding).toBe(2);
   });
+  it('sends a writer that groups batches itself each batch as soon as it is ready', async () => {
+    const writer = Object.assign(new HeldWriter(), { coalesces: true });
+    const { pipeline } = await setup({ writer });
+    const releaseWrite = writer.hold();
+    const first = pipeline.submit({ events: [event()] });
+    await new Promise((r) => setTimeout(r, 5));
+    // Each arrives while the first is held at the writer, and is sent on at once to wait behind it.
+    const later: Array<Promise<SubmitResult>> = [];
+    for (let i = 0; i < 3; i++) {
+      later.push(pipeline.submit({ events: [event()] }));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(writer.maxOutstanding).toBe(4);
+    releaseWrite();
+    const results = await Promise.all([first, ...later]);
+    expect(results.map((r) => r.stored[0].seq)).toEqual([1, 2, 3, 4]);
+  });
 });

@@ -13,6 +13,8 @@ import type { ComponentTelemetry, Outcome } from './telemetry.js';
 
 /** Groups sent to the writer and not yet answered: one being written, the next waiting behind it. */
 const WRITES_IN_FLIGHT = 2;
+/** The same for a writer that coalesces what waits for it (at most this many groups of items in memory there). */
+const EAGER_WRITES_IN_FLIGHT = 16;
 
 /** A group's events ready to write, and what each processor did to them (for self-telemetry). */
 interface Prepared {
@@ -61,6 +63,8 @@ export class Pipeline implements Consumer {
   private storageDown: string | null = null;
 
   private readonly chainKey: string;
+  /** Wakes a drain waiting for its oldest write when a batch is submitted (eager writers only). */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly opts: PipelineOptions) {
     this.maxGroupEvents = opts.maxGroupEvents ?? 500;
@@ -80,6 +84,7 @@ export class Pipeline implements Consumer {
       this.queue.push({ batch, resolve, reject });
       this.queuedEvents += size;
       if (!this.draining) void this.drain();
+      else this.wake?.();
     });
   }
 
@@ -108,30 +113,40 @@ export class Pipeline implements Consumer {
 
   /**
    * Groups are processed and sent to the writer in order. Batches already waiting when a group is
-   * sent are processed and sent behind it at once (double buffering: at most two groups at the
-   * writer), so the writer thread goes from one transaction to the next without waiting for this
-   * thread; batches that arrive while the queue is empty wait for the oldest write, so that they
-   * gather into a larger group instead of a transaction each.
+   * sent are processed and sent behind it at once (double buffering), so the writer goes from one
+   * transaction to the next without waiting for this thread. A writer that groups what waits for
+   * it itself (the writer thread) is sent every group as soon as it is ready, up to a bound; one
+   * that does not gets at most two, and batches arriving meanwhile gather into the next group.
    */
   private async drain(): Promise<void> {
     this.draining = true;
-    const writing: Array<Promise<void>> = [];
+    const eager = this.opts.writer.coalesces === true;
+    const limit = eager ? EAGER_WRITES_IN_FLIGHT : WRITES_IN_FLIGHT;
+    const writing: Array<{ done: boolean; settled: Promise<void> }> = [];
     try {
       while (this.queue.length > 0 || writing.length > 0) {
-        // Batches submitted while a write is awaited are taken on the next turn.
-        if (writing.length >= WRITES_IN_FLIGHT || this.queue.length === 0) {
-          await writing.shift();
+        while (writing.length > 0 && writing[0].done) writing.shift();
+        if (this.queue.length > 0 && writing.length < limit) {
+          const group = this.takeGroup();
+          let settled: Promise<void>;
+          try {
+            const prepared = await this.prepare(group);
+            settled = this.write(group, prepared).then(() => this.storageRecovered(), (error: unknown) => this.failedGroup(group, error));
+          } catch (error) {
+            settled = this.failedGroup(group, error);
+          }
+          const entry = { done: false, settled };
+          void settled.then(() => (entry.done = true));
+          writing.push(entry);
           continue;
         }
-        const group = this.takeGroup();
-        let prepared: Prepared;
-        try {
-          prepared = await this.prepare(group);
-        } catch (error) {
-          writing.push(this.failedGroup(group, error));
-          continue;
-        }
-        writing.push(this.write(group, prepared).then(() => this.storageRecovered(), (error: unknown) => this.failedGroup(group, error)));
+        if (writing.length === 0) continue;
+        // Wait for the oldest write; an eager writer with room is also sent the next batch at once.
+        const waits: Array<Promise<void>> = [writing[0].settled];
+        if (eager && writing.length < limit) waits.push(new Promise<void>((resolve) => (this.wake = resolve)));
+        await Promise.race(waits);
+        this.wake = null;
+        await Promise.resolve(); // let the settled write's `done` flag be set before looking again
       }
     } finally {
       this.draining = false;

@@ -224,6 +224,11 @@ export interface CommittedBatch {
 /** The pipeline's one way into storage: one transaction per call, resolved once committed. */
 export interface BatchWriter {
   writeBatch(batch: WriteBatch): WriteResult | Promise<WriteResult>;
+  /**
+   * True when batches sent while a transaction runs are written together in the next one (the
+   * writer thread does): the pipeline then sends each group as soon as it is ready.
+   */
+  readonly coalesces?: boolean;
 }
 
 /** Tool calls for a filter and range (GET /api/stats/tools). */

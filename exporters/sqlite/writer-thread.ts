@@ -54,6 +54,8 @@ export function classifyWriteError(error: unknown): unknown {
 }
 
 export class ThreadedWriter implements BatchWriter {
+  /** Batches waiting while a transaction runs are written together in the next (writer-worker.ts). */
+  readonly coalesces = true;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

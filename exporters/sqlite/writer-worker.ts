@@ -4,11 +4,11 @@
  * time is not spent on the thread that answers HTTP. The main thread keeps its own connection for
  * reads (WAL lets them run beside this writer).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
 import { tune } from './schema.js';
-import { Writer, type Placement } from './writer.js';
+import { Writer, type Placement, type PlacedResult } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
 import { IndexScheduler, SearchIndexer } from './search-index.js';
 
@@ -44,33 +44,121 @@ const indexing = new IndexScheduler(new SearchIndexer(db), (error) => {
   parentPort!.postMessage({ log: { msg: `search index: paused until the next try: ${e.message}`, code: e.code ?? null } });
 });
 
-parentPort!.on('message', (message: WriterRequest) => {
+/** Most items (events, spans, metric points) one transaction takes from batches waiting together. */
+const MAX_COALESCED_ITEMS = 4000;
+
+function itemsIn(batch: WriteBatch): number {
+  return batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+}
+
+type BatchRequest = Extract<WriterRequest, { batch: WriteBatch }>;
+
+parentPort!.on('message', (message: WriterRequest) => handle(message));
+
+function handle(message: WriterRequest): void {
   if ('close' in message) {
     indexing.stop();
     db.close();
     parentPort!.postMessage({ id: message.id, closed: true });
     return;
   }
-  try {
-    if ('prune' in message) {
+  if ('prune' in message) {
+    try {
       parentPort!.postMessage({ id: message.id, result: (pruner ??= new Pruner(db)).step(message.prune) });
-      return;
+    } catch (error) {
+      answerError(message.id, error);
     }
-    // The main thread has the events already: send back where each stored one sits and its seq (and
-    // a new correlation key, from call pairing), not the events again (half the copying of a large batch).
-    const result = writer.writeBatchPlaced(message.batch);
-    const compact: CompactResult = {
-      inserted: result.placed,
-      foldedIds: [...result.foldedIds],
-      sessions: result.sessions,
-      spansStored: result.spansStored,
-      metricPointsStored: result.metricPointsStored,
-    };
-    parentPort!.postMessage({ id: message.id, result: compact });
-    if (result.placed.length > 0) indexing.kick();
-  } catch (error) {
-    const e = error as Error & { code?: string };
-    parentPort!.postMessage({ id: message.id, error: { message: e.message, code: e.code ?? null } });
+    return;
   }
-});
+  // Group commit here too: the batches that arrived while the last transaction ran are written in
+  // one transaction with this one (in the order sent), so the writer goes from one full transaction
+  // to the next however the main thread happened to split them. A prune or close waits its turn.
+  const group: BatchRequest[] = [message];
+  let items = itemsIn(message.batch);
+  let after: WriterRequest | null = null;
+  while (items < MAX_COALESCED_ITEMS) {
+    const next = receiveMessageOnPort(parentPort!);
+    if (!next) break;
+    const request = next.message as WriterRequest;
+    if (!('batch' in request)) {
+      after = request;
+      break;
+    }
+    group.push(request);
+    items += itemsIn(request.batch);
+  }
+  if (group.length === 1) writeAlone(message);
+  else writeTogether(group);
+  if (after) handle(after);
+}
+
+function writeAlone(request: BatchRequest): void {
+  try {
+    answer(request.id, writer.writeBatchPlaced(request.batch));
+  } catch (error) {
+    answerError(request.id, error);
+  }
+}
+
+/** One transaction for several batches; each gets its own answer. If it fails, each is tried alone. */
+function writeTogether(group: BatchRequest[]): void {
+  const merged: WriteBatch = {
+    events: group.flatMap((r) => r.batch.events),
+    spans: group.flatMap((r) => r.batch.spans ?? []),
+    metricPoints: group.flatMap((r) => r.batch.metricPoints ?? []),
+  };
+  let result: PlacedResult;
+  try {
+    result = writer.writeBatchPlaced(merged);
+  } catch {
+    // One poisoned batch must not fail the others: each alone answers for itself.
+    for (const request of group) writeAlone(request);
+    return;
+  }
+  // Placements are by index in the merged list: back to each batch's own indexes.
+  const placedBy: Placement[][] = group.map(() => []);
+  const starts: number[] = [];
+  let offset = 0;
+  for (const request of group) {
+    starts.push(offset);
+    offset += request.batch.events.length;
+  }
+  let at = 0;
+  for (const placement of result.placed) {
+    while (at + 1 < group.length && placement[0] >= starts[at + 1]) at++;
+    const local = [placement[0] - starts[at], ...placement.slice(1)] as Placement;
+    placedBy[at].push(local);
+  }
+  group.forEach((request, i) => {
+    const ids = new Set(placedBy[i].map((p) => request.batch.events[p[0]].event_id));
+    answer(request.id, {
+      placed: placedBy[i],
+      foldedIds: new Set([...result.foldedIds].filter((id) => ids.has(id))),
+      // The transaction's session rows and span/point counts go with the first answer: the
+      // pipeline hands each answer to the exporters in order, so nothing is lost or said twice.
+      sessions: i === 0 ? result.sessions : [],
+      spansStored: i === 0 ? result.spansStored : 0,
+      metricPointsStored: i === 0 ? result.metricPointsStored : 0,
+    });
+  });
+}
+
+function answer(id: number, result: PlacedResult): void {
+  // The main thread has the events already: send back where each stored one sits and its seq (and
+  // a new correlation key, from call pairing), not the events again (half the copying of a large batch).
+  const compact: CompactResult = {
+    inserted: result.placed,
+    foldedIds: [...result.foldedIds],
+    sessions: result.sessions,
+    spansStored: result.spansStored,
+    metricPointsStored: result.metricPointsStored,
+  };
+  parentPort!.postMessage({ id, result: compact });
+  if (result.placed.length > 0) indexing.kick();
+}
+
+function answerError(id: number, error: unknown): void {
+  const e = error as Error & { code?: string };
+  parentPort!.postMessage({ id, error: { message: e.message, code: e.code ?? null } });
+}
 parentPort!.postMessage({ ready: true });
