@@ -224,10 +224,7 @@ export interface CommittedBatch {
 /** The pipeline's one way into storage: one transaction per call, resolved once committed. */
 export interface BatchWriter {
   writeBatch(batch: WriteBatch): WriteResult | Promise<WriteResult>;
-  /**
-   * True when batches sent while a transaction runs are written together in the next one (the
-   * writer thread does): the pipeline then sends each group as soon as it is ready.
-   */
+  /** Writes batches sent during a transaction together in the next (the pipeline sends at once). */
   readonly coalesces?: boolean;
 }
 
