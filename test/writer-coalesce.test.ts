@@ -50,7 +50,7 @@ describe('the writer thread groups the batches waiting for it', () => {
     const repeat = event();
     const b = [repeat, event(), { ...a[0] }]; // a[0] again: stored by a, a duplicate here
     const c = [{ ...repeat }, event()]; // repeat again: a duplicate here
-    const results = (await Promise.all([big, a, b, c].map((events) => writer.writeBatch({ events })))) as WriteResult[];
+    const results: WriteResult[] = await Promise.all([big, a, b, c].map((events) => Promise.resolve(writer.writeBatch({ events }))));
     const [rBig, rA, rB, rC] = results;
     expect(rBig.inserted).toHaveLength(3000);
     expect(rA.inserted.map((e) => e.event_id)).toEqual(a.map((e) => e.event_id));
@@ -73,7 +73,7 @@ describe('the writer thread groups the batches waiting for it', () => {
     // JSON cannot hold a BigInt: this batch's transaction throws in the writer thread.
     const poisoned = [event(), { ...event(), metadata: { size: 10n } } as unknown as CanonicalEvent];
     const good2 = [event(), event()];
-    const settled = await Promise.allSettled([big, good1, poisoned, good2].map((events) => writer.writeBatch({ events })));
+    const settled = await Promise.allSettled([big, good1, poisoned, good2].map((events) => Promise.resolve(writer.writeBatch({ events }))));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((settled[3] as PromiseFulfilledResult<WriteResult>).value.inserted).toHaveLength(2);
     await writer.close();
