@@ -4,7 +4,8 @@
  * finds every file unchanged — and reports wall time, MB/s and events/s for each.
  *
  *   npm run bench:gen-corpus -- --out=bench/corpus --size-mb=600
- *   npm run bench:import -- --corpus=bench/corpus [--workers=N]
+ *   npm run bench:import -- --corpus=bench/corpus [--workers=N] [--ccusage=PATH]
+ * With ccusage on PATH (or --ccusage=PATH) its `daily --json` time on the same files is reported too.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
+import { findCcusage, timeCcusage } from './lib/ccusage.js';
 import { parseSide } from './lib/parse-side.js';
 import { openReadOnlyStore } from '../exporters/sqlite/read-only.js';
 
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
       corpus: { type: 'string', default: path.join(ROOT, 'bench', 'corpus') },
       workers: { type: 'string' },
       'keep-db': { type: 'boolean', default: false },
+      ccusage: { type: 'string' },
     },
   });
   const corpus = path.resolve(values.corpus);
@@ -125,6 +128,15 @@ async function main(): Promise<void> {
     const second = await runCli('unchanged re-run', corpus, dir, dbPath, values.workers);
     const dbMb = statSync(dbPath).size / MB;
     const totals = storedTotals(dbPath);
+    const ccusageBin = findCcusage(values.ccusage);
+    const peer = ccusageBin ? await timeCcusage(ccusageBin, corpus, dir) : null;
+    const n = (x: number) => x.toLocaleString('en-US');
+    const peerLine = peer
+      ? `ccusage (${peer.bin}, \`daily --json --offline\`, best of 3): ${peer.bestSeconds.toFixed(2)} s; ` +
+        `ratio first run / ccusage = ${(first.wallMs / 1000 / peer.bestSeconds).toFixed(2)}×; its totals: tokens_in ${n(peer.totals.inputTokens)}, ` +
+        `tokens_out ${n(peer.totals.outputTokens)}, cache_read ${n(peer.totals.cacheReadTokens)}, cache_write ${n(peer.totals.cacheCreationTokens)}, ` +
+        `cost $${peer.totals.totalCost.toFixed(6)}\n`
+      : '(ccusage not found: --ccusage=PATH or on PATH; no comparison with it)\n';
     process.stdout.write(
       `corpus: ${files} files, ${(bytes / MB).toFixed(1)} MB (${corpus})\n` +
         `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}\n` +
@@ -135,8 +147,9 @@ async function main(): Promise<void> {
         `parse side alone (the parse worker's function over every file on 1 thread, no pipeline, chain off; best of ` +
         `${side.passes - 1} passes after a warm-up): ${side.cpuSeconds.toFixed(2)} CPU-s for ${side.events.toLocaleString('en-US')} events ` +
         `(${(side.cpuSeconds / floor1.seconds).toFixed(2)}× the 1-thread floor)\n` +
-        `ratio first run / parse floor on ${floor.threads} threads = ${(first.wallMs / 1000 / floor.seconds).toFixed(2)}× ` +
-        `(ccusage is not installed here: no comparison with it)\n\n` +
+        `ratio first run / parse floor on ${floor.threads} threads = ${(first.wallMs / 1000 / floor.seconds).toFixed(2)}×\n` +
+        peerLine +
+        '\n' +
         '| run | wall time | throughput | event rate | files | events | bytes read | CPU | CPU-s per 1k events | own work (elapsed_ms) |\n|---|---|---|---|---|---|---|---|---|---|\n' +
         row(first, bytes / MB) +
         '\n' +
