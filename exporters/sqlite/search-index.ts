@@ -74,10 +74,15 @@ export class IndexScheduler {
   private stopped = false;
   private lastError: string | null = null;
 
+  /**
+   * @param yieldTo called before each step: true when it found waiting work and did it first (the
+   * writer thread hands it the batches that arrived meanwhile), so a step never holds up a batch.
+   */
   constructor(
     private readonly indexer: SearchIndexer,
     private readonly onError: (error: unknown) => void,
     intervalMs = 1000,
+    private readonly yieldTo: () => boolean = () => false,
   ) {
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
@@ -91,6 +96,10 @@ export class IndexScheduler {
       this.queued = false;
       if (this.stopped) return;
       try {
+        if (this.yieldTo()) {
+          this.kick();
+          return;
+        }
         if (this.indexer.behind() && this.indexer.step() > 0) this.kick();
         this.lastError = null;
       } catch (error) {

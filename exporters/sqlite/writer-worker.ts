@@ -39,10 +39,22 @@ const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAft
 // Retention prunes here too, in small steps between batches: one writer, no lock to fight over.
 let pruner: Pruner | null = null;
 // The search index follows the events table here too, between batches (search-index.ts).
-const indexing = new IndexScheduler(new SearchIndexer(db), (error) => {
-  const e = error as Error & { code?: string };
-  parentPort!.postMessage({ log: { msg: `search index: paused until the next try: ${e.message}`, code: e.code ?? null } });
-});
+const indexing = new IndexScheduler(
+  new SearchIndexer(db),
+  (error) => {
+    const e = error as Error & { code?: string };
+    parentPort!.postMessage({ log: { msg: `search index: paused until the next try: ${e.message}`, code: e.code ?? null } });
+  },
+  1000,
+  // Batches that arrived while the last one was written go before the next index step: indexing
+  // fills the writer's idle moments instead of delaying the answers.
+  () => {
+    const waiting = receiveMessageOnPort(parentPort!);
+    if (!waiting) return false;
+    handle(waiting.message as WriterRequest);
+    return true;
+  },
+);
 
 /** Most items (events, spans, metric points) one transaction takes from batches waiting together. */
 const MAX_COALESCED_ITEMS = 4000;
