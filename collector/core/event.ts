@@ -77,46 +77,52 @@ export interface ValidationContext {
   newId: () => string;
 }
 
-const STRING_FIELDS = [
-  'tool_name',
-  'status',
-  'model',
-  'project',
-  'branch',
-  'cwd',
-  'machine',
-  'source',
-  'cost_source',
-  'parent_session_id',
-  'request_id',
-  'prompt_id',
-  'tool_use_id',
-  'correlation_key',
-] as const;
+/**
+ * Every field of a CanonicalEvent with the kind of value it holds: the one list that validation
+ * (which input keys are fields), the forwarder (what it sends as `agentstats.*`) and the central
+ * receiver (what it reads back) share. `satisfies` makes a field added to the type a compile error here.
+ */
+export const EVENT_FIELD_KINDS = {
+  event_id: 'string',
+  session_id: 'string',
+  agent_type: 'string',
+  event_type: 'string',
+  source: 'string',
+  tool_name: 'string',
+  status: 'string',
+  model: 'string',
+  project: 'string',
+  branch: 'string',
+  cwd: 'string',
+  tokens_in: 'number',
+  tokens_out: 'number',
+  cache_read_tokens: 'number',
+  cache_write_tokens: 'number',
+  reasoning_tokens: 'number',
+  cost_usd: 'number',
+  cost_source: 'string',
+  duration_ms: 'number',
+  client_timestamp: 'string',
+  created_at: 'string',
+  parent_session_id: 'string',
+  request_id: 'string',
+  prompt_id: 'string',
+  tool_use_id: 'string',
+  correlation_key: 'string',
+  payload_truncated: 'number',
+  machine: 'string',
+  metadata: 'object',
+} as const satisfies Record<keyof CanonicalEvent, 'string' | 'number' | 'object'>;
 
-const TOKEN_FIELDS = [
-  'tokens_in',
-  'tokens_out',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-] as const;
+export type EventField = keyof typeof EVENT_FIELD_KINDS;
 
-const KNOWN_FIELDS = new Set<string>([
-  'event_id',
-  'session_id',
-  'agent_type',
-  'event_type',
-  'metadata',
-  'payload_truncated',
-  'cost_usd',
-  'duration_ms',
-  'client_timestamp',
-  'timestamp',
-  'created_at',
-  ...STRING_FIELDS,
-  ...TOKEN_FIELDS,
-]);
+/** The fields holding one kind of value, in EVENT_FIELD_KINDS order. */
+export function eventFieldsOf(kind: 'string' | 'number' | 'object'): EventField[] {
+  return (Object.keys(EVENT_FIELD_KINDS) as EventField[]).filter((f) => EVENT_FIELD_KINDS[f] === kind);
+}
+
+/** Input keys that are fields (`timestamp` is client_timestamp's alias); any other key goes to metadata. */
+const KNOWN_FIELDS = new Set<string>([...Object.keys(EVENT_FIELD_KINDS), 'timestamp']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -11,40 +11,11 @@
  */
 import { ProtobufLogsSerializer, JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { eventTime, type CanonicalEvent } from '../../collector/core/event.js';
+import { EVENT_FIELD_KINDS, eventTime, type CanonicalEvent, type EventField } from '../../collector/core/event.js';
 import { redactContent } from '../../collector/core/privacy.js';
 
-/** Canonical fields sent as `agentstats.<name>` (null ones are left out). */
-export const CANONICAL_FIELDS = [
-  'event_id',
-  'session_id',
-  'agent_type',
-  'event_type',
-  'source',
-  'tool_name',
-  'status',
-  'model',
-  'project',
-  'branch',
-  'cwd',
-  'tokens_in',
-  'tokens_out',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'cost_source',
-  'duration_ms',
-  'client_timestamp',
-  'created_at',
-  'parent_session_id',
-  'request_id',
-  'prompt_id',
-  'tool_use_id',
-  'correlation_key',
-  'payload_truncated',
-  'machine',
-] as const satisfies ReadonlyArray<keyof CanonicalEvent>;
+/** Canonical fields sent as `agentstats.<name>` (null ones are left out; metadata goes as JSON apart). */
+export const CANONICAL_FIELDS = (Object.keys(EVENT_FIELD_KINDS) as EventField[]).filter((f) => f !== 'metadata');
 
 /** Metadata keys that are AgentStats bookkeeping, not the agent's attributes. */
 const NOT_AGENT_ATTRS = new Set(['otel', 'session', 'counted_elsewhere', 'forwarded', 'unpriced', 'priced_as', 'machine']);

@@ -6,43 +6,16 @@
  * cost processor keeps the cost of a forwarded event, priced or not), same times — and marked with
  * the machine it came from (`agentstats.machine` on the resource).
  */
-import { validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/core/event.js';
+import { eventFieldsOf, validateEvent, type CanonicalEvent, type ValidationContext } from '../../collector/core/event.js';
 import { redactContent } from '../../collector/core/privacy.js';
 import { num, str, type Attrs } from './values.js';
 
 const PREFIX = 'agentstats.';
 
-const STRING_FIELDS = [
-  'event_id',
-  'session_id',
-  'agent_type',
-  'event_type',
-  'source',
-  'tool_name',
-  'status',
-  'model',
-  'project',
-  'branch',
-  'cwd',
-  'cost_source',
-  'client_timestamp',
-  'parent_session_id',
-  'request_id',
-  'prompt_id',
-  'tool_use_id',
-  'correlation_key',
-  'machine',
-] as const;
-
-const NUMBER_FIELDS = [
-  'tokens_in',
-  'tokens_out',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'duration_ms',
-] as const;
+// What the forwarder sends (exporters/otlp/log-records.ts), read back by kind. created_at and
+// payload_truncated are set after validation below (validation takes neither from its input).
+const STRING_FIELDS = eventFieldsOf('string');
+const NUMBER_FIELDS = eventFieldsOf('number');
 
 /** Whether a record is one another AgentStats forwarded (it names its canonical event id). */
 export function isForwarded(attrs: Attrs): boolean {
