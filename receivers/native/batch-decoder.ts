@@ -4,40 +4,32 @@
  * processor chain on them (decode-worker.ts). Parsing and validating 25 events costs the main
  * thread ~0.5 ms; moving the text out and the finished events back costs it a fraction of that.
  */
-import { Piscina } from 'piscina';
+import { OnDemandWorker } from '../../collector/core/on-demand-worker.js';
 import type { ChainRef } from '../../collector/core/chain.js';
 import { decodeBatch, type DecodeOptions } from './decode.js';
 import type { DecodeAnswer, DecodeWorkerInit } from './decode-worker.js';
 
 export class BatchDecoder {
-  private pool: Piscina | null = null;
+  private readonly worker: OnDemandWorker<string, DecodeAnswer>;
 
   /** @param offThreadBytes bodies at least this long (UTF-16 units) go to the worker (0: never). */
   constructor(
     private readonly options: DecodeOptions,
-    private readonly chain: ChainRef | null,
+    chain: ChainRef | null,
     private readonly offThreadBytes: number,
-  ) {}
+  ) {
+    this.worker = new OnDemandWorker(new URL('./decode-worker.js', import.meta.url), { options, chain } satisfies DecodeWorkerInit);
+  }
 
   async decode(body: string): Promise<DecodeAnswer> {
     if (this.offThreadBytes === 0 || body.length < this.offThreadBytes) {
       const decoded = decodeBatch(body, this.options);
       return 'refused' in decoded ? decoded : { ...decoded, processed: null };
     }
-    // One thread, started on the first large body and kept while batches keep coming: the
-    // pipeline's queue and admission control bound how many bodies wait for it.
-    this.pool ??= new Piscina({
-      filename: new URL('./decode-worker.js', import.meta.url).href,
-      minThreads: 0,
-      maxThreads: 1,
-      idleTimeout: 60_000,
-      workerData: { options: this.options, chain: this.chain } satisfies DecodeWorkerInit,
-    });
-    return (await this.pool.run(body)) as DecodeAnswer;
+    return this.worker.run(body);
   }
 
-  async close(): Promise<void> {
-    await this.pool?.destroy();
-    this.pool = null;
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
