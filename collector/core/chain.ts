@@ -6,6 +6,7 @@
 import type { CanonicalEvent } from './event.js';
 import type { Processor, ProcessorFactory } from './component.js';
 import type { ChainResult, ProcessorSpec } from './pool.js';
+import type { ProcessedBy } from './consumer.js';
 import { resolveConfigPath } from './paths.js';
 
 /**
@@ -52,4 +53,20 @@ export function runChain(chain: Chain, events: CanonicalEvent[]): ChainResult {
     passed.push(batch.length);
   }
   return { events: batch, passed };
+}
+
+/**
+ * A receiver's run of the chain before it submits (ReceiverHost.chain): the events processed, with
+ * what each processor did; or, when there is no chain here or a processor threw, the events as they
+ * were, so the pipeline's own run of the chain processes them or fails them naming the processor.
+ */
+export function processForSubmit(
+  chain: Chain | null,
+  ref: ChainRef | null,
+  events: CanonicalEvent[],
+): { events: CanonicalEvent[]; processed?: ProcessedBy } {
+  if (!chain || !ref) return { events };
+  const result = runChain(chain, events);
+  if ('failedAt' in result) return { events };
+  return { events: result.events, processed: { chain: ref.key, input: events.length, passed: result.passed } };
 }

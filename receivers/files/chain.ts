@@ -3,7 +3,7 @@
  * the worker processed, in submit-sized batches, and the pipeline writes them as they are instead
  * of sending them through its own pool (two fewer copies of every event between threads).
  */
-import { loadChain, runChain, type Chain, type ChainRef } from '../../collector/core/chain.js';
+import { loadChain, processForSubmit, type Chain, type ChainRef } from '../../collector/core/chain.js';
 import type { ProcessedBy } from '../../collector/core/consumer.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
 
@@ -33,14 +33,6 @@ function chainOf(ref: ChainRef): Promise<Chain | null> {
 export async function processedBatches(events: CanonicalEvent[], ref: ChainRef | null): Promise<EventBatch[]> {
   const chain = ref ? await chainOf(ref) : null;
   const batches: EventBatch[] = [];
-  for (let i = 0; i < events.length; i += SLICE) {
-    const slice = events.slice(i, i + SLICE);
-    const result = chain ? runChain(chain, slice) : null;
-    if (result && 'events' in result) {
-      batches.push({ events: result.events, processed: { chain: ref!.key, input: slice.length, passed: result.passed } });
-    } else {
-      batches.push({ events: slice }); // a processor threw: the pipeline's pool runs it again and says which
-    }
-  }
+  for (let i = 0; i < events.length; i += SLICE) batches.push(processForSubmit(chain, ref, events.slice(i, i + SLICE)));
   return batches;
 }

@@ -4,7 +4,7 @@
  * of each event between threads instead of three; see docs/benchmarks.md, issue 14).
  */
 import { workerData } from 'node:worker_threads';
-import { loadChain, runChain, type Chain, type ChainRef } from '../../collector/core/chain.js';
+import { loadChain, processForSubmit, type Chain, type ChainRef } from '../../collector/core/chain.js';
 import type { ProcessedBy } from '../../collector/core/consumer.js';
 import { decodeBatch, type Decoded, type DecodeOptions, type DecodeRefusal } from './decode.js';
 
@@ -17,20 +17,13 @@ export interface DecodeWorkerInit {
 export type DecodeAnswer = DecodeRefusal | (Decoded & { processed: ProcessedBy | null });
 
 const init = workerData as DecodeWorkerInit;
-const chain: Chain | null = init.chain ? await loadChain(init.chain.specs) : null;
+// A chain that cannot load here leaves the batches to the pipeline's own pool, which reports why.
+const chain: Chain | null = init.chain ? await loadChain(init.chain.specs).catch(() => null) : null;
 
 export default function decodeTask(body: string): DecodeAnswer {
   const decoded = decodeBatch(body, init.options);
   if ('refused' in decoded) return decoded;
-  if (!chain || decoded.valid.length === 0) return { ...decoded, processed: null };
-  const result = runChain(chain, decoded.valid);
-  // A processor threw: the batch goes on unprocessed, and the pipeline's own run of the chain fails
-  // it the same way, naming the processor in its counts and answer.
-  if ('failedAt' in result) return { ...decoded, processed: null };
-  return {
-    received: decoded.received,
-    valid: result.events,
-    rejected: decoded.rejected,
-    processed: { chain: init.chain!.key, input: decoded.valid.length, passed: result.passed },
-  };
+  if (decoded.valid.length === 0) return { ...decoded, processed: null };
+  const { events, processed } = processForSubmit(chain, init.chain, decoded.valid);
+  return { received: decoded.received, valid: events, rejected: decoded.rejected, processed: processed ?? null };
 }
