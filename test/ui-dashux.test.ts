@@ -205,6 +205,21 @@ describe('login prompt', () => {
       await page.goto(server.url + '/');
       const form = page.locator('as-app form.token');
       await form.waitFor({ timeout: 10_000 });
+      // The prompt stays put while the stream keeps retrying (0.5, 1, 2 s…) against the 401s: it is
+      // never taken away and redrawn, which would empty what the user is typing.
+      await page.evaluate(() => {
+        const find = () => document.querySelector('as-app')?.shadowRoot?.querySelector('form.token') ?? null;
+        const first = find();
+        const w = window as unknown as { promptReplaced: number };
+        w.promptReplaced = 0;
+        setInterval(() => {
+          if (find() !== first) w.promptReplaced++;
+        }, 10);
+      });
+      await form.locator('input').fill('typed-slowly');
+      await page.waitForTimeout(4000);
+      expect(await form.locator('input').inputValue()).toBe('typed-slowly');
+      expect(await page.evaluate(() => (window as unknown as { promptReplaced: number }).promptReplaced)).toBe(0);
       await form.locator('input').fill('a-wrong-token');
       await form.locator('button').click();
       await expect.poll(() => form.locator('.token-error').innerText().catch(() => ''), { timeout: 5000 }).toContain('Wrong token');
@@ -217,5 +232,5 @@ describe('login prompt', () => {
       await browser.close();
       await server.cleanup();
     }
-  }, 40_000);
+  }, 50_000);
 });

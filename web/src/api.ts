@@ -158,12 +158,15 @@ export class StreamClient {
   private batch: StoredEvent[] = [];
   private batchQueued = false;
   private offline = false;
+  /** The server refuses our token: retries keep the token prompt up instead of saying "connecting". */
+  private refused = false;
 
   constructor(private readonly h: StreamHandlers) {}
 
-  /** Opens the stream; `fromSeq` is the newest event the page already has. */
-  connect(fromSeq: number | null): void {
+  /** Opens the stream; `fromSeq` is the newest event the page already has, `refused` whether the server refused our token. */
+  connect(fromSeq: number | null, refused = false): void {
     this.lastSeq = fromSeq;
+    this.refused = refused;
     this.open();
     this.watchdog = window.setInterval(() => this.checkStale(), 2000);
   }
@@ -178,7 +181,7 @@ export class StreamClient {
   private open(): void {
     this.es?.close();
     // While offline, a retry stays "offline" until it connects: no flicker back to "connecting".
-    if (!this.offline) this.h.state('connecting');
+    if (!this.offline && !this.refused) this.h.state('connecting');
     const t = token();
     const es = new EventSource(url('/api/stream', { last_event_id: this.lastSeq, access_token: t }));
     this.es = es;
@@ -189,6 +192,7 @@ export class StreamClient {
       seen();
       this.backoffMs = 500;
       this.offline = false;
+      this.refused = false;
       this.h.state('live');
     };
     es.addEventListener('hello', (m) => {
@@ -257,21 +261,27 @@ export class StreamClient {
     } catch {
       up = false;
     }
-    if (!up && es === this.es && es.readyState !== EventSource.OPEN) this.retryLater();
+    if (!up && es === this.es && es.readyState !== EventSource.OPEN) this.retryLater('offline');
   }
 
-  private retryLater(): void {
+  /** `known`: what a probe already found; otherwise one request tells a refused token from a server that is down. */
+  private retryLater(known?: 'offline'): void {
     this.es?.close();
     this.es = null;
     this.offline = true;
-    this.h.state('offline');
     clearTimeout(this.retryTimer);
-    // Tell an auth failure from a full server or a dead one: one cheap request.
-    void fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {} })
-      .then((r) => {
-        if (r.status === 401) this.h.state('unauthorized');
-      })
-      .catch(() => {});
+    // Only the answer changes the state: saying "offline" first would take the token prompt away (and
+    // what the user was typing in it) on every retry while the server keeps answering 401.
+    if (known) this.h.state(known);
+    else
+      void fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
+        .then((r) => r.status === 401)
+        .catch(() => false)
+        .then((unauthorized) => {
+          if (!this.offline) return;
+          this.refused = unauthorized;
+          this.h.state(unauthorized ? 'unauthorized' : 'offline');
+        });
     this.retryTimer = window.setTimeout(() => this.open(), this.backoffMs);
     // Capped low: a server back after a restart is found within a few seconds.
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);

@@ -92,7 +92,7 @@ export class AppStore {
       alert: (a) => budgets.onAlert(a),
       state: (connection) => this.set({ connection }),
     });
-    this.stream.connect(fromSeq);
+    this.stream.connect(fromSeq, this.state.connection === 'unauthorized');
     this.setRoute(this.state.route, true);
   }
 
