@@ -40,7 +40,8 @@ export function claudeRetention(env: Env = process.env): { days: number; file: s
 export function retentionWarning(env: Env = process.env): string | null {
   const { days, file } = claudeRetention(env);
   if (days >= SAFE_DAYS) return null;
-  const where = file ?? path.join(env.HOME ?? '~', '.claude', 'settings.json');
+  // Where Claude Code reads its settings: the first CLAUDE_CONFIG_DIR when that is set, not ~/.claude.
+  const where = file ?? settingsFiles(env)[0];
   const said = file ? `cleanupPeriodDays is ${days} in ${file}` : `cleanupPeriodDays is not set (default ${DEFAULT_DAYS})`;
   return (
     `warning: Claude Code deletes transcripts older than ${days} days when it starts (${said}).\n` +
