@@ -3,10 +3,16 @@
  * batch, and answer the client only once the returned promise resolves — by then it is committed.
  */
 import type { CanonicalEvent } from './event.js';
+import { lazyProperty, unpackEvents, type PackedEvents } from './packed-events.js';
 import type { MetricPointRecord, SpanRecord, StoredEvent } from './storage.js';
 
 export interface SubmitBatch {
   events: CanonicalEvent[];
+  /**
+   * The same events as bytes, when a worker made them (packed-events.ts): `events` is then unpacked
+   * only if read, and the pipeline hands the bytes on to the writer. Read eventCount()/eventIds().
+   */
+  packed?: PackedEvents;
   spans?: SpanRecord[];
   metricPoints?: MetricPointRecord[];
   /**
@@ -46,7 +52,23 @@ export interface Consumer {
 
 /** Items a batch holds: events, spans and metric points all cost a place in the queue. */
 export function batchSize(batch: SubmitBatch): number {
-  return batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+  return eventCount(batch) + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+}
+
+/** How many events a batch holds, without unpacking packed ones. */
+export function eventCount(batch: SubmitBatch): number {
+  return batch.packed ? batch.packed.ids.length : batch.events.length;
+}
+
+/** The batch's event ids in order, without unpacking packed ones. */
+export function eventIds(batch: SubmitBatch): string[] {
+  return batch.packed ? batch.packed.ids : batch.events.map((e) => e.event_id);
+}
+
+/** A batch of packed events (from a worker) whose `events` are unpacked on first read. */
+export function packedBatch(packed: PackedEvents, processed?: ProcessedBy): SubmitBatch {
+  const batch = { packed, ...(processed ? { processed } : {}) } as SubmitBatch;
+  return lazyProperty(batch, 'events', () => unpackEvents(packed));
 }
 
 /** Thrown when the queue is full; receivers answer 503 with Retry-After (gRPC: UNAVAILABLE). */

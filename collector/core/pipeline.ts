@@ -5,10 +5,21 @@
  */
 import type { CommittedBatch } from './storage.js';
 import type { Exporter, Logger } from './component.js';
-import type { BatchWriter, StoredEvent } from './storage.js';
+import type { BatchWriter } from './storage.js';
 import { ProcessorError, type ProcessorPool } from './pool.js';
-import { BackpressureError, StorageUnavailableError, batchSize, type Consumer, type ProcessedBy, type SubmitBatch, type SubmitResult } from './consumer.js';
+import {
+  BackpressureError,
+  StorageUnavailableError,
+  batchSize,
+  eventCount,
+  eventIds,
+  type Consumer,
+  type ProcessedBy,
+  type SubmitBatch,
+  type SubmitResult,
+} from './consumer.js';
 import type { CanonicalEvent } from './event.js';
+import { lazyProperty, type PackedEvents } from './packed-events.js';
 import type { ComponentTelemetry, Outcome } from './telemetry.js';
 
 /** Groups sent to the writer and not yet answered: one being written, the next waiting behind it. */
@@ -19,6 +30,8 @@ const EAGER_WRITES_IN_FLIGHT = 16;
 /** A group's events ready to write, and what each processor did to them (for self-telemetry). */
 interface Prepared {
   events: CanonicalEvent[];
+  /** Processed events still packed by the worker that made them: written after `events`, unpacked there. */
+  packed: PackedEvents[];
   counts: ProcessedBy[];
 }
 
@@ -185,7 +198,7 @@ export class Pipeline implements Consumer {
       this.opts.logger.error('pipeline batch failed', { error: String(error) });
     }
     if (error instanceof ProcessorError) {
-      this.opts.processorTelemetry?.find((p) => p.id === error.processorId)?.telemetry.record('failed', pending.batch.events.length);
+      this.opts.processorTelemetry?.find((p) => p.id === error.processorId)?.telemetry.record('failed', eventCount(pending.batch));
     } else {
       this.opts.storageTelemetry?.record('failed', batchSize(pending.batch));
     }
@@ -220,75 +233,77 @@ export class Pipeline implements Consumer {
   private async prepare(group: Pending[]): Promise<Prepared> {
     const fresh: CanonicalEvent[] = [];
     const ready: CanonicalEvent[] = [];
+    const packed: PackedEvents[] = [];
     const counts: ProcessedBy[] = [];
     for (const pending of group) {
       const by = pending.batch.processed;
       if (by && by.chain === this.chainKey) {
-        for (const event of pending.batch.events) ready.push(event);
+        if (pending.batch.packed) packed.push(pending.batch.packed);
+        else for (const event of pending.batch.events) ready.push(event);
         counts.push(by);
       } else {
         for (const event of pending.batch.events) fresh.push(event);
       }
     }
-    if (fresh.length > 0 || ready.length === 0) {
+    if (fresh.length > 0 || (ready.length === 0 && packed.length === 0)) {
       const { events, passed } = await this.opts.pool.run(fresh);
       counts.push({ chain: this.chainKey, input: fresh.length, passed });
       for (const event of events) ready.push(event);
     }
-    return { events: ready, counts };
+    return { events: ready, packed, counts };
   }
 
   /** Sends the group to the writer at once (in order with the groups sent before it), then answers it. */
   private async write(group: Pending[], prepared: Prepared): Promise<void> {
-    const processed = prepared.events;
     const result = await this.opts.writer.writeBatch({
-      events: processed,
+      events: prepared.events,
+      ...(prepared.packed.length > 0 ? { packed: prepared.packed } : {}),
       spans: group.flatMap((p) => p.batch.spans ?? []),
       metricPoints: group.flatMap((p) => p.batch.metricPoints ?? []),
     });
 
-    // Hand each submitter its own share: an id counts for the first batch that sent it.
-    const storedById = new Map(result.inserted.map((e) => [e.event_id, e]));
+    // Hand each submitter its own share: an id counts for the first batch that sent it. Ids only:
+    // the stored events themselves are built if a submitter or an exporter reads them.
+    const insertedIds = result.insertedIds ?? result.inserted.map((e) => e.event_id);
+    const storedAt = new Map<string, number>();
+    insertedIds.forEach((id, i) => storedAt.set(id, i));
     for (const pending of group) {
       const ids: string[] = [];
-      const stored: StoredEvent[] = [];
+      const places: number[] = [];
       // Events a receiver's own run of the chain dropped (repeats within the batch) count as here.
       const by = pending.batch.processed;
-      let duplicates = by ? by.input - pending.batch.events.length : 0;
+      let duplicates = by ? by.input - eventCount(pending.batch) : 0;
       let folded = 0;
-      for (const event of pending.batch.events) {
-        const hit = storedById.get(event.event_id);
-        if (hit) {
-          ids.push(event.event_id);
-          stored.push(hit);
-          storedById.delete(event.event_id);
-          if (result.foldedIds.has(event.event_id)) folded++;
+      for (const id of eventIds(pending.batch)) {
+        const at = storedAt.get(id);
+        if (at !== undefined) {
+          ids.push(id);
+          places.push(at);
+          storedAt.delete(id);
+          if (result.foldedIds.has(id)) folded++;
         } else {
           duplicates++;
         }
       }
-      pending.resolve({
+      const answer = {
         ids,
         duplicates,
         folded,
-        stored,
         spansStored: pending.batch.spans?.length ?? 0,
         metricPointsStored: pending.batch.metricPoints?.length ?? 0,
-      });
+      } as SubmitResult;
+      pending.resolve(lazyProperty(answer, 'stored', () => places.map((i) => result.inserted[i])));
     }
 
     // Counted only once committed: a group that fails is retried batch by batch and counted then.
     for (const by of prepared.counts) this.recordProcessors(by.input, by.passed);
-    const stored = result.inserted.length;
+    const stored = insertedIds.length;
+    const written = prepared.events.length + prepared.packed.reduce((n, p) => n + p.ids.length, 0);
     this.opts.storageTelemetry?.record('accepted', stored + result.spansStored + result.metricPointsStored);
-    this.opts.storageTelemetry?.record('duplicate', processed.length - stored);
+    this.opts.storageTelemetry?.record('duplicate', written - stored);
 
-    const committed: CommittedBatch = {
-      events: result.inserted,
-      sessions: result.sessions,
-      spansStored: result.spansStored,
-      metricPointsStored: result.metricPointsStored,
-    };
+    const counts = { eventsStored: stored, sessions: result.sessions, spansStored: result.spansStored, metricPointsStored: result.metricPointsStored };
+    const committed = lazyProperty(counts as CommittedBatch, 'events', () => result.inserted);
     for (const exporter of this.opts.exporters) {
       if (!exporter.consume) continue;
       try {

@@ -5,6 +5,7 @@
  * No SQL lives outside the storage component.
  */
 import type { CanonicalEvent } from './event.js';
+import { unpackEvents, type PackedEvents } from './packed-events.js';
 import type {
   BlockQuery,
   BlockRows,
@@ -24,6 +25,8 @@ import type { AlertRecord, BudgetStore } from './budgets.js';
 export type * from './usage.js';
 export type * from './budgets.js';
 export type * from './search.js';
+export type * from './tool-latency.js';
+import type { ToolLatencyReader } from './tool-latency.js';
 import type { ErrorEventRow, ErrorListQuery, ErrorQuery, ErrorSummary, SearchPage, SearchQuery } from './search.js';
 
 export interface StoredEvent extends CanonicalEvent {
@@ -115,13 +118,17 @@ export interface MetricPointRecord {
 
 export interface WriteBatch {
   events: CanonicalEvent[];
+  /** More events, after `events`, as worker threads packed them (collector/core/packed-events.ts). */
+  packed?: PackedEvents[];
   spans?: SpanRecord[];
   metricPoints?: MetricPointRecord[];
 }
 
 export interface WriteResult {
-  /** Events newly stored, with their seq, in insertion order. */
+  /** Events newly stored, with their seq, in insertion order (may be built on first read). */
   inserted: StoredEvent[];
+  /** Their event_ids, in the same order, when they are cheaper to read than `inserted`. */
+  insertedIds?: string[];
   /** Sessions whose row changed in this transaction. */
   sessions: SessionRow[];
   /** Ids of inserted events whose correlation key another source had already counted. */
@@ -212,7 +219,9 @@ export interface ImportFileRecord {
 
 /** Handed to every exporter after a commit (and after a sweep changed sessions). */
 export interface CommittedBatch {
+  /** The stored events (built on first read: an exporter that only counts reads `eventsStored`). */
   events: StoredEvent[];
+  eventsStored?: number;
   sessions: SessionRow[];
   /** Spans and metric points written in the same transaction (how many; absent = none). */
   spansStored?: number;
@@ -282,48 +291,6 @@ export interface StatsReader {
   metricTotals(): MetricTotalRow[];
   /** 5-hour billing blocks, from the hourly rollup. */
   billingBlocks(query: BlockQuery): BlockRows;
-}
-
-/** Filters of the Tools view: a time range (epoch ms, `until` exclusive; null = open) and an agent. */
-export interface ToolLatencyQuery {
-  sinceMs: number | null;
-  untilMs: number | null;
-  agent_type?: string;
-  /** toolCalls only (the histograms are per agent): the drill-down's values, each exact. */
-  project?: string;
-  branch?: string;
-  model?: string;
-  machine?: string;
-}
-
-/** Tool calls in one duration bucket (tool-latency.ts: 5 % wide, log-spaced; -1 = no duration). */
-export interface ToolLatencyRow {
-  tool: string;
-  bucket: number;
-  count: number;
-  errors: number;
-}
-
-/** One stored tool call, for the slowest/failed drill-down. */
-export interface ToolCallRow {
-  seq: number;
-  session_id: string;
-  agent_type: string;
-  /** Event time, epoch ms. */
-  ts: number;
-  duration_ms: number | null;
-  status: string | null;
-  error: string | null;
-}
-
-/** Tool-call latency for the Tools view (exporters/sqlite/tool-latency.ts). */
-export interface ToolLatencyReader {
-  toolLatency(query: ToolLatencyQuery): ToolLatencyRow[];
-  toolCalls(tool: string, kind: 'slowest' | 'failed', query: ToolLatencyQuery, limit: number): ToolCallRow[];
-  /** What a percentile falling in a bucket reports, in ms. */
-  latencyValueMs(bucket: number): number;
-  /** The largest relative error of that value against the exact nearest-rank percentile. */
-  latencyMaxError(): number;
 }
 
 /** Full-text search over what is stored (search.ts has the query language and rows). */
@@ -396,4 +363,10 @@ export interface StoragePorts {
   checkpoints: CheckpointStore;
   toolStarts: ToolStartLookup;
   tools: ToolLatencyReader;
+}
+
+/** Every event of a write batch: `events`, then the packed ones unpacked (done on the writer's thread). */
+export function batchEvents(batch: WriteBatch): CanonicalEvent[] {
+  if (!batch.packed?.length) return batch.events;
+  return batch.events.concat(...batch.packed.map((p) => unpackEvents(p)));
 }

@@ -4,8 +4,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../collector/core/consumer.js';
-import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
-import type { CompactResult, WriterThreadInit } from './writer-worker.js';
+import { batchEvents, type BatchWriter, type StoredEvent, type WriteBatch, type WriteResult } from '../../collector/core/storage.js';
+import { lazyProperty } from '../../collector/core/packed-events.js';
+import type { CompactResult, WireBatch, WriterThreadInit } from './writer-worker.js';
 import type { PruneRequest, PruneStep } from './retention.js';
 
 interface Pending {
@@ -14,18 +15,33 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** The WriteResult the writer thread meant, rebuilt from the events this side still holds. */
+/**
+ * The WriteResult the writer thread meant, rebuilt from what this side still holds: the stored ids at
+ * once, the stored events only if something reads them (packed ones are unpacked for it then).
+ */
 function expand(batch: WriteBatch, r: CompactResult): WriteResult {
   const foldedIds = new Set(r.foldedIds);
-  const inserted: StoredEvent[] = r.inserted.map((entry) => {
-    const event = batch.events[entry[0]];
-    // As the writer marks a folded sighting (and the read API shows it).
-    const metadata = foldedIds.has(event.event_id) ? { ...event.metadata, counted_elsewhere: true } : event.metadata;
-    const stored: StoredEvent = { ...event, metadata, seq: entry[1] };
-    if (entry.length === 3) stored.correlation_key = entry[2];
-    return stored;
+  const n = batch.events.length;
+  const packedIds = batch.packed?.length ? batch.packed.flatMap((p) => p.ids) : [];
+  const insertedIds = r.inserted.map(([i]) => (i < n ? batch.events[i].event_id : packedIds[i - n]));
+  const result = { insertedIds, foldedIds, sessions: r.sessions, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
+  return lazyProperty(result as WriteResult, 'inserted', () => {
+    const events = batchEvents(batch);
+    return r.inserted.map((entry) => {
+      const event = events[entry[0]];
+      // As the writer marks a folded sighting (and the read API shows it).
+      const metadata = foldedIds.has(event.event_id) ? { ...event.metadata, counted_elsewhere: true } : event.metadata;
+      const stored: StoredEvent = { ...event, metadata, seq: entry[1] };
+      if (entry.length === 3) stored.correlation_key = entry[2];
+      return stored;
+    });
   });
-  return { inserted, foldedIds, sessions: r.sessions, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
+}
+
+/** What goes to the writer thread: packed events as their bytes only (their ids stay here). */
+function toWire(batch: WriteBatch): WireBatch {
+  if (!batch.packed?.length) return batch as WireBatch;
+  return { events: batch.events, packed: batch.packed.map((p) => p.bytes), spans: batch.spans, metricPoints: batch.metricPoints };
 }
 
 /** A write the writer thread could not do; `code` is SQLite's (SQLITE_FULL, SQLITE_READONLY, …). */
@@ -111,7 +127,7 @@ export class ThreadedWriter implements BatchWriter {
     return new Promise<T>((resolve, reject) => {
       const batch = 'batch' in payload ? payload.batch : null;
       this.pending.set(id, { batch, resolve: resolve as Pending['resolve'], reject });
-      this.worker.postMessage({ id, ...payload });
+      this.worker.postMessage(batch ? { id, batch: toWire(batch) } : { id, ...payload });
     });
   }
 }

@@ -7,6 +7,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
+import { unpackEvents } from '../../collector/core/packed-events.js';
 import { tune } from './schema.js';
 import { Writer, type Placement, type PlacedResult } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
@@ -27,8 +28,11 @@ export interface CompactResult {
   metricPointsStored: number;
 }
 
+/** A WriteBatch as it is sent here: packed events as their bytes (writer-thread.ts toWire). */
+export type WireBatch = Omit<WriteBatch, 'packed'> & { packed?: Uint8Array[] };
+
 export type WriterRequest =
-  | { id: number; batch: WriteBatch }
+  | { id: number; batch: WireBatch }
   | { id: number; prune: PruneRequest }
   | { id: number; close: true };
 
@@ -63,11 +67,22 @@ function itemsIn(batch: WriteBatch): number {
   return batch.events.length + (batch.spans?.length ?? 0) + (batch.metricPoints?.length ?? 0);
 }
 
-type BatchRequest = Extract<WriterRequest, { batch: WriteBatch }>;
+type BatchRequest = { id: number; batch: WriteBatch };
+/** A request as handled here: a batch's packed events unpacked. */
+type Request = BatchRequest | Exclude<WriterRequest, { batch: WireBatch }>;
 
 parentPort!.on('message', (message: WriterRequest) => handle(message));
 
-function handle(message: WriterRequest): void {
+/** The batch with its packed events unpacked after the others (in the order the main thread meant). */
+function unpacked(request: WriterRequest): Request {
+  if (!('batch' in request)) return request;
+  const { packed, ...batch } = request.batch;
+  if (!packed?.length) return { id: request.id, batch };
+  return { id: request.id, batch: { ...batch, events: batch.events.concat(...packed.map((bytes) => unpackEvents({ bytes }))) } };
+}
+
+function handle(received: WriterRequest): void {
+  const message = unpacked(received);
   if ('close' in message) {
     indexing.stop();
     db.close();
@@ -87,11 +102,11 @@ function handle(message: WriterRequest): void {
   // to the next however the main thread happened to split them. A prune or close waits its turn.
   const group: BatchRequest[] = [message];
   let items = itemsIn(message.batch);
-  let after: WriterRequest | null = null;
+  let after: Request | null = null;
   while (items < MAX_COALESCED_ITEMS) {
     const next = receiveMessageOnPort(parentPort!);
     if (!next) break;
-    const request = next.message as WriterRequest;
+    const request = unpacked(next.message as WriterRequest);
     if (!('batch' in request)) {
       after = request;
       break;
@@ -99,7 +114,7 @@ function handle(message: WriterRequest): void {
     group.push(request);
     items += itemsIn(request.batch);
   }
-  if (group.length === 1) writeAlone(message);
+  if (group.length === 1) writeAlone(group[0]);
   else writeTogether(group);
   if (after) handle(after);
 }

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/core/event.js';
-import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { batchEvents, type BatchWriter, type StoredEvent, type WriteBatch, type WriteResult } from '../../collector/core/storage.js';
 import { isCallPairBase } from '../../collector/core/correlation.js';
 import { CallPairs } from './call-pairs.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters, type RollupDeltas } from './rollups.js';
@@ -143,7 +143,8 @@ export class Writer implements BatchWriter {
     return { placed: r.placed, sessions: r.sessions, foldedIds: r.foldedIds, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
   }
 
-  private write(batch: WriteBatch, withEvents: boolean): WriteResult & PlacedResult {
+  private write(given: WriteBatch, withEvents: boolean): WriteResult & PlacedResult {
+    const batch = given.packed?.length ? { ...given, events: batchEvents(given), packed: undefined } : given;
     // IMMEDIATE: a batch may read (call pairing) before its first write, and a deferred read
     // transaction cannot take the write lock once the importer's connection has committed.
     try {

@@ -8,6 +8,7 @@ import type { ProcessorFactory } from '../../collector/core/component.js';
 import type { ProcessorSpec } from '../../collector/core/pool.js';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import { processedBatches, SLICE } from './chain.js';
+import { unpackEvents } from '../../collector/core/packed-events.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-files-chain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,13 +35,13 @@ describe('the processor chain in the parse worker', () => {
     const chain: ChainRef = { key: 'default', specs: [await processor('dedupe'), await processor('cost')] };
     const events = Array.from({ length: SLICE + 30 }, (_, i) => event(i));
     const batches = await processedBatches(events, chain);
-    expect(batches.map((b) => b.events.length)).toEqual([SLICE, 20]); // 10 ids repeat within the second slice
+    expect(batches.map((b) => unpackEvents(b.packed).length)).toEqual([SLICE, 20]); // 10 ids repeat within the second slice
     expect(batches.map((b) => b.processed)).toEqual([
       { chain: 'default', input: SLICE, passed: [SLICE, SLICE] },
       { chain: 'default', input: 30, passed: [20, 20] },
     ]);
-    expect(batches[0].events[0].cost_source).toBe('computed');
-    expect(batches[0].events[0].cost_usd).toBeGreaterThan(0);
+    expect(unpackEvents(batches[0].packed)[0].cost_source).toBe('computed');
+    expect(unpackEvents(batches[0].packed)[0].cost_usd).toBeGreaterThan(0);
   });
 
   it('hands a batch over unprocessed when a processor throws, for the pipeline to run and report', async () => {
@@ -53,15 +54,17 @@ describe('the processor chain in the parse worker', () => {
     const batches = await processedBatches([event(1), event(2)], chain);
     expect(batches).toHaveLength(1);
     expect(batches[0].processed).toBeUndefined();
-    expect(batches[0].events.map((e) => e.event_id)).toEqual(['e1', 'e2']);
-    expect(batches[0].events[0].cost_source).toBeNull();
+    expect(batches[0].packed.ids).toEqual(['e1', 'e2']);
+    expect(unpackEvents(batches[0].packed).map((e) => e.event_id)).toEqual(['e1', 'e2']);
+    expect(unpackEvents(batches[0].packed)[0].cost_source).toBeNull();
   });
 
   it('hands everything over unprocessed when the chain cannot be loaded here, or there is none', async () => {
     const missing: ChainRef = { key: 'default', specs: [{ id: 'gone', module: pathToFileURL(path.join(dir, 'gone.mjs')).href, config: {}, baseDir: dir }] };
     for (const ref of [missing, null]) {
       const batches = await processedBatches([event(1)], ref);
-      expect(batches).toEqual([{ events: [event(1)] }]);
+      expect(batches.map((b) => ({ ...b, packed: unpackEvents(b.packed) }))).toEqual([{ packed: [event(1)] }]);
+      expect(batches[0].packed.ids).toEqual(['e1']);
     }
   });
 });

@@ -6,12 +6,14 @@
 import { loadChain, processForSubmit, type Chain, type ChainRef } from '../../collector/core/chain.js';
 import type { ProcessedBy } from '../../collector/core/consumer.js';
 import type { CanonicalEvent } from '../../collector/core/event.js';
+import { packEvents, type PackedEvents } from '../../collector/core/packed-events.js';
 
 /** Events per submitted batch: the unit of the pipeline's queue accounting. */
 export const SLICE = 1000;
 
 export interface EventBatch {
-  events: CanonicalEvent[];
+  /** Serialized here, once: the main thread hands the bytes on to the writer thread (packed-events.ts). */
+  packed: PackedEvents;
   /** Absent when the chain could not run here: the pipeline then runs it (and reports its errors). */
   processed?: ProcessedBy;
 }
@@ -29,10 +31,13 @@ function chainOf(ref: ChainRef): Promise<Chain | null> {
   return chain;
 }
 
-/** Slices the events into batches, each run through the chain when there is one. */
+/** Slices the events into batches, each run through the chain when there is one, and packed. */
 export async function processedBatches(events: CanonicalEvent[], ref: ChainRef | null): Promise<EventBatch[]> {
   const chain = ref ? await chainOf(ref) : null;
   const batches: EventBatch[] = [];
-  for (let i = 0; i < events.length; i += SLICE) batches.push(processForSubmit(chain, ref, events.slice(i, i + SLICE)));
+  for (let i = 0; i < events.length; i += SLICE) {
+    const { events: out, processed } = processForSubmit(chain, ref, events.slice(i, i + SLICE));
+    batches.push(processed ? { packed: packEvents(out), processed } : { packed: packEvents(out) });
+  }
   return batches;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { USER_PICK } from './claude.js';
 import parse from './parse-worker.js';
 import { pick, type PickSpec } from './pick.js';
+import { unpackEvents } from '../../collector/core/packed-events.js';
 
 /** What pick must give: JSON.parse's value with only the spec's keys. */
 function project(value: unknown, spec: PickSpec): unknown {
@@ -92,7 +93,7 @@ describe('tool results read through pick', () => {
       path: file, kind: 'claude-code', start: 0, end: statSync(file).size, state: null, nowMs: now, mtimeMs: now,
       sinceMs: null, maxBytes: 1 << 20, settleResponsesMs: 0, settleCallsMs: 1e9, stem: 's1', subagent: null, chain: null,
     });
-    const tools = result.batches.flatMap((b) => b.events).filter((e) => e.event_type === 'tool_use');
+    const tools = result.batches.flatMap((b) => unpackEvents(b.packed)).filter((e) => e.event_type === 'tool_use');
     expect(tools.map((e) => [e.tool_use_id, e.status, e.duration_ms])).toEqual([
       ['t1', 'success', 2000],
       ['t2', 'error', 3500],

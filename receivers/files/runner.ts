@@ -6,7 +6,7 @@
  * subagent logs) while the following files are already being parsed.
  */
 import type { CheckpointStore, ImportFileRecord } from '../../collector/core/storage.js';
-import type { Consumer, SubmitResult } from '../../collector/core/consumer.js';
+import { packedBatch, type Consumer, type SubmitResult } from '../../collector/core/consumer.js';
 import type { ChainRef } from '../../collector/core/chain.js';
 import type { EventBatch } from './chain.js';
 import { discover, type FoundFile } from './discover.js';
@@ -120,11 +120,12 @@ class Submitter {
     const mine: Array<Promise<SubmitResult>> = [];
     for (const batch of batches) {
       // A processed batch the chain emptied is still sent: its drops are counted where it lands.
-      if (batch.events.length === 0 && !batch.processed) continue;
-      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + batch.events.length > this.deps.maxQueueEvents / 2) {
+      const count = batch.packed.ids.length;
+      if (count === 0 && !batch.processed) continue;
+      while (this.inFlight.length > 0 && this.deps.pipeline.queueDepth + count > this.deps.maxQueueEvents / 2) {
         await this.inFlight.shift()!.catch(() => undefined);
       }
-      const p = this.deps.pipeline.submit(batch);
+      const p = this.deps.pipeline.submit(packedBatch(batch.packed, batch.processed));
       p.catch(() => undefined); // awaited by the file's owner; this only silences the copy kept here
       this.inFlight.push(p);
       if (this.inFlight.length > 64) void this.inFlight.shift(); // already has its catch

@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { loadChain, processForSubmit, type Chain, type ChainRef } from '../../collector/core/chain.js';
 import type { ProcessedBy } from '../../collector/core/consumer.js';
+import { packEvents, type PackedEvents } from '../../collector/core/packed-events.js';
 import { decodeBatch, type Decoded, type DecodeOptions, type DecodeRefusal } from './decode.js';
 
 export interface DecodeWorkerInit {
@@ -14,7 +15,11 @@ export interface DecodeWorkerInit {
   chain: ChainRef | null;
 }
 
-export type DecodeAnswer = DecodeRefusal | (Decoded & { processed: ProcessedBy | null });
+/** Decoded on the main thread, the events as they are; on this worker, packed (the main thread reads only their ids). */
+export type DecodeAnswer =
+  | DecodeRefusal
+  | (Decoded & { processed: ProcessedBy | null })
+  | (Omit<Decoded, 'valid'> & { packed: PackedEvents; processed: ProcessedBy | null });
 
 const init = workerData as DecodeWorkerInit;
 // A chain that cannot load here leaves the batches to the pipeline's own pool, which reports why.
@@ -25,5 +30,5 @@ export default function decodeTask(body: string): DecodeAnswer {
   if ('refused' in decoded) return decoded;
   if (decoded.valid.length === 0) return { ...decoded, processed: null };
   const { events, processed } = processForSubmit(chain, init.chain, decoded.valid);
-  return { received: decoded.received, valid: events, rejected: decoded.rejected, processed: processed ?? null };
+  return { received: decoded.received, packed: packEvents(events), rejected: decoded.rejected, processed: processed ?? null };
 }

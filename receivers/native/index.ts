@@ -5,6 +5,7 @@
  */
 import { requireHttp, type ReceiverFactory } from '../../collector/core/component.js';
 import { validateAll } from '../../collector/core/validate-batch.js';
+import { eventCount, packedBatch } from '../../collector/core/consumer.js';
 import { BatchDecoder } from './batch-decoder.js';
 import { replyError, replySubmitError } from '../../collector/server/errors.js';
 import { BatchResult, ERROR_RESPONSES, EventAccepted } from '../../collector/api/schemas/index.js';
@@ -86,11 +87,12 @@ const factory: ReceiverFactory<NativeReceiverConfig> = {
           if (decoded.refused.events > 0) telemetry.record('refused', decoded.refused.events);
           return replyError(reply, decoded.refused.code, decoded.refused.message);
         }
-        const { received, valid, rejected, processed } = decoded;
+        const { received, rejected, processed } = decoded;
         telemetry.record('refused', rejected.length);
-        if (valid.length === 0) return { received, ids: [], duplicates: 0, rejected };
+        const batch = 'packed' in decoded ? packedBatch(decoded.packed, processed ?? undefined) : { events: decoded.valid, ...(processed ? { processed } : {}) };
+        if (eventCount(batch) === 0) return { received, ids: [], duplicates: 0, rejected };
         try {
-          const result = await next.submit(processed ? { events: valid, processed } : { events: valid });
+          const result = await next.submit(batch);
           return { received, ids: result.ids, duplicates: result.duplicates, rejected };
         } catch (error) {
           return replySubmitError(reply, error);

@@ -1,0 +1,120 @@
+/**
+ * Events a worker packed (collector/core/packed-events.ts) go through the real pipeline to the
+ * compiled writer thread on a real database file without being unpacked on the main thread, unless
+ * something there reads them: each submitter is answered for its own ids, duplicates and folded
+ * events; the rows stored are the events sent; an exporter reading the committed events and a
+ * submitter reading its stored events get them with their seqs, in a group that mixes packed
+ * batches with plain ones.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir, ROOT } from './helpers/server.js';
+import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
+import { Pipeline } from '../collector/core/pipeline.js';
+import { packedBatch, type SubmitBatch } from '../collector/core/consumer.js';
+import { packEvents } from '../collector/core/packed-events.js';
+import type { BatchWriter, CommittedBatch } from '../collector/core/storage.js';
+import type { ProcessorPool } from '../collector/core/pool.js';
+
+const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+let n = 0;
+function event(fields: Record<string, unknown> = {}): CanonicalEvent {
+  const r = validateEvent(
+    { event_id: `pk-${++n}`, session_id: 's1', agent_type: 'claude_code', event_type: 'api_request', model: 'm', tokens_in: n, client_timestamp: '2026-11-20T10:00:00Z', ...fields },
+    { now: () => new Date('2026-11-20T10:00:01Z'), newId: () => `gen-${++n}` },
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.event;
+}
+
+/** A packed, processed batch whose `events` count how often they are read. */
+function packed(events: CanonicalEvent[]): { batch: SubmitBatch; reads: () => number } {
+  const batch = packedBatch(packEvents(events), { chain: 'default', input: events.length, passed: [] });
+  let reads = 0;
+  const { get: unpack } = Object.getOwnPropertyDescriptor(batch, 'events') as { get: (this: SubmitBatch) => CanonicalEvent[] };
+  Object.defineProperty(batch, 'events', {
+    configurable: true,
+    get() {
+      reads++;
+      return unpack.call(batch);
+    },
+  });
+  return { batch, reads: () => reads };
+}
+
+/** The pool is never needed: every batch here is processed or plain and runs through it empty. */
+const pool = { run: (events: CanonicalEvent[]) => Promise.resolve({ events, passed: [] }), close: () => Promise.resolve() } as unknown as ProcessorPool;
+
+describe('packed events', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<{ writer: BatchWriter & { close(): Promise<void> }; dbPath: string }> {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const dbPath = path.join(dir, 'agentstats.db');
+    const { openSqliteStorage } = await dist('exporters/sqlite/open.js');
+    openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 60_000 }).close(); // schema
+    const { ThreadedWriter } = await dist('exporters/sqlite/writer-thread.js');
+    const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0 });
+    await writer.ready;
+    return { writer, dbPath };
+  }
+
+  it('are stored and answered without being unpacked on the main thread when nothing there reads them', async () => {
+    const { writer, dbPath } = await open();
+    const counting: CommittedBatch[] = [];
+    const pipeline = new Pipeline({ pool, writer, exporters: [{ consume: (b) => counting.push(b) }], logger: silent, maxQueueEvents: 10_000 });
+    const a = Array.from({ length: 300 }, () => event());
+    const repeat = a[5];
+    const b = [event(), { ...repeat }, event()]; // a's sixth event again: a duplicate here
+    const pa = packed(a);
+    const pb = packed(b);
+    const [ra, rb] = await Promise.all([pipeline.submit(pa.batch), pipeline.submit(pb.batch)]);
+    expect(ra.ids).toEqual(a.map((e) => e.event_id));
+    expect(rb.ids).toEqual([b[0].event_id, b[2].event_id]);
+    expect([ra.duplicates, rb.duplicates]).toEqual([0, 1]);
+    expect(counting.reduce((s, c) => s + (c.eventsStored ?? 0), 0)).toBe(302);
+    // Nothing on this thread read the events: only the writer thread unpacked them.
+    expect([pa.reads(), pb.reads()]).toEqual([0, 0]);
+    await writer.close();
+
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare('SELECT event_id, tokens_in FROM events ORDER BY seq').all() as Array<{ event_id: string; tokens_in: number }>;
+    db.close();
+    expect(rows).toEqual([...a, b[0], b[2]].map((e) => ({ event_id: e.event_id, tokens_in: e.tokens_in })));
+  });
+
+  it('are unpacked once for an exporter or a submitter that reads them, with their seqs, beside plain batches', async () => {
+    const { writer } = await open();
+    const seen: CanonicalEvent[][] = [];
+    const pipeline = new Pipeline({ pool, writer, exporters: [{ consume: (c) => seen.push(c.events) }], logger: silent, maxQueueEvents: 10_000 });
+    const plain = [event(), event()];
+    const inPack = [event(), { ...plain[1] }, event()]; // plain[1] again
+    const p = packed(inPack);
+    const [rPlain, rPacked] = await Promise.all([
+      pipeline.submit({ events: plain, processed: { chain: 'default', input: 2, passed: [] } }),
+      pipeline.submit(p.batch),
+    ]);
+    expect(rPlain.ids).toEqual(plain.map((e) => e.event_id));
+    expect(rPacked.ids).toEqual([inPack[0].event_id, inPack[2].event_id]);
+    expect(rPacked.duplicates).toBe(1);
+    const stored = rPacked.stored;
+    expect(stored.map((e) => e.event_id)).toEqual(rPacked.ids);
+    expect(stored.map((e) => e.tokens_in)).toEqual([inPack[0].tokens_in, inPack[2].tokens_in]);
+    const all = seen.flat() as Array<CanonicalEvent & { seq: number }>;
+    expect(all.map((e) => e.event_id).sort()).toEqual([...rPlain.ids, ...rPacked.ids].sort());
+    expect(new Set(all.map((e) => e.seq)).size).toBe(4);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((e) => all.find((x) => x.event_id === e.event_id)!.seq));
+    // The exporter's read unpacked them on this thread; the batch's own events were not needed.
+    expect(p.reads()).toBe(0);
+    await writer.close();
+  });
+});
