@@ -127,17 +127,16 @@ export interface ToolLatencyDelta {
 type TimeRow<K extends string> = { [P in K]: number } & { dim: string; key: string; c: Counters };
 
 /**
- * Adds an event to its row of one time rollup. Rows are looked up by period, then by the event's
- * totals row (an object per dimension value), so key strings are built once per row, not per event.
+ * The counters of a totals row's row in one time rollup, made at zero if new. Rows are looked up
+ * by period, then by the totals row (an object per dimension value): no key string per lookup.
  */
-function addToPeriod<K extends 'hour' | 'quarter'>(
+function periodRow<K extends 'hour' | 'quarter'>(
   byPeriod: Map<number, Map<object, TimeRow<K>>>,
   out: Map<string, TimeRow<K>>,
   field: K,
   period: number,
   total: { dim: string; key: string },
-  add: Counters,
-): void {
+): Counters {
   let inPeriod = byPeriod.get(period);
   if (!inPeriod) byPeriod.set(period, (inPeriod = new Map<object, TimeRow<K>>()));
   let row = inPeriod.get(total);
@@ -146,7 +145,23 @@ function addToPeriod<K extends 'hour' | 'quarter'>(
     inPeriod.set(total, row);
     out.set(`${period}\u0000${total.dim}\u0000${total.key}`, row);
   }
-  addCounters(row.c, add);
+  return row.c;
+}
+
+/**
+ * The dimensions an event's rows depend on, besides its quarter hour: all but 'all' (one row) and the
+ * combined one, whose key is made of single dimensions' values (combo.ts DIM_OF_FIELD).
+ */
+const SIGNATURE_DIMENSIONS = DIMENSIONS.filter(([dim]) => dim !== 'all' && dim !== COMBO_DIM);
+
+/** What decides an event's rollup rows: its quarter hour and every dimension's value (length-prefixed: any text is unambiguous). */
+function rowSignature(event: CanonicalEvent, quarter: number): string {
+  let signature = String(quarter);
+  for (const [, read] of SIGNATURE_DIMENSIONS) {
+    const value = read(event);
+    signature += value === null ? '|-' : `|${value.length}:${value}`;
+  }
+  return signature;
 }
 
 export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number }>): RollupDeltas {
@@ -154,10 +169,13 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
   const totalsByDim = new Map<string, Map<string, { dim: string; key: string; c: Counters }>>();
   const hourlyByHour = new Map<number, Map<object, TimeRow<'hour'>>>();
   const quartersByQuarter = new Map<number, Map<object, TimeRow<'quarter'>>>();
-  for (const { event, tsMs } of events) {
+  // Events alike in every dimension and quarter hour add to the same ~30 rows: they are looked up
+  // once per such signature, not per event. Each row still adds its events one by one, in order,
+  // so every sum is the one adding each event to each row would give.
+  const rowsBySignature = new Map<string, Counters[]>();
+  const rowsOf = (event: CanonicalEvent, tsMs: number, quarter: number): Counters[] => {
     const hour = Math.floor(tsMs / HOUR_MS);
-    const quarter = Math.floor(tsMs / QUARTER_MS);
-    const add = eventCounters(event);
+    const rows: Counters[] = [];
     for (const [dim, read] of DIMENSIONS) {
       const key = read(event);
       if (key === null) continue;
@@ -168,10 +186,17 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
         byKey.set(key, (total = { dim, key, c: emptyCounters() }));
         deltas.totals.set(`${dim}\u0000${key}`, total);
       }
-      addCounters(total.c, add);
-      addToPeriod(hourlyByHour, deltas.hourly, 'hour', hour, total, add);
-      addToPeriod(quartersByQuarter, deltas.quarters, 'quarter', quarter, total, add);
+      rows.push(total.c, periodRow(hourlyByHour, deltas.hourly, 'hour', hour, total), periodRow(quartersByQuarter, deltas.quarters, 'quarter', quarter, total));
     }
+    return rows;
+  };
+  for (const { event, tsMs } of events) {
+    const quarter = Math.floor(tsMs / QUARTER_MS);
+    const signature = rowSignature(event, quarter);
+    let rows = rowsBySignature.get(signature);
+    if (!rows) rowsBySignature.set(signature, (rows = rowsOf(event, tsMs, quarter)));
+    const add = eventCounters(event);
+    for (const row of rows) addCounters(row, add);
     if (event.tool_name && event.event_type === 'tool_use') {
       const bucket = latencyBucket(event.duration_ms);
       const day = Math.floor(tsMs / DAY_MS);
