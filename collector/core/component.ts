@@ -63,6 +63,8 @@ export interface ComponentHost {
   resolvePath(p: string): string;
   /** A started extension's service by id; throws naming the id when it is not configured. */
   extension<T = unknown>(id: string): T;
+  /** `serve`: a running server; `once`: a run-once job (npm run import) that calls runOnce(). */
+  runMode: 'serve' | 'once';
 }
 
 /** The HTTP scope of a component whose factory says needsHttp (the builder always gives it one). */
@@ -91,8 +93,6 @@ export interface ReceiverHost extends ComponentHost {
    * Undefined when the service runs without HTTP (a run-once import).
    */
   http?: FastifyInstance;
-  /** `serve`: a running server; `once`: a run-once job (npm run import) that calls runOnce(). */
-  runMode: 'serve' | 'once';
   /** The pipeline this receiver feeds. Answer a client only after next.submit() resolves. */
   next: Consumer;
   /**

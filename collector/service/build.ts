@@ -109,6 +109,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       newId: () => uuidv7(),
       settings,
       telemetry: telemetryOf(c.kind, c.id),
+      runMode: opts.mode,
       resolvePath: (p) => resolveConfigPath(loaded.baseDir, p),
       extension: <T>(id: string) => {
         if (!extensions.has(id)) throw new ComponentError(`extension ${id} is not configured (service.extensions)`);
@@ -279,7 +280,6 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         f.create(c.config, {
           ...host,
           http: scope,
-          runMode: opts.mode,
           next,
           chain: feeds.length === 1 ? chains.get(feeds[0].name)! : null,
           checkpoints: () => primary.checkpoints,

@@ -25,4 +25,37 @@ describe('IndexScheduler', () => {
     scheduler.stop();
     expect(calls).toEqual(['batch', 'batch', 'step', 'step']);
   });
+
+  it('finish() indexes everything still behind at once, even with batches always waiting (a run-once import closing)', () => {
+    let behind = 5;
+    const indexer = {
+      behind: () => behind > 0,
+      step: () => {
+        behind--;
+        return 1;
+      },
+    } as unknown as SearchIndexer;
+    const errors: unknown[] = [];
+    // A writer that always has a batch waiting never gets to index between them.
+    const scheduler = new IndexScheduler(indexer, (e) => errors.push(e), 60_000, () => true);
+    scheduler.stop();
+    expect(behind).toBe(5);
+    scheduler.finish();
+    expect(behind).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('finish() reports a failing step once and returns (the index catches up at the next start)', () => {
+    const indexer = {
+      behind: () => true,
+      step: () => {
+        throw new Error('disk full');
+      },
+    } as unknown as SearchIndexer;
+    const errors: string[] = [];
+    const scheduler = new IndexScheduler(indexer, (e) => errors.push((e as Error).message), 60_000, () => true);
+    scheduler.stop();
+    scheduler.finish();
+    expect(errors).toEqual(['disk full']);
+  });
 });

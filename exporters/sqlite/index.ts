@@ -143,7 +143,10 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         clearInterval(sweep);
         indexing?.stop();
         await retention.stop();
-        await threaded?.close();
+        // A run-once import ends with the search index complete; a server's catches up at its next start.
+        const finishIndex = host.runMode === 'once';
+        await threaded?.close(finishIndex);
+        if (finishIndex && !threaded) indexing?.finish();
         store.close();
       },
     };

@@ -115,4 +115,15 @@ export class IndexScheduler {
     this.stopped = true;
     clearInterval(this.timer);
   }
+
+  /** Indexes everything stored so far, now (a run-once import ends with a complete index); a failure is reported, not thrown. */
+  finish(): void {
+    try {
+      while (this.indexer.behind() && this.indexer.step() > 0) {
+        // one step per transaction until nothing is behind
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
 }

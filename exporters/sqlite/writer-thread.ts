@@ -116,13 +116,14 @@ export class ThreadedWriter implements BatchWriter {
     return this.send<PruneStep>({ prune: req });
   }
 
-  async close(): Promise<void> {
+  /** @param finishIndex bring the search index up to date first (a run-once import); otherwise it catches up at the next start. */
+  async close(finishIndex = false): Promise<void> {
     if (this.failure) return;
-    await this.send({ close: true });
+    await this.send({ close: true, finishIndex });
     await this.worker.terminate();
   }
 
-  private send<T>(payload: { batch: WriteBatch } | { prune: PruneRequest } | { close: true }): Promise<T> {
+  private send<T>(payload: { batch: WriteBatch } | { prune: PruneRequest } | { close: true; finishIndex: boolean }): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const batch = 'batch' in payload ? payload.batch : null;

@@ -34,7 +34,8 @@ export type WireBatch = Omit<WriteBatch, 'packed'> & { packed?: Uint8Array[] };
 export type WriterRequest =
   | { id: number; batch: WireBatch }
   | { id: number; prune: PruneRequest }
-  | { id: number; close: true };
+  /** `finishIndex`: bring the search index up to the last event first (a run-once import ends complete). */
+  | { id: number; close: true; finishIndex?: boolean };
 
 const init = workerData as WriterThreadInit;
 const db = new Database(init.dbPath);
@@ -85,6 +86,7 @@ function handle(received: WriterRequest): void {
   const message = unpacked(received);
   if ('close' in message) {
     indexing.stop();
+    if (message.finishIndex) indexing.finish();
     db.close();
     parentPort!.postMessage({ id: message.id, closed: true });
     return;

@@ -242,6 +242,7 @@ describe('GET /api/stream (the exporter route)', () => {
         extension: () => {
           throw new Error('none');
         },
+        runMode: 'serve',
         http: scope,
         // The stream's `stats` messages read a real (empty) usage reader; events come from the stand-in.
         storage: () => ({ events: store, sessions: store, stats: emptyUsage.ports.stats }) as unknown as ReturnType<ExporterHost['storage']>,

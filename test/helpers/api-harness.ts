@@ -55,6 +55,7 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; extraRoutes
       id,
       logger: componentLogger(logger, { component: id }),
       announce: () => undefined,
+      runMode: 'serve',
       clock: { now: () => new Date() },
       newId: () => uuidv7(),
       settings: { bindHost: '127.0.0.1', token: null, maxBodyBytes, storePrompts: false },
