@@ -147,8 +147,12 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       return summary;
     };
 
+    // `npm run import` starts its parsing threads now, so they load while the rest of the service
+    // is built and the files are found, instead of after.
+    let early: Piscina | null = host.runMode === 'once' ? newPool(false) : null;
     const runOnce = async (): Promise<ImportSummary> => {
-      const parsePool = newPool(false);
+      const parsePool = early ?? newPool(false);
+      early = null;
       try {
         return await importWith(parsePool);
       } finally {
@@ -194,6 +198,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
         );
       },
       async shutdown() {
+        await early?.destroy(); // built for a run-once import that never ran
+        early = null;
         await background;
         if (watching) {
           await watching.w.stop();
