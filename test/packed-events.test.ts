@@ -117,4 +117,66 @@ describe('packed events', () => {
     expect(p.reads()).toBe(0);
     await writer.close();
   });
+
+  it('keep their place in submit order within a group of packed and plain batches; the first copy of an id wins', async () => {
+    const { writer, dbPath } = await open();
+    // The first batch waits in a slow pool, so the next four are taken as one group behind it.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = {
+      run: async (events: CanonicalEvent[]) => {
+        await gate;
+        return { events, passed: [] };
+      },
+      close: () => Promise.resolve(),
+    } as unknown as ProcessorPool;
+    const pipeline = new Pipeline({ pool: slow, writer, exporters: [], logger: silent, maxQueueEvents: 10_000 });
+    const processed = (n: number) => ({ chain: 'default', input: n, passed: [] });
+    const first = pipeline.submit({ events: [event()] }); // unprocessed: through the pool
+    const p1 = [event(), event()];
+    const plain = [event(), { ...p1[1], tokens_in: 999_999 }]; // p1[1] again, a different copy: a duplicate
+    const p2 = [event(), event()];
+    const plain2 = [event()];
+    const results = [
+      pipeline.submit(packed(p1).batch),
+      pipeline.submit({ events: plain, processed: processed(2) }),
+      pipeline.submit(packed(p2).batch),
+      pipeline.submit({ events: plain2, processed: processed(1) }),
+    ];
+    release();
+    await first;
+    const [r1, rPlain, r2, rPlain2] = await Promise.all(results);
+    expect(r1.ids).toEqual(p1.map((e) => e.event_id));
+    expect(rPlain.ids).toEqual([plain[0].event_id]);
+    expect(rPlain.duplicates).toBe(1);
+    expect(r2.ids).toEqual(p2.map((e) => e.event_id));
+    expect(rPlain2.ids).toEqual([plain2[0].event_id]);
+    await writer.close();
+
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare('SELECT event_id, tokens_in FROM events ORDER BY seq').all() as Array<{ event_id: string; tokens_in: number }>;
+    db.close();
+    // Stored in the order submitted, the packed parts between the plain batches; p1's copy of the repeated id kept.
+    expect(rows.slice(1)).toEqual([p1[0], p1[1], plain[0], p2[0], p2[1], plain2[0]].map((e) => ({ event_id: e.event_id, tokens_in: e.tokens_in })));
+  });
+
+  it('are unpacked by the pipeline for a writer that does not take them', async () => {
+    const written: string[] = [];
+    let seq = 0;
+    const plainWriter: BatchWriter = {
+      writeBatch: (batch) => {
+        expect(batch.packed).toBeUndefined();
+        const inserted = batch.events.map((e) => ({ ...e, seq: ++seq }));
+        written.push(...batch.events.map((e) => e.event_id));
+        return { inserted, sessions: [], foldedIds: new Set(), spansStored: 0, metricPointsStored: 0 };
+      },
+    };
+    const pipeline = new Pipeline({ pool, writer: plainWriter, exporters: [], logger: silent, maxQueueEvents: 10_000 });
+    const events = [event(), event(), event()];
+    const p = packed(events);
+    const result = await pipeline.submit(p.batch);
+    expect(result.ids).toEqual(events.map((e) => e.event_id));
+    expect(written).toEqual(events.map((e) => e.event_id));
+    expect(p.reads()).toBe(1);
+  });
 });

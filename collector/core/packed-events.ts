@@ -7,6 +7,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import type { CanonicalEvent } from './event.js';
+import type { WriteBatch } from './storage.js';
 
 export interface PackedEvents {
   /** v8.serialize of the CanonicalEvent[] (the structured-clone format postMessage uses too). */
@@ -38,4 +39,30 @@ export function lazyProperty<T extends object, K extends keyof T>(obj: T, key: K
     },
   });
   return obj;
+}
+
+/** Every event of a write batch in order, the packed parts unpacked at their places (`bytes` is all it reads of them). */
+export function batchEvents(batch: { events: CanonicalEvent[]; packed?: Array<{ at: number; bytes: Uint8Array }> }): CanonicalEvent[] {
+  return mergeParts(batch.events, batch.packed, (part) => unpackEvents(part));
+}
+
+/** The event ids of a write batch in the same order, without unpacking anything. */
+export function batchIds(batch: WriteBatch): string[] {
+  return mergeParts(
+    batch.events.map((e) => e.event_id),
+    batch.packed,
+    (part) => part.ids,
+  );
+}
+
+function mergeParts<T, P extends { at: number }>(items: T[], parts: P[] | undefined, expand: (part: P) => T[]): T[] {
+  if (!parts?.length) return items;
+  const out: T[] = [];
+  let i = 0;
+  for (const part of parts) {
+    while (i < part.at) out.push(items[i++]);
+    for (const item of expand(part)) out.push(item);
+  }
+  while (i < items.length) out.push(items[i++]);
+  return out;
 }

@@ -19,7 +19,8 @@ import {
   type SubmitResult,
 } from './consumer.js';
 import type { CanonicalEvent } from './event.js';
-import { lazyProperty, type PackedEvents } from './packed-events.js';
+import { lazyProperty } from './packed-events.js';
+import type { PackedPart } from './storage.js';
 import type { ComponentTelemetry, Outcome } from './telemetry.js';
 
 /** Groups sent to the writer and not yet answered: one being written, the next waiting behind it. */
@@ -30,8 +31,8 @@ const EAGER_WRITES_IN_FLIGHT = 16;
 /** A group's events ready to write, and what each processor did to them (for self-telemetry). */
 interface Prepared {
   events: CanonicalEvent[];
-  /** Processed events still packed by the worker that made them: written after `events`, unpacked there. */
-  packed: PackedEvents[];
+  /** Processed events still packed by the worker that made them, each at its place among `events`. */
+  packed: PackedPart[];
   counts: ProcessedBy[];
 }
 
@@ -233,12 +234,14 @@ export class Pipeline implements Consumer {
   private async prepare(group: Pending[]): Promise<Prepared> {
     const fresh: CanonicalEvent[] = [];
     const ready: CanonicalEvent[] = [];
-    const packed: PackedEvents[] = [];
+    const packed: PackedPart[] = [];
     const counts: ProcessedBy[] = [];
+    const takesPacked = this.opts.writer.takesPacked === true;
     for (const pending of group) {
       const by = pending.batch.processed;
       if (by && by.chain === this.chainKey) {
-        if (pending.batch.packed) packed.push(pending.batch.packed);
+        // Kept packed, at its place in submit order, for a writer that unpacks where it writes.
+        if (pending.batch.packed && takesPacked) packed.push({ ...pending.batch.packed, at: ready.length });
         else for (const event of pending.batch.events) ready.push(event);
         counts.push(by);
       } else {

@@ -5,7 +5,7 @@
  * No SQL lives outside the storage component.
  */
 import type { CanonicalEvent } from './event.js';
-import { unpackEvents, type PackedEvents } from './packed-events.js';
+import type { PackedEvents } from './packed-events.js';
 import type {
   BlockQuery,
   BlockRows,
@@ -118,10 +118,18 @@ export interface MetricPointRecord {
 
 export interface WriteBatch {
   events: CanonicalEvent[];
-  /** More events, after `events`, as worker threads packed them (collector/core/packed-events.ts). */
-  packed?: PackedEvents[];
+  /**
+   * More events as worker threads packed them (collector/core/packed-events.ts), each part written
+   * before `events[at]` (at = events.length: after them all), so the batch keeps its submit order.
+   */
+  packed?: PackedPart[];
   spans?: SpanRecord[];
   metricPoints?: MetricPointRecord[];
+}
+
+/** Packed events and their place among a write batch's `events`. */
+export interface PackedPart extends PackedEvents {
+  at: number;
 }
 
 export interface WriteResult {
@@ -235,6 +243,8 @@ export interface BatchWriter {
   writeBatch(batch: WriteBatch): WriteResult | Promise<WriteResult>;
   /** Writes batches sent during a transaction together in the next (the pipeline sends at once). */
   readonly coalesces?: boolean;
+  /** Stores `WriteBatch.packed` (unpacking it where it writes); otherwise the pipeline unpacks first. */
+  readonly takesPacked?: boolean;
 }
 
 /** Tool calls for a filter and range (GET /api/stats/tools). */
@@ -363,10 +373,4 @@ export interface StoragePorts {
   checkpoints: CheckpointStore;
   toolStarts: ToolStartLookup;
   tools: ToolLatencyReader;
-}
-
-/** Every event of a write batch: `events`, then the packed ones unpacked (done on the writer's thread). */
-export function batchEvents(batch: WriteBatch): CanonicalEvent[] {
-  if (!batch.packed?.length) return batch.events;
-  return batch.events.concat(...batch.packed.map((p) => unpackEvents(p)));
 }

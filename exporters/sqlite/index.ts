@@ -103,6 +103,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     const storage: StoragePorts = {
       ...store.ports,
       writer: threaded ?? {
+        takesPacked: true, // the connection's Writer unpacks them
         writeBatch(batch) {
           try {
             const result = local.writeBatch(batch);

@@ -4,8 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StorageUnavailableError } from '../../collector/core/consumer.js';
-import { batchEvents, type BatchWriter, type StoredEvent, type WriteBatch, type WriteResult } from '../../collector/core/storage.js';
-import { lazyProperty } from '../../collector/core/packed-events.js';
+import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { batchEvents, batchIds, lazyProperty } from '../../collector/core/packed-events.js';
 import type { CompactResult, WireBatch, WriterThreadInit } from './writer-worker.js';
 import type { PruneRequest, PruneStep } from './retention.js';
 
@@ -21,9 +21,8 @@ interface Pending {
  */
 function expand(batch: WriteBatch, r: CompactResult): WriteResult {
   const foldedIds = new Set(r.foldedIds);
-  const n = batch.events.length;
-  const packedIds = batch.packed?.length ? batch.packed.flatMap((p) => p.ids) : [];
-  const insertedIds = r.inserted.map(([i]) => (i < n ? batch.events[i].event_id : packedIds[i - n]));
+  const ids = batchIds(batch);
+  const insertedIds = r.inserted.map(([i]) => ids[i]);
   const result = { insertedIds, foldedIds, sessions: r.sessions, spansStored: r.spansStored, metricPointsStored: r.metricPointsStored };
   return lazyProperty(result as WriteResult, 'inserted', () => {
     const events = batchEvents(batch);
@@ -40,8 +39,8 @@ function expand(batch: WriteBatch, r: CompactResult): WriteResult {
 
 /** What goes to the writer thread: packed events as their bytes only (their ids stay here). */
 function toWire(batch: WriteBatch): WireBatch {
-  if (!batch.packed?.length) return batch as WireBatch;
-  return { events: batch.events, packed: batch.packed.map((p) => p.bytes), spans: batch.spans, metricPoints: batch.metricPoints };
+  if (!batch.packed?.length) return batch;
+  return { events: batch.events, packed: batch.packed.map(({ at, bytes }) => ({ at, bytes })), spans: batch.spans, metricPoints: batch.metricPoints };
 }
 
 /** A write the writer thread could not do; `code` is SQLite's (SQLITE_FULL, SQLITE_READONLY, …). */
@@ -72,6 +71,8 @@ export function classifyWriteError(error: unknown): unknown {
 export class ThreadedWriter implements BatchWriter {
   /** Batches waiting while a transaction runs are written together in the next (writer-worker.ts). */
   readonly coalesces = true;
+  /** Packed events go to the writer thread as their bytes and are unpacked there. */
+  readonly takesPacked = true;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

@@ -7,7 +7,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SessionRow, WriteBatch } from '../../collector/core/storage.js';
-import { unpackEvents } from '../../collector/core/packed-events.js';
+import { batchEvents } from '../../collector/core/packed-events.js';
 import { tune } from './schema.js';
 import { Writer, type Placement, type PlacedResult } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
@@ -28,8 +28,8 @@ export interface CompactResult {
   metricPointsStored: number;
 }
 
-/** A WriteBatch as it is sent here: packed events as their bytes (writer-thread.ts toWire). */
-export type WireBatch = Omit<WriteBatch, 'packed'> & { packed?: Uint8Array[] };
+/** A WriteBatch as it is sent here: packed events as their bytes and place (writer-thread.ts toWire). */
+export type WireBatch = Omit<WriteBatch, 'packed'> & { packed?: Array<{ at: number; bytes: Uint8Array }> };
 
 export type WriterRequest =
   | { id: number; batch: WireBatch }
@@ -74,12 +74,12 @@ type Request = BatchRequest | Exclude<WriterRequest, { batch: WireBatch }>;
 
 parentPort!.on('message', (message: WriterRequest) => handle(message));
 
-/** The batch with its packed events unpacked after the others (in the order the main thread meant). */
+/** The batch with its packed events unpacked at their places (the order the main thread meant). */
 function unpacked(request: WriterRequest): Request {
   if (!('batch' in request)) return request;
   const { packed, ...batch } = request.batch;
   if (!packed?.length) return { id: request.id, batch };
-  return { id: request.id, batch: { ...batch, events: batch.events.concat(...packed.map((bytes) => unpackEvents({ bytes }))) } };
+  return { id: request.id, batch: { ...batch, events: batchEvents({ events: batch.events, packed }) } };
 }
 
 function handle(received: WriterRequest): void {

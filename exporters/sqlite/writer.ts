@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { CanonicalEvent } from '../../collector/core/event.js';
-import { batchEvents, type BatchWriter, type StoredEvent, type WriteBatch, type WriteResult } from '../../collector/core/storage.js';
+import type { BatchWriter, StoredEvent, WriteBatch, WriteResult } from '../../collector/core/storage.js';
+import { batchEvents } from '../../collector/core/packed-events.js';
 import { isCallPairBase } from '../../collector/core/correlation.js';
 import { CallPairs } from './call-pairs.js';
 import { COUNTER_COLUMNS, foldRollups, type Counters, type RollupDeltas } from './rollups.js';
@@ -84,6 +85,8 @@ function latencyUpsert(db: Database.Database, table: string, keyColumns: string[
 
 /** The BatchWriter port. */
 export class Writer implements BatchWriter {
+  /** Packed events are unpacked here, in the write (batchEvents). */
+  readonly takesPacked = true;
   private readonly insertEvent: Database.Statement;
   private readonly claimCorrelation: Database.Statement;
   private readonly markUncounted: Database.Statement;

@@ -160,6 +160,8 @@ export class StreamClient {
   private offline = false;
   /** The server refuses our token: retries keep the token prompt up instead of saying "connecting". */
   private refused = false;
+  /** Counts the health checks of retryLater(): only the newest one's answer is used. */
+  private checks = 0;
 
   constructor(private readonly h: StreamHandlers) {}
 
@@ -270,21 +272,31 @@ export class StreamClient {
     this.es = null;
     this.offline = true;
     clearTimeout(this.retryTimer);
-    // Only the answer changes the state: saying "offline" first would take the token prompt away (and
-    // what the user was typing in it) on every retry while the server keeps answering 401.
-    if (known) this.h.state(known);
-    else
-      void fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
-        .then((r) => r.status === 401)
-        .catch(() => false)
-        .then((unauthorized) => {
-          if (!this.offline) return;
-          this.refused = unauthorized;
-          this.h.state(unauthorized ? 'unauthorized' : 'offline');
-        });
     this.retryTimer = window.setTimeout(() => this.open(), this.backoffMs);
     // Capped low: a server back after a restart is found within a few seconds.
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    // Only the answer changes the state: saying "offline" first would take the token prompt away (and
+    // what the user was typing in it) on every retry while the server keeps answering 401.
+    const check = ++this.checks;
+    if (known) this.h.state(known);
+    else
+      void this.refusedToken().then((unauthorized) => {
+        // A newer check or a reconnect has said more since.
+        if (check !== this.checks || !this.offline) return;
+        this.refused = unauthorized;
+        this.h.state(unauthorized ? 'unauthorized' : 'offline');
+      });
+  }
+
+  /** One cheap request: does the server refuse our token (401), as opposed to being full or gone? */
+  private async refusedToken(): Promise<boolean> {
+    try {
+      const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(PROBE_TIMEOUT_MS) : undefined;
+      const res = await fetch(url('/api/health'), { headers: token() ? { authorization: `Bearer ${token()}` } : {}, signal });
+      return res.status === 401;
+    } catch {
+      return false;
+    }
   }
 
   /** Nothing (not even stats) for too long: the connection is dead without an error. */
