@@ -6,12 +6,10 @@
  * submitter reading its stored events get them with their seqs, in a group that mixes packed
  * batches with plain ones.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, ROOT } from './helpers/server.js';
+import { openWriterThread } from './helpers/writer-thread.js';
 import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
 import { Pipeline } from '../collector/core/pipeline.js';
 import { packedBatch, type SubmitBatch } from '../collector/core/consumer.js';
@@ -19,7 +17,6 @@ import { packEvents } from '../collector/core/packed-events.js';
 import type { BatchWriter, CommittedBatch } from '../collector/core/storage.js';
 import type { ProcessorPool } from '../collector/core/pool.js';
 
-const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 let n = 0;
@@ -56,20 +53,9 @@ describe('packed events', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  async function open(): Promise<{ writer: BatchWriter & { close(): Promise<void> }; dbPath: string }> {
-    const dir = makeTempDir();
-    dirs.push(dir);
-    const dbPath = path.join(dir, 'agentstats.db');
-    const { openSqliteStorage } = await dist('exporters/sqlite/open.js');
-    openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 60_000 }).close(); // schema
-    const { ThreadedWriter } = await dist('exporters/sqlite/writer-thread.js');
-    const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0 });
-    await writer.ready;
-    return { writer, dbPath };
-  }
 
   it('are stored and answered without being unpacked on the main thread when nothing there reads them', async () => {
-    const { writer, dbPath } = await open();
+    const { writer, dbPath } = await openWriterThread(dirs);
     const counting: CommittedBatch[] = [];
     const pipeline = new Pipeline({ pool, writer, exporters: [{ consume: (b) => counting.push(b) }], logger: silent, maxQueueEvents: 10_000 });
     const a = Array.from({ length: 300 }, () => event());
@@ -81,7 +67,7 @@ describe('packed events', () => {
     expect(ra.ids).toEqual(a.map((e) => e.event_id));
     expect(rb.ids).toEqual([b[0].event_id, b[2].event_id]);
     expect([ra.duplicates, rb.duplicates]).toEqual([0, 1]);
-    expect(counting.reduce((s, c) => s + (c.eventsStored ?? 0), 0)).toBe(302);
+    expect(counting.reduce((s, c) => s + (c.eventsStored), 0)).toBe(302);
     // Nothing on this thread read the events: only the writer thread unpacked them.
     expect([pa.reads(), pb.reads()]).toEqual([0, 0]);
     await writer.close();
@@ -93,7 +79,7 @@ describe('packed events', () => {
   });
 
   it('are unpacked once for an exporter or a submitter that reads them, with their seqs, beside plain batches', async () => {
-    const { writer } = await open();
+    const { writer } = await openWriterThread(dirs);
     const seen: CanonicalEvent[][] = [];
     const pipeline = new Pipeline({ pool, writer, exporters: [{ consume: (c) => seen.push(c.events) }], logger: silent, maxQueueEvents: 10_000 });
     const plain = [event(), event()];
@@ -119,7 +105,7 @@ describe('packed events', () => {
   });
 
   it('keep their place in submit order within a group of packed and plain batches; the first copy of an id wins', async () => {
-    const { writer, dbPath } = await open();
+    const { writer, dbPath } = await openWriterThread(dirs);
     // The first batch waits in a slow pool, so the next four are taken as one group behind it.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

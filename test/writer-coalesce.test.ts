@@ -4,15 +4,11 @@
  * alone, and what is stored is what one transaction per batch would store. Runs the compiled
  * writer thread (dist/), as the server does, on a real database file.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, ROOT } from './helpers/server.js';
+import { openWriterThread } from './helpers/writer-thread.js';
 import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
-import type { BatchWriter, WriteResult } from '../collector/core/storage.js';
-
-const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
+import type { WriteResult } from '../collector/core/storage.js';
 
 let n = 0;
 function event(fields: Record<string, unknown> = {}): CanonicalEvent {
@@ -30,20 +26,9 @@ describe('the writer thread groups the batches waiting for it', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  async function open(): Promise<{ writer: BatchWriter & { close(): Promise<void>; ready: Promise<void> }; dbPath: string }> {
-    const dir = makeTempDir();
-    dirs.push(dir);
-    const dbPath = path.join(dir, 'agentstats.db');
-    const { openSqliteStorage } = await dist('exporters/sqlite/open.js');
-    openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 60_000 }).close(); // schema
-    const { ThreadedWriter } = await dist('exporters/sqlite/writer-thread.js');
-    const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0 });
-    await writer.ready;
-    return { writer, dbPath };
-  }
 
   it('answers each batch for its own events when they share a transaction', async () => {
-    const { writer } = await open();
+    const { writer } = await openWriterThread(dirs);
     // A large first batch keeps the writer busy while the next ones queue behind it.
     const big = Array.from({ length: 3000 }, (_, i) => event({ session_id: `s${i % 50}` }));
     const a = [event(), event()];
@@ -67,7 +52,7 @@ describe('the writer thread groups the batches waiting for it', () => {
   });
 
   it('fails a poisoned batch alone; the batches that waited with it are stored', async () => {
-    const { writer, dbPath } = await open();
+    const { writer, dbPath } = await openWriterThread(dirs);
     const big = Array.from({ length: 3000 }, () => event());
     const good1 = [event()];
     // JSON cannot hold a BigInt: this batch's transaction throws in the writer thread.

@@ -174,8 +174,8 @@ export interface ExporterHost extends ComponentHost {
   http?: FastifyInstance;
   /** The storage ports of the pipeline's storage exporter (available once it has been created). */
   storage(): StoragePorts;
-  /** Fans a batch out to the other exporters (session changes found by a background sweep). */
-  publish(batch: CommittedBatch): void;
+  /** Fans a batch out to the other exporters (session changes found by a background sweep); `eventsStored` is counted for it. */
+  publish(batch: Omit<CommittedBatch, 'eventsStored'>): void;
 }
 
 export interface ExporterFactory<C = unknown> extends FactoryBase<'exporter', C> {

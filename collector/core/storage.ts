@@ -229,7 +229,7 @@ export interface ImportFileRecord {
 export interface CommittedBatch {
   /** The stored events (built on first read: an exporter that only counts reads `eventsStored`). */
   events: StoredEvent[];
-  eventsStored?: number;
+  eventsStored: number;
   sessions: SessionRow[];
   /** Spans and metric points written in the same transaction (how many; absent = none). */
   spansStored?: number;

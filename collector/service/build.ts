@@ -184,7 +184,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
             if (!ports) throw new ComponentError(`exporter ${id}: no storage exporter shares its pipeline`);
             return ports;
           },
-          publish: (batch: CommittedBatch) => {
+          publish: (published) => {
+            const batch: CommittedBatch = { ...published, eventsStored: published.events.length };
             for (const other of neighbours.get(id) ?? []) exporters.get(other)?.consume?.(batch);
           },
         }),

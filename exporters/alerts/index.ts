@@ -179,7 +179,7 @@ const factory: ExporterFactory<AlertsExporterConfig> = {
         webhook.stop();
       },
       consume(batch: CommittedBatch) {
-        if ((batch.eventsStored ?? batch.events.length) > 0) schedule();
+        if (batch.eventsStored > 0) schedule();
       },
     };
   },

@@ -131,7 +131,7 @@ const factory: ExporterFactory<OtlpExporterConfig> = {
       consume(batch) {
         // Only the loops whose table got rows: a loop woken for nothing still reads its table's end.
         const [events, spans, points] = loops;
-        if ((batch.eventsStored ?? batch.events.length) > 0) events?.forwarder.notify();
+        if (batch.eventsStored > 0) events?.forwarder.notify();
         if ((batch.spansStored ?? 0) > 0) spans?.forwarder.notify();
         if ((batch.metricPointsStored ?? 0) > 0) points?.forwarder.notify();
       },

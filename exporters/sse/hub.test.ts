@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateEvent } from '../../collector/core/event.js';
-import type { EventQuery, SessionRow, StoredEvent } from '../../collector/core/storage.js';
+import type { CommittedBatch, EventQuery, SessionRow, StoredEvent } from '../../collector/core/storage.js';
 import type { ExporterHost } from '../../collector/core/component.js';
 import { componentTelemetry } from '../../collector/core/telemetry.js';
 import { SelfTelemetry } from '../../collector/service/self-telemetry.js';
@@ -122,6 +122,9 @@ const until = async (cond: () => boolean, ms = 5000) => {
   }
 };
 
+
+/** What the pipeline hands the hub after a commit. */
+const committed = (events: StoredEvent[], sessions: SessionRow[]): CommittedBatch => ({ events, sessions, eventsStored: events.length });
 describe('SseHub', () => {
   it('replays from a cursor page by page, then goes on live without a gap or a repeat', async () => {
     const r = await rig();
@@ -133,14 +136,14 @@ describe('SseHub', () => {
     expect(JSON.parse(s.messages[0].data)).toMatchObject({ max_feed: 10, seq: 8 });
     expect(seqs(s)).toEqual([3, 4, 5, 6, 7, 8]);
 
-    r.hub.consume({ events: r.store.add(2), sessions: [] });
+    r.hub.consume(committed(r.store.add(2), []));
     await until(() => seqs(s).length === 8);
     expect(seqs(s)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     // A fresh client (no cursor) starts from now: nothing old is replayed.
     const fresh = await openStream(r.url);
     cleanups.push(() => fresh.close());
     await fresh.waitFor((m) => m.event === 'stats');
-    r.hub.consume({ events: r.store.add(1), sessions: [] });
+    r.hub.consume(committed(r.store.add(1), []));
     await until(() => seqs(fresh).length === 1 && seqs(s).length === 9);
     expect(seqs(fresh)).toEqual([11]);
     // Delivered: 6 replayed + 2 live to the first client, then 1 live to each of two.
@@ -171,7 +174,7 @@ describe('SseHub', () => {
 
     const live = [...r.store.add(1, { agent_type: 'claude_code', session_id: 'k1' }), ...r.store.add(1, { agent_type: 'codex', session_id: 'c1' })];
     const sessions = [{ session_id: 'k1', agent_type: 'claude_code' }, { session_id: 'c1', agent_type: 'codex' }] as SessionRow[];
-    r.hub.consume({ events: live, sessions });
+    r.hub.consume(committed(live, sessions));
     await until(() => seqs(codex).length === 3 && seqs(session).length === 3);
     await codex.waitFor((m) => m.event === 'session_update');
     expect(seqs(codex)).toEqual([1, 2, 6]);
@@ -198,7 +201,7 @@ describe('SseHub', () => {
     let sent = 0;
     // Send until the slow client's socket buffer passes the cap (the kernel takes a few MB first).
     for (let round = 0; round < 200; round++) {
-      r.hub.consume({ events: r.store.add(500, { metadata: { padding } }), sessions: [] });
+      r.hub.consume(committed(r.store.add(500, { metadata: { padding } }), []));
       sent += 500;
       await new Promise((resolve) => setTimeout(resolve, 20));
       if (r.hub.size < 2) break;

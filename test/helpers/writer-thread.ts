@@ -1,0 +1,25 @@
+/**
+ * The compiled writer thread (dist/), as the server runs it, on a fresh database file in a temp dir:
+ * the schema is made by opening the storage once, then the thread opens the same file.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BatchWriter } from '../../collector/core/storage.js';
+import { makeTempDir, ROOT } from './server.js';
+
+export type TestWriter = BatchWriter & { close(): Promise<void>; ready: Promise<void> };
+
+const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
+
+/** A writer thread on a new database; its folder is pushed onto `dirs` for the caller to remove. */
+export async function openWriterThread(dirs: string[]): Promise<{ writer: TestWriter; dbPath: string }> {
+  const dir = makeTempDir();
+  dirs.push(dir);
+  const dbPath = path.join(dir, 'agentstats.db');
+  const { openSqliteStorage } = await dist('exporters/sqlite/open.js');
+  openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 60_000 }).close(); // schema
+  const { ThreadedWriter } = await dist('exporters/sqlite/writer-thread.js');
+  const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0 }) as TestWriter;
+  await writer.ready;
+  return { writer, dbPath };
+}
