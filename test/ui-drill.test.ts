@@ -191,7 +191,8 @@ describe('drill-down, range, project page and export in Chromium', () => {
     const api = (await server.get(`/api/stats/cost?project=beta&since=${since}`)).body;
     await expect.poll(async () => Number(await total.getAttribute('data-usd')), { timeout: 8000 }).toBe(api.totals.cost_usd);
     const tools = (await server.get(`/api/stats/tools?project=beta&since=${since}`)).body.tools as Array<{ calls: number }>;
-    expect(await page.locator('as-project-page [data-figure="tool-calls"]').innerText()).toBe(String(tools.reduce((n, t) => n + t.calls, 0)));
+    // The tool counts are the page's last answer (project-data.ts): wait for them, not only for the cost.
+    await expect.poll(() => page.locator('as-project-page [data-figure="tool-calls"]').innerText(), { timeout: 8000 }).toBe(String(tools.reduce((n, t) => n + t.calls, 0)));
     expect(await page.locator('as-project-page a[data-drill="model"]').allInnerTexts()).toEqual(api.by_model.map((m: { model: string }) => m.model).filter(Boolean));
     expect(await page.locator('as-project-page a[data-drill="branch"]').allInnerTexts()).toEqual(api.by_branch.map((m: { branch: string }) => m.branch).filter(Boolean));
     await expect.poll(() => page.locator('as-project-page as-chart').getAttribute('data-points'), { timeout: 5000 }).not.toBe('0');
