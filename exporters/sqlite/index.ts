@@ -8,6 +8,7 @@ import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
 import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
+import { sharedWriteTurn } from './write-turn.js';
 import { describeChanges } from './file-modes.js';
 import { RetentionRunner, type RetentionSettings } from './retention-runner.js';
 import { DEFAULT_DB_PATH } from './defaults.js';
@@ -83,12 +84,18 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     const endAfterMs = config.end_after_minutes * 60_000;
     const dbPath = config.path === ':memory:' ? ':memory:' : host.resolvePath(config.path);
     // Opening here creates (owner-only) and migrates the file before the writer thread opens it too.
-    const store = openSqliteStorage(dbPath, { now: () => host.clock.now(), idleAfterMs, endAfterMs }, { log: (msg, fields) => host.logger.info(msg, fields) });
+    // An in-memory database cannot be shared with another thread: it is written where it lives.
+    const onThread = config.writer_thread && dbPath !== ':memory:';
+    const turn = onThread ? sharedWriteTurn() : null;
+    const store = openSqliteStorage(
+      dbPath,
+      { now: () => host.clock.now(), idleAfterMs, endAfterMs },
+      { log: (msg, fields) => host.logger.info(msg, fields), writeTurn: turn?.take },
+    );
     if (store.modeChanges.length > 0) {
       host.logger.warn(`database permissions tightened to owner-only: ${describeChanges(store.modeChanges)}`);
     }
-    // An in-memory database cannot be shared with another thread: it is written where it lives.
-    const threaded = config.writer_thread && dbPath !== ':memory:' ? new ThreadedWriter({ dbPath, idleAfterMs, endAfterMs }) : null;
+    const threaded = turn ? new ThreadedWriter({ dbPath, idleAfterMs, endAfterMs, turnFlag: turn.flag }) : null;
     try {
       await threaded?.ready;
     } catch (error) {
@@ -129,10 +136,15 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       start() {
         sweep = setInterval(() => {
           const now = host.clock.now().getTime();
-          // Ending first: a session past both limits is published once, as ended.
-          const ended = endAfterMs > 0 ? store.endInactiveSessions(new Date(now - endAfterMs)) : [];
-          const idle = store.markIdleSessions(new Date(now - idleAfterMs));
-          if (ended.length + idle.length > 0) host.publish({ events: [], sessions: [...ended, ...idle] });
+          try {
+            // Ending first: a session past both limits is published once, as ended.
+            const ended = endAfterMs > 0 ? store.endInactiveSessions(new Date(now - endAfterMs)) : [];
+            const idle = store.markIdleSessions(new Date(now - idleAfterMs));
+            if (ended.length + idle.length > 0) host.publish({ events: [], sessions: [...ended, ...idle] });
+          } catch (error) {
+            // Disk full, locked by another process past busy_timeout: the next sweep tries again.
+            host.logger.warn(`session sweep: ${(error as Error).message}; trying again in ${config.sweep_interval_ms} ms`);
+          }
         }, config.sweep_interval_ms);
         sweep.unref();
         retention.start(config.sweep_interval_ms);

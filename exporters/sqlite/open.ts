@@ -26,6 +26,7 @@ import { backfillRollups } from './rollup-backfill.js';
 import { SqliteSearchReader } from './search-reader.js';
 import { SqliteErrorReader } from './errors-reader.js';
 import { SearchIndexer } from './search-index.js';
+import { noTurn, type WriteTurn } from './write-turn.js';
 
 export interface SqliteStorage {
   ports: StoragePorts;
@@ -47,12 +48,14 @@ export interface SqliteStorage {
  * The named methods of `impl`, bound, on an object of their own: what a port's user gets, so the
  * connection and the other statements behind it stay out of reach (plugins are plain JS too).
  */
-function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[]): Pick<T, K> {
+function only<T extends object, K extends keyof T>(impl: T, methods: readonly K[], writes: { names: readonly K[]; turn: WriteTurn } | null = null): Pick<T, K> {
   const port = {} as Pick<T, K>;
   for (const name of methods) {
     const method = impl[name];
     if (typeof method !== 'function') throw new TypeError(`storage port: ${String(name)} is not a method`);
-    port[name] = (method as (...args: unknown[]) => unknown).bind(impl) as T[K];
+    const bound = (method as (...args: unknown[]) => unknown).bind(impl);
+    const turn = writes?.names.includes(name) ? writes.turn : null;
+    port[name] = (turn ? (...args: unknown[]) => turn(() => bound(...args)) : bound) as T[K];
   }
   return Object.freeze(port);
 }
@@ -66,6 +69,8 @@ function forgetting(writer: Writer, changed: SessionRow[]): SessionRow[] {
 export interface OpenOptions {
   /** Progress of a long one-time step after an upgrade (rollup backfills). */
   log?(msg: string, fields?: Record<string, unknown>): void;
+  /** How this connection's writes make room in a writer thread's stream of transactions (write-turn.ts). */
+  writeTurn?: WriteTurn;
 }
 
 export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: OpenOptions = {}): SqliteStorage {
@@ -84,6 +89,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     throw error;
   }
   const writer = new Writer(db, opts);
+  const turn = open.writeTurn ?? noTurn;
   const sweep = new IdleSweep(db);
   const inactive = new InactiveSessions(db);
   let pruner: Pruner | null = null;
@@ -104,7 +110,7 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'billingBlocks',
       ]),
       toolUsage: only(new ToolUsage(db), ['toolUsage']),
-      checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles']),
+      checkpoints: only(new SqliteCheckpoints(db), ['listImportFiles', 'saveImportFiles'], { names: ['saveImportFiles'], turn }),
       toolStarts: only(new SqliteToolStarts(db), ['toolStartMs']),
       budgets: only(new SqliteBudgets(db), [
         'listBudgets',
@@ -115,8 +121,8 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
         'recordAlert',
         'raisedThresholds',
         'listAlerts',
-      ]),
-      exportCursors: only(new SqliteExportCursors(db), ['get', 'save']),
+      ], { names: ['createBudget', 'updateBudget', 'deleteBudget', 'recordAlert'], turn }),
+      exportCursors: only(new SqliteExportCursors(db), ['get', 'save'], { names: ['save'], turn }),
       spanFeed: only(new SqliteSpanFeed(db), ['after', 'newest']),
       metricFeed: only(new SqliteMetricFeed(db), ['after', 'newest']),
       tools: only(new SqliteToolLatency(db), ['toolLatency', 'toolCalls', 'latencyValueMs', 'latencyMaxError']),
@@ -125,8 +131,8 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     },
     modeChanges,
     // The sweeps change sessions on the writer's own connection, which its data_version check misses.
-    markIdleSessions: (olderThan) => forgetting(writer, sweep.run(olderThan)),
-    endInactiveSessions: (olderThan) => forgetting(writer, inactive.endOlderThan(olderThan)),
+    markIdleSessions: (olderThan) => forgetting(writer, turn(() => sweep.run(olderThan))),
+    endInactiveSessions: (olderThan) => forgetting(writer, turn(() => inactive.endOlderThan(olderThan))),
     pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
     searchIndexer: () => (indexer ??= new SearchIndexer(db)),
     close() {

@@ -12,11 +12,14 @@ import { tune } from './schema.js';
 import { Writer, type Placement, type PlacedResult } from './writer.js';
 import { Pruner, type PruneRequest } from './retention.js';
 import { IndexScheduler, SearchIndexer } from './search-index.js';
+import { giveWay } from './write-turn.js';
 
 export interface WriterThreadInit {
   dbPath: string;
   idleAfterMs: number;
   endAfterMs: number;
+  /** Up while the main thread's connection writes: no transaction begins here meanwhile (write-turn.ts). */
+  turnFlag?: Int32Array;
 }
 
 /** A WriteResult as the writer thread sends it: stored events by their index in the batch sent. */
@@ -55,7 +58,10 @@ const indexing = new IndexScheduler(
   // fills the writer's idle moments instead of delaying the answers.
   () => {
     const waiting = receiveMessageOnPort(parentPort!);
-    if (!waiting) return false;
+    if (!waiting) {
+      makeRoom();
+      return false;
+    }
     handle(waiting.message as WriterRequest);
     return true;
   },
@@ -82,8 +88,14 @@ function unpacked(request: WriterRequest): Request {
   return { id: request.id, batch: { ...batch, events: batchEvents({ events: batch.events, packed }) } };
 }
 
+/** Before each transaction: the main thread's connection writes first if it is waiting to. */
+function makeRoom(): void {
+  if (init.turnFlag) giveWay(init.turnFlag);
+}
+
 function handle(received: WriterRequest): void {
   const message = unpacked(received);
+  makeRoom();
   if ('close' in message) {
     indexing.stop();
     if (message.finishIndex) indexing.finish();

@@ -12,14 +12,14 @@ export type TestWriter = BatchWriter & { close(): Promise<void>; ready: Promise<
 const dist = (p: string) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
 
 /** A writer thread on a new database; its folder is pushed onto `dirs` for the caller to remove. */
-export async function openWriterThread(dirs: string[]): Promise<{ writer: TestWriter; dbPath: string }> {
+export async function openWriterThread(dirs: string[], extra: { turnFlag?: Int32Array } = {}): Promise<{ writer: TestWriter; dbPath: string }> {
   const dir = makeTempDir();
   dirs.push(dir);
   const dbPath = path.join(dir, 'agentstats.db');
   const { openSqliteStorage } = await dist('exporters/sqlite/open.js');
   openSqliteStorage(dbPath, { now: () => new Date(), idleAfterMs: 60_000 }).close(); // schema
   const { ThreadedWriter } = await dist('exporters/sqlite/writer-thread.js');
-  const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0 }) as TestWriter;
+  const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0, ...extra }) as TestWriter;
   await writer.ready;
   return { writer, dbPath };
 }
