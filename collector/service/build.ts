@@ -25,7 +25,7 @@ import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
 import { bannerLogger, componentLogger } from '../server/logging.js';
 import { resolveComponents, type ResolvedComponent } from './resolve.js';
-import { SelfTelemetry } from './self-telemetry.js';
+import { quietTelemetry, type ServiceTelemetry } from './quiet-telemetry.js';
 
 export type ServiceMode = 'serve' | 'once';
 
@@ -68,7 +68,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     maxBodyBytes: http.max_body_kb * 1024,
     storePrompts: config.service.store_prompts,
   };
-  const telemetry = new SelfTelemetry();
+  const telemetry: ServiceTelemetry = serve ? new (await import('./self-telemetry.js')).SelfTelemetry() : quietTelemetry();
   const built = web
     ? web.buildServer({
         host: http.host,
@@ -209,6 +209,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
 
     // 3. Processors: set up once on the main thread, then one worker pool per pipeline.
     const setUp = new Set<string>();
+    const poolsReady: Array<Promise<ComponentError | null>> = [];
     for (const p of pipelines) {
       for (const id of p.processors) {
         if (setUp.has(id)) continue;
@@ -230,10 +231,9 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       });
       const pool = createProcessorPool(specs, config.service.workers, componentLogger(opts.logger, { pipeline: p.name }));
       pools.push(pool);
-      // create() runs in the workers: wait for it, so that a processor that cannot be created stops start-up.
-      await pool.ready().catch((e: unknown) => {
-        throw new ComponentError(e instanceof Error ? e.message : String(e));
-      });
+      // create() runs in the workers: awaited once the receivers are built too (below), so that the
+      // workers start meanwhile and a processor that cannot be created still stops start-up.
+      poolsReady.push(pool.ready().then(() => null, (e: unknown) => new ComponentError(e instanceof Error ? e.message : String(e))));
       consumers.set(p.name, new Pipeline({
         pool,
         writer: storage.writer,
@@ -295,6 +295,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
       });
       created(c, receiver);
     }
+    for (const failed of await Promise.all(poolsReady)) if (failed) throw failed;
     if (server) await web!.registerWebUi(server, http.web_dir);
   } catch (error) {
     await teardown(running, server, consumers, pools, telemetry, opts.logger);
@@ -370,7 +371,7 @@ async function teardown(
   server: FastifyInstance | undefined,
   consumers: Map<string, Pipeline>,
   pools: ProcessorPool[],
-  telemetry: SelfTelemetry,
+  telemetry: ServiceTelemetry,
   logger: Pino,
 ): Promise<void> {
   const attempt = async (what: string, step: () => unknown) => {

@@ -96,12 +96,9 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
       host.logger.warn(`database permissions tightened to owner-only: ${describeChanges(store.modeChanges)}`);
     }
     const threaded = turn ? new ThreadedWriter({ dbPath, idleAfterMs, endAfterMs, turnFlag: turn.flag }) : null;
-    try {
-      await threaded?.ready;
-    } catch (error) {
-      store.close();
-      throw error;
-    }
+    // Awaited in start(): the thread loads while the other components are built (a run-once import
+    // looks for its files meanwhile). Batches sent before it is ready wait in its queue.
+    threaded?.ready.catch(() => undefined); // not unhandled if the build fails before start()
     const local = store.ports.writer;
     const warnIndex = (msg: string) => host.logger.warn(msg);
     if (threaded) threaded.onLog = warnIndex;
@@ -133,7 +130,9 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     let sweep: NodeJS.Timeout | undefined;
     return {
       storage,
-      start() {
+      async start() {
+        // A thread that could not open the database fails the start (shutdown() then closes the store).
+        await threaded?.ready;
         sweep = setInterval(() => {
           const now = host.clock.now().getTime();
           try {

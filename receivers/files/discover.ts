@@ -115,6 +115,13 @@ export async function discover(kind: FileKind, roots: string[]): Promise<FoundFi
   return sortForImport(files);
 }
 
+/** Every history file of each source, in the sources' order (what runImport finds when not given `files`). */
+export async function discoverAll(sources: ReadonlyArray<{ kind: FileKind; roots: string[] }>): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  for (const source of sources) found.push(...(await discover(source.kind, source.roots)));
+  return found;
+}
+
 /**
  * Main transcripts before subagent files, so a message replayed in a side-question log is recorded
  * in its own session; Codex rollouts by name (their names start with the start time), so a parent

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { FILE_KINDS } from '../../collector/core/agents.js';
 import type { ReceiverFactory } from '../../collector/core/component.js';
-import { defaultRoots } from './discover.js';
+import { defaultRoots, discoverAll } from './discover.js';
 import type { FileKind, GroupResult, ParseResult, ParseTask } from './parse-worker.js';
 import { createProgressBar } from './progress.js';
 import { runImport, type ImportSummary } from './runner.js';
@@ -113,8 +113,10 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
         idleTimeout: watching ? 30_000 : Infinity,
       });
 
-    const importWith = async (parsePool: Piscina, files?: FoundFile[], store?: CheckpointStore): Promise<ImportSummary> => {
-      const bar = !files && config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
+    /** `files`: found already (a watcher's pass, or found early); `progress`: a bar on a terminal. */
+    const importWith = async (parsePool: Piscina, given: { files?: FoundFile[]; store?: CheckpointStore; progress: boolean }): Promise<ImportSummary> => {
+      const { files, store } = given;
+      const bar = given.progress && config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
       const summary = await runImport(
         {
           sources,
@@ -147,14 +149,18 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       return summary;
     };
 
-    // `npm run import` starts its parsing threads now, so they load while the rest of the service
-    // is built and the files are found, instead of after.
+    // `npm run import` starts its parsing threads and looks for the files now, so both happen while
+    // the rest of the service is built (the writer thread starting) instead of after.
     let early: Piscina | null = host.runMode === 'once' ? newPool(false) : null;
+    let earlyFiles: Promise<FoundFile[]> | null = host.runMode === 'once' ? discoverAll(sources) : null;
+    earlyFiles?.catch(() => undefined); // a failure is thrown where runOnce awaits it
     const runOnce = async (): Promise<ImportSummary> => {
       const parsePool = early ?? newPool(false);
+      const found = earlyFiles;
       early = null;
+      earlyFiles = null;
       try {
-        return await importWith(parsePool);
+        return await importWith(parsePool, { files: found ? await found : undefined, progress: true });
       } finally {
         await parsePool.destroy();
       }
@@ -175,7 +181,7 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
         settleCallsMs: Math.max(settleMs, 24 * 3_600_000),
         now: () => host.clock.now().getTime(),
         store: host.checkpoints(),
-        runPass: (files, store) => importWith(pool, files, store),
+        runPass: (files, store) => importWith(pool, { files, store, progress: false }),
         onPass: (s, files) => {
           if (s.events > 0 || s.files_failed > 0) {
             host.logger.debug('history files read', { files, events: s.events, stored: s.stored, folded: s.folded });
