@@ -114,13 +114,17 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       });
 
     /** `files`: found already (a watcher's pass, or found early); `progress`: a bar on a terminal. */
-    const importWith = async (parsePool: Piscina, given: { files?: FoundFile[]; store?: CheckpointStore; progress: boolean }): Promise<ImportSummary> => {
+    const importWith = async (
+      parsePool: Piscina,
+      given: { files?: FoundFile[]; foundInMs?: number; store?: CheckpointStore; progress: boolean },
+    ): Promise<ImportSummary> => {
       const { files, store } = given;
       const bar = given.progress && config.progress && process.stderr.isTTY ? createProgressBar(process.stderr) : null;
       const summary = await runImport(
         {
           sources,
           files,
+          foundInMs: given.foundInMs,
           sinceMs,
           window: workers * 2,
           maxTaskBytes: 32 * 1024 * 1024,
@@ -152,7 +156,12 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     // `npm run import` starts its parsing threads and looks for the files now, so both happen while
     // the rest of the service is built (the writer thread starting) instead of after.
     let early: Piscina | null = host.runMode === 'once' ? newPool(false) : null;
-    let earlyFiles: Promise<FoundFile[]> | null = host.runMode === 'once' ? discoverAll(sources) : null;
+    const timedDiscovery = async () => {
+      const from = host.clock.now().getTime();
+      const files = await discoverAll(sources);
+      return { files, foundInMs: host.clock.now().getTime() - from };
+    };
+    let earlyFiles: Promise<{ files: FoundFile[]; foundInMs: number }> | null = host.runMode === 'once' ? timedDiscovery() : null;
     earlyFiles?.catch(() => undefined); // a failure is thrown where runOnce awaits it
     const runOnce = async (): Promise<ImportSummary> => {
       const parsePool = early ?? newPool(false);
@@ -160,7 +169,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
       early = null;
       earlyFiles = null;
       try {
-        return await importWith(parsePool, { files: found ? await found : undefined, progress: true });
+        // The summary's elapsed_ms counts the import's own steps: finding the files, then the rest.
+        return await importWith(parsePool, { ...(found ? await found : {}), progress: true });
       } finally {
         await parsePool.destroy();
       }

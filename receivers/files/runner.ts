@@ -16,8 +16,10 @@ import type { FileKind, GroupResult, ParseResult, ParseTask } from './parse-work
 export interface ImportOptions {
   sources: Array<{ kind: FileKind; roots: string[] }>;
   sinceMs: number | null;
-  /** These files instead of discovering the roots (the watcher's changed files). */
+  /** These files instead of discovering the roots (the watcher's changed files, or files found early). */
   files?: FoundFile[];
+  /** How long finding `files` took (found early, while the service was built): counted in `elapsed_ms`. */
+  foundInMs?: number;
   /** Files parsed ahead of the one being submitted. */
   window: number;
   /** Bytes per parse task (a larger file is read in several consecutive tasks). */
@@ -136,7 +138,7 @@ class Submitter {
 }
 
 export async function runImport(opts: ImportOptions, deps: ImportDeps): Promise<ImportSummary> {
-  const started = opts.now();
+  const started = opts.now() - (opts.foundInMs ?? 0);
   const summary: ImportSummary = {
     ...emptyCounters(),
     files_found: 0,
