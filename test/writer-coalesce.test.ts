@@ -70,4 +70,13 @@ describe('the writer thread groups the batches waiting for it', () => {
     expect(ids.has(poisoned[0].event_id)).toBe(false);
     for (const e of [...good1, ...good2]) expect(ids.has(e.event_id)).toBe(true);
   });
+
+  it('fails what waits when the thread ends unasked, instead of leaving it waiting', async () => {
+    const { writer } = await openWriterThread(dirs);
+    const waiting = Promise.resolve(writer.writeBatch({ events: Array.from({ length: 3000 }, () => event()) }));
+    // As if the thread ran out of memory: it ends without an 'error' event.
+    await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(waiting).rejects.toThrow(/writer thread ended/);
+    await expect(Promise.resolve(writer.writeBatch({ events: [event()] }))).rejects.toThrow(/writer thread ended/);
+  });
 });

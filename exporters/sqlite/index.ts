@@ -157,9 +157,12 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         await retention.stop();
         // A run-once import ends with the search index complete; a server's catches up at its next start.
         const finishIndex = host.runMode === 'once';
-        await threaded?.close(finishIndex);
-        if (finishIndex && !threaded) indexing?.finish();
-        store.close();
+        try {
+          await threaded?.close(finishIndex);
+          if (finishIndex && !threaded) indexing?.finish();
+        } finally {
+          store.close(); // also when the writer thread failed (it may have failed while starting)
+        }
       },
     };
   },

@@ -77,6 +77,7 @@ export class ThreadedWriter implements BatchWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | null = null;
+  private closed = false;
   readonly ready: Promise<void>;
   /** Where the writer thread's own warnings go (the search indexer's failures). */
   onLog: ((msg: string) => void) | null = null;
@@ -98,11 +99,16 @@ export class ThreadedWriter implements BatchWriter {
       if (m.error) p.reject(classifyWriteError(new WriteError(m.error.message, m.error.code)) as Error);
       else p.resolve(p.batch ? expand(p.batch, m.result as CompactResult) : (m.result as PruneStep));
     });
-    this.worker.on('error', (error) => {
-      this.failure = error;
+    const fail = (error: Error) => {
+      this.failure ??= error;
       onFail(error);
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    // A thread that ends without an 'error' (out of memory, killed) must not leave anyone waiting.
+    this.worker.on('exit', (code) => {
+      if (!this.closed) fail(new Error(`the writer thread ended (exit code ${code})`));
     });
   }
 
@@ -121,6 +127,7 @@ export class ThreadedWriter implements BatchWriter {
   async close(finishIndex = false): Promise<void> {
     if (this.failure) return;
     await this.send({ close: true, finishIndex });
+    this.closed = true;
     await this.worker.terminate();
   }
 

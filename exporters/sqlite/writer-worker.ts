@@ -134,6 +134,7 @@ function handle(received: WriterRequest): void {
 }
 
 function writeAlone(request: BatchRequest): void {
+  makeRoom(); // also before each retry of a failed group
   try {
     answer(request.id, writer.writeBatchPlaced(request.batch));
   } catch (error) {
