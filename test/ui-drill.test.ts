@@ -116,9 +116,9 @@ describe('drill-down, range, project page and export in Chromium', () => {
     // Sessions active now: only the project's (a live beta session does not join them).
     await expect.poll(() => page.locator('as-overview a.sess').allInnerTexts(), { timeout: 3000 }).toContainEqual(expect.stringContaining('alpha'));
     expect((await page.locator('as-overview a.sess').allInnerTexts()).every((t) => t.includes('alpha'))).toBe(true);
-    const seqs = await feedRows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
     const alphaSeqs = new Set(((await server.get('/api/events?project=alpha&limit=1000')).body.events as Array<{ seq: number }>).map((e) => e.seq));
-    expect(seqs.every((s) => alphaSeqs.has(s))).toBe(true);
+    // The filtered feed replaces the unfiltered one when its own answer arrives.
+    await expect.poll(async () => (await feedRows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))))).every((s) => alphaSeqs.has(s))).toBe(true);
     await page.waitForTimeout(300);
     await shot('drill-overview');
 
@@ -208,6 +208,9 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await page.setViewportSize({ width: 400, height: 800 });
     await page.goto(server.url + '/project/beta');
     await expect.poll(async () => Number(await total.getAttribute('data-usd')), { timeout: 8000 }).toBe(api.totals.cost_usd);
+    // Every part drawn (tool counts and sessions are answers of their own) before the width is measured.
+    await expect.poll(() => page.locator('as-project-page [data-figure="tool-calls"]').innerText(), { timeout: 8000 }).not.toBe('–');
+    await page.locator('as-project-page a.sess').first().waitFor({ timeout: 8000 });
     await page.waitForTimeout(300);
     await shot('project-page-400');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

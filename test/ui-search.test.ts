@@ -96,9 +96,11 @@ describe('search and errors views in Chromium', () => {
     const target = page.locator(`as-session-page .row.target[data-seq="${seq}"]`);
     await target.waitFor();
     await expect.poll(() => target.isVisible()).toBe(true);
-    const box = await target.boundingBox();
-    expect(box!.y).toBeGreaterThan(0);
-    expect(box!.y).toBeLessThan(900);
+    // The page scrolls again after its first frame: wait for the row to be on screen.
+    await expect.poll(async () => {
+      const y = (await target.boundingBox())?.y ?? -1;
+      return y > 0 && y < 900;
+    }).toBe(true);
   });
 
   it('the errors view shows the seeded errors, and a row opens the session at that moment', async () => {
