@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Route, chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -223,6 +223,45 @@ describe('drill-down, range, project page and export in Chromium', () => {
     await shot('drill-cost-400');
     await page.setViewportSize({ width: 1400, height: 900 });
   }, 40_000);
+
+  it('keeps what the project page has drawn while a refresh of it is under way', async () => {
+    // The stream's first stats message refreshes the page while its first load is still out, and
+    // both draw their answers as they come. Made certain here by delaying each answer (ms; first
+    // load, refresh) so that they interleave: a load's answer used to replace what the other load
+    // had drawn with its own parts, the others empty (sessions and cost vanished, then came back).
+    const delays: Record<string, [number, number]> = { cost: [800, 0], sessions: [300, 1600], tools: [800, 600] };
+    const seen = new Map<string, number>();
+    const slow = (kind: string) => async (route: Route) => {
+      const n = (seen.get(kind) ?? 0) + 1;
+      seen.set(kind, n);
+      const delay = delays[kind][n - 1] ?? 0;
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      await route.continue();
+    };
+    await page.route(/\/api\/stats\/cost\?.*project=beta/, slow('cost'));
+    await page.route(/\/api\/sessions\?.*project=beta/, slow('sessions'));
+    await page.route(/\/api\/stats\/tools\?.*project=beta/, slow('tools'));
+    try {
+      await page.goto(server.url + '/project/beta');
+      const rows = page.locator('as-project-page section[aria-label="Sessions of the project"] a.sess');
+      const usd = page.locator('as-project-page [data-figure="cost"]');
+      const samples: Array<[number, string | null]> = [];
+      for (let i = 0; i < 40; i++) {
+        samples.push([await rows.count(), await usd.getAttribute('data-usd').catch(() => null)]);
+        await page.waitForTimeout(75);
+      }
+      expect(seen.get('cost')).toBeGreaterThanOrEqual(2); // the refresh really ran
+      const firstRows = samples.findIndex(([n]) => n > 0);
+      const hasCost = (c: string | null) => c !== null && Number(c) > 0; // "0" until the cost is in
+      const firstCost = samples.findIndex(([, c]) => hasCost(c));
+      expect(firstRows).toBeGreaterThanOrEqual(0);
+      expect(firstCost).toBeGreaterThanOrEqual(0);
+      expect(samples.slice(firstRows).map(([n]) => n > 0)).not.toContain(false);
+      expect(samples.slice(firstCost).map(([, c]) => hasCost(c))).not.toContain(false);
+    } finally {
+      await page.unrouteAll();
+    }
+  });
 
   it('exports the project page\'s sessions for its range (the last 30 days), not all time', async () => {
     const old = new Date(NOW - 40 * 86_400_000).toISOString();

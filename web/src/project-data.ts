@@ -20,6 +20,24 @@ export interface ProjectData {
 
 const DAY = 86_400_000;
 
+/**
+ * What the page shows while loads are under way: each part from `next` if it has arrived there,
+ * else from what is shown. Two loads can overlap (the first one and a refresh the live stream asks
+ * for); without this the refresh's first part, with the others still null, blanked what the first
+ * load had already drawn (the sessions list appeared, vanished and came back).
+ */
+export function mergeProjectParts(shown: ProjectData | null, next: ProjectData): ProjectData {
+  if (!shown || shown.name !== next.name) return next;
+  const sessions = next.sessions ?? shown.sessions;
+  return {
+    name: next.name,
+    cost: next.cost ?? shown.cost,
+    tools: next.tools ?? shown.tools,
+    sessions,
+    moreSessions: next.sessions ? next.moreSessions : shown.moreSessions,
+  };
+}
+
 /** Hourly buckets for a range of two days or less, days otherwise. */
 export function bucketFor(range: Range): 'hour' | 'day' {
   const from = range.since ? Date.parse(range.since) : null;

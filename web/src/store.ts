@@ -13,7 +13,7 @@ import { budgets } from './budgets.js';
 import { historyLeftOut, mergeFeed, orderFeed } from './feed-order.js';
 import { initialState, type State } from './state.js';
 import { drillFilter, eventMatches, feedQuery, isFiltered, rangeOf, sessionMatches as sessionMatchesFilter } from './filters.js';
-import { bucketFor, fetchOverview, loadProjectData } from './project-data.js';
+import { bucketFor, fetchOverview, loadProjectData, mergeProjectParts, type ProjectData } from './project-data.js';
 import { loadErrors, loadSearch } from './store-lists.js';
 import { countsOnly, toolFilters } from './tools-data.js';
 
@@ -277,7 +277,8 @@ export class AppStore {
     if (view !== 'project' || !id) return;
     const key = JSON.stringify([id, range]);
     // The first load shows each part as it arrives; a refresh keeps the old figures until all are in.
-    const onPart = (data: State['project']['data']) => this.state.project.key === key && this.set({ project: { ...this.state.project, data } });
+    const onPart = (part: ProjectData) =>
+      this.state.project.key === key && this.set({ project: { ...this.state.project, data: mergeProjectParts(this.state.project.data, part) } });
     await this.loadKeyed('project', key, force, () => loadProjectData(id, range, this.state.project.data ? undefined : onPart));
   }
 
