@@ -9,8 +9,8 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openWriterThread } from './helpers/writer-thread.js';
-import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
+import { openWriterThread, testEvent } from './helpers/writer-thread.js';
+import type { CanonicalEvent } from '../collector/core/event.js';
 import { Pipeline } from '../collector/core/pipeline.js';
 import { packedBatch, type SubmitBatch } from '../collector/core/consumer.js';
 import { packEvents } from '../collector/core/packed-events.js';
@@ -19,15 +19,7 @@ import type { ProcessorPool } from '../collector/core/pool.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-let n = 0;
-function event(fields: Record<string, unknown> = {}): CanonicalEvent {
-  const r = validateEvent(
-    { event_id: `pk-${++n}`, session_id: 's1', agent_type: 'claude_code', event_type: 'api_request', model: 'm', tokens_in: n, client_timestamp: '2026-11-20T10:00:00Z', ...fields },
-    { now: () => new Date('2026-11-20T10:00:01Z'), newId: () => `gen-${++n}` },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.event;
-}
+const event = testEvent;
 
 /** A packed, processed batch whose `events` count how often they are read. */
 function packed(events: CanonicalEvent[]): { batch: SubmitBatch; reads: () => number } {

@@ -8,23 +8,14 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openWriterThread } from './helpers/writer-thread.js';
-import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
+import { openWriterThread, testEvent } from './helpers/writer-thread.js';
 import { sharedWriteTurn, type WriteTurn } from '../exporters/sqlite/write-turn.js';
 import { SqliteCheckpoints } from '../exporters/sqlite/imports.js';
 import { openSqliteStorage } from '../exporters/sqlite/open.js';
 import { makeTempDir } from './helpers/server.js';
 import path from 'node:path';
 
-let n = 0;
-function event(session: number): CanonicalEvent {
-  const r = validateEvent(
-    { event_id: `turn-${++n}`, session_id: `s${session}`, agent_type: 'claude_code', event_type: 'api_request', model: 'claude-sonnet-4-5', tokens_in: 10, tokens_out: 5, client_timestamp: '2026-11-20T10:00:00Z' },
-    { now: () => new Date('2026-11-20T10:00:01Z'), newId: () => `gen-${++n}` },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.event;
-}
+const event = (session: number) => testEvent({ session_id: `s${session}`, model: 'claude-sonnet-4-5', tokens_out: 5 });
 
 describe('the main connection writes beside a busy writer thread', () => {
   const dirs: string[] = [];

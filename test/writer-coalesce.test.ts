@@ -6,19 +6,11 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openWriterThread } from './helpers/writer-thread.js';
-import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
+import { openWriterThread, testEvent } from './helpers/writer-thread.js';
+import type { CanonicalEvent } from '../collector/core/event.js';
 import type { WriteResult } from '../collector/core/storage.js';
 
-let n = 0;
-function event(fields: Record<string, unknown> = {}): CanonicalEvent {
-  const r = validateEvent(
-    { event_id: `ev-${++n}`, session_id: 's1', agent_type: 'claude_code', event_type: 'api_request', model: 'm', tokens_in: 10, client_timestamp: '2026-11-20T10:00:00Z', ...fields },
-    { now: () => new Date('2026-11-20T10:00:01Z'), newId: () => `gen-${++n}` },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.event;
-}
+const event = testEvent;
 
 describe('the writer thread groups the batches waiting for it', () => {
   const dirs: string[] = [];

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BatchWriter } from '../../collector/core/storage.js';
+import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import { makeTempDir, ROOT } from './server.js';
 
 export type TestWriter = BatchWriter & { close(): Promise<void>; ready: Promise<void> };
@@ -22,4 +23,16 @@ export async function openWriterThread(dirs: string[], extra: { turnFlag?: Int32
   const writer = new ThreadedWriter({ dbPath, idleAfterMs: 60_000, endAfterMs: 0, ...extra }) as TestWriter;
   await writer.ready;
   return { writer, dbPath };
+}
+
+let made = 0;
+/** A valid API request event, `fields` over it: ids unique in the process, tokens_in too (to tell copies apart). */
+export function testEvent(fields: Record<string, unknown> = {}): CanonicalEvent {
+  const n = ++made;
+  const r = validateEvent(
+    { event_id: `ev-${n}`, session_id: 's1', agent_type: 'claude_code', event_type: 'api_request', model: 'm', tokens_in: n, client_timestamp: '2026-11-20T10:00:00Z', ...fields },
+    { now: () => new Date('2026-11-20T10:00:01Z'), newId: () => `gen-${n}` },
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.event;
 }
