@@ -5,11 +5,14 @@
  * what was already started is shut down (the database closed cleanly).
  * The configs are test/fixtures/plugins/*.jsonc; their modules are named relative to them.
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { ROOT, makeTempDir, runToExit } from './helpers/server.js';
+import { CLI, layoutCodex } from './import-fixtures.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'plugins');
 const config = (name: string) => path.join(FIXTURES, `${name}.jsonc`);
@@ -136,4 +139,39 @@ describe('a plugin that fails once created stops start-up and what was started i
     expectNeverListened(run.output);
     expect(existsSync(`${run.dbPath}-wal`)).toBe(false);
   });
+
+  it('npm run import with that processor stops before it reads a file: exit 1, the processor named, nothing stored', async () => {
+    // The import runs the chain in its parsing threads and starts no processor pool thread, so the
+    // check that stops it is the parsing threads' own (receivers/files/chain.ts checkChain).
+    const dir = makeTempDir();
+    layoutCodex(path.join(dir, 'codex'));
+    const configPath = path.join(dir, 'agentstats.jsonc');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        processors: { failing: { module: path.join(FIXTURES, 'failing-processor.js') } },
+        receivers: { files: { codex_dir: './codex' } },
+        service: { pipelines: { events: { receivers: ['native'], processors: ['dedupe', 'failing'] } } },
+      }),
+    );
+    const dbPath = path.join(dir, 'imported.db');
+    const run = await runImport(['--config', configPath, '--db', dbPath, '--source', 'codex', '--json'], dir);
+    expect(run.code).toBe(START_FAILURE);
+    expect(run.stderr).toBe('import: receiver files: failed to start: processor failing: could not be created: kaboom in the worker\n');
+    expect(run.stdout).toBe('');
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
 });
+
+function runImport(args: string[], home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: home }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}

@@ -50,13 +50,17 @@ export interface StartingPool extends ProcessorPool {
   ready(): Promise<void>;
 }
 
-export function createProcessorPool(processors: ProcessorSpec[], workers: number, logger: Logger): StartingPool {
+/**
+ * `onDemand`: no thread starts until a batch needs one, and ready() checks nothing — for a run-once
+ * import, whose receiver runs the chain in its own workers and checks it there (files: host.chain).
+ */
+export function createProcessorPool(processors: ProcessorSpec[], workers: number, logger: Logger, { onDemand = false } = {}): StartingPool {
   // Workers load compiled JavaScript: the pool runs from dist/ (npm start, npm run dev, tests).
   const workerUrl = new URL('./worker.js', import.meta.url);
   const init: WorkerInit = { processors };
   const piscina = new Piscina({
     filename: workerUrl.href,
-    minThreads: workers,
+    minThreads: onDemand ? 0 : workers,
     maxThreads: workers,
     workerData: init,
     idleTimeout: Infinity,
@@ -66,7 +70,7 @@ export function createProcessorPool(processors: ProcessorSpec[], workers: number
   piscina.on('error', (error: unknown) => logger.error('processor worker failed', { error: String(error) }));
   return {
     async ready() {
-      if (processors.length > 0) await piscina.run(null);
+      if (processors.length > 0 && !onDemand) await piscina.run(null);
     },
     async run(events) {
       if (events.length === 0 || processors.length === 0) return { events, passed: processors.map(() => events.length) };

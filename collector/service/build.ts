@@ -20,7 +20,7 @@ import { createProcessorPool, type ProcessorPool } from '../core/pool.js';
 import type { ChainRef } from '../core/chain.js';
 import { submitFailure } from '../core/errors.js';
 import { validateAll } from '../core/validate-batch.js';
-import { componentTelemetry, countedConsumer, type ComponentTelemetry } from '../core/telemetry.js';
+import { countedConsumer, type ComponentTelemetry } from '../core/telemetry.js';
 import { ConfigError, type LoadedConfig } from '../config/types.js';
 import { problemAt } from '../config/load.js';
 import { bannerLogger, componentLogger } from '../server/logging.js';
@@ -95,7 +95,7 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
     let t = telemetries.get(key);
     if (!t) {
       telemetry.register(id, kind);
-      t = componentTelemetry(telemetry.meter, id, kind);
+      t = telemetry.component(id, kind);
       telemetries.set(key, t);
     }
     return t;
@@ -229,7 +229,8 @@ export async function buildService(loaded: LoadedConfig, opts: ServiceOptions): 
         const c = byId('processors', id);
         return { id, module: c.module, config: c.config, baseDir: loaded.baseDir };
       });
-      const pool = createProcessorPool(specs, config.service.workers, componentLogger(opts.logger, { pipeline: p.name }));
+      // A run-once import's receiver runs the chain in its own workers and checks it (host.chain).
+      const pool = createProcessorPool(specs, config.service.workers, componentLogger(opts.logger, { pipeline: p.name }), { onDemand: !serve });
       pools.push(pool);
       // create() runs in the workers: awaited once the receivers are built too (below), so that the
       // workers start meanwhile and a processor that cannot be created still stops start-up.

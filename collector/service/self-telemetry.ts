@@ -6,7 +6,7 @@
  */
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { ITEMS_METRIC, OUTCOMES, QUEUE_DEPTH_METRIC, STATE_METRIC, type Outcome } from '../core/telemetry.js';
+import { componentTelemetry, ITEMS_METRIC, OUTCOMES, QUEUE_DEPTH_METRIC, STATE_METRIC, type ComponentTelemetry, type Outcome } from '../core/telemetry.js';
 
 /** A pull reader: nothing is exported on a timer, the health route collects when asked. */
 class OnDemandReader extends MetricReader {
@@ -43,6 +43,11 @@ export class SelfTelemetry {
 
   register(id: string, kind: string): void {
     this.known.set(`${kind}\u0000${id}`, { id, kind });
+  }
+
+  /** The instruments a component records through, under its id. */
+  component(id: string, kind: string): ComponentTelemetry {
+    return componentTelemetry(this.meter, id, kind);
   }
 
   /** Reports each pipeline's queue depth as agentstats.pipeline.queue_depth{pipeline.name}. */

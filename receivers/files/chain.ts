@@ -18,17 +18,31 @@ export interface EventBatch {
   processed?: ProcessedBy;
 }
 
-const loaded = new Map<string, Promise<Chain | null>>();
+const loaded = new Map<string, Promise<Chain>>();
 
-/** The chain, loaded once per worker; null when it cannot be loaded here. */
-function chainOf(ref: ChainRef): Promise<Chain | null> {
+/** The chain, loaded once per worker. */
+function load(ref: ChainRef): Promise<Chain> {
   const id = `${ref.key}\n${JSON.stringify(ref.specs)}`;
   let chain = loaded.get(id);
   if (!chain) {
-    chain = loadChain(ref.specs).catch(() => null);
+    chain = loadChain(ref.specs);
+    chain.catch(() => undefined); // read by checkChain, or by chainOf as null
     loaded.set(id, chain);
   }
   return chain;
+}
+
+/** The chain; null when it cannot be loaded here. */
+function chainOf(ref: ChainRef): Promise<Chain | null> {
+  return load(ref).catch(() => null);
+}
+
+/**
+ * Loads the chain before the first file is read; rejects naming the processor that cannot be
+ * created (a run-once import stops there, as a server's start-up does).
+ */
+export async function checkChain(ref: ChainRef): Promise<void> {
+  await load(ref);
 }
 
 /** Slices the events into batches, each run through the chain when there is one, and packed. */

@@ -156,6 +156,10 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     // `npm run import` starts its parsing threads and looks for the files now, so both happen while
     // the rest of the service is built (the writer thread starting) instead of after.
     let early: Piscina | null = host.runMode === 'once' ? newPool(false) : null;
+    // ...and loads the pipeline's processors in them: a processor that cannot be created stops the
+    // import at start (the pipeline's own pool starts no thread in a run-once job: build.ts).
+    const chainChecked: Promise<void> | null = early && host.chain ? early.run(host.chain, { name: 'checkChain' }) : null;
+    chainChecked?.catch(() => undefined); // thrown where start() awaits it
     const timedDiscovery = async () => {
       const from = host.clock.now().getTime();
       const files = await discoverAll(sources);
@@ -204,7 +208,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     };
     return {
       runOnce: runOnce as unknown as () => Promise<Record<string, unknown>>,
-      start() {
+      async start() {
+        await chainChecked;
         if (host.runMode !== 'serve') return;
         if (config.mode === 'watch' && sinceMs === null) return watch();
         // In a running server the import runs in the background: start-up does not wait for it.

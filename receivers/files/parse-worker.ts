@@ -7,6 +7,8 @@
 import type { FileKind } from '../../collector/core/agents.js';
 import type { ChainRef } from '../../collector/core/chain.js';
 import { processedBatches, type EventBatch } from './chain.js';
+
+export { checkChain } from './chain.js';
 import { ClaudeParser, isUserEntry, USER_PICK, type ClaudeFileContext, type ClaudeState } from './claude.js';
 import { CodexParser, type CodexState } from './codex.js';
 import { EventSink, type ParseCounters } from './emit.js';
