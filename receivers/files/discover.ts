@@ -54,8 +54,17 @@ export function claudeSubagent(filePath: string): ClaudeFileContext['subagent'] 
 // loop (a running server) for a chunk at most.
 const CHUNK = 256;
 const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const noYield = () => Promise.resolve();
 
-async function walk(root: string, out: string[]): Promise<void> {
+export interface DiscoverOptions {
+  /**
+   * false: one pass without yielding to the event loop — for a run-once import, which has no
+   * clients to answer: its search then takes its own time, not that of whatever ran between chunks.
+   */
+  yieldToLoop?: boolean;
+}
+
+async function walk(root: string, out: string[], pause: () => Promise<void>): Promise<void> {
   const dirs = [root];
   let sinceYield = 0;
   while (dirs.length > 0) {
@@ -76,13 +85,14 @@ async function walk(root: string, out: string[]): Promise<void> {
     sinceYield += entries.length;
     if (sinceYield >= CHUNK) {
       sinceYield = 0;
-      await yieldLoop();
+      await pause();
     }
   }
 }
 
 /** Every .jsonl under the roots that exist, with size and mtime, in import order. */
-export async function discover(kind: FileKind, roots: string[]): Promise<FoundFile[]> {
+export async function discover(kind: FileKind, roots: string[], { yieldToLoop = true }: DiscoverOptions = {}): Promise<FoundFile[]> {
+  const pause = yieldToLoop ? yieldLoop : noYield;
   const seen = new Set<string>();
   const paths: string[] = [];
   for (const root of roots) {
@@ -90,11 +100,11 @@ export async function discover(kind: FileKind, roots: string[]): Promise<FoundFi
     const real = realpathSync(root);
     if (seen.has(real)) continue;
     seen.add(real);
-    await walk(root, paths);
+    await walk(root, paths, pause);
   }
   const files: FoundFile[] = [];
   for (let i = 0; i < paths.length; i += CHUNK) {
-    if (i > 0) await yieldLoop();
+    if (i > 0) await pause();
     paths.slice(i, i + CHUNK).forEach((p) => {
       let st: Stats | undefined;
       try {
@@ -116,9 +126,9 @@ export async function discover(kind: FileKind, roots: string[]): Promise<FoundFi
 }
 
 /** Every history file of each source, in the sources' order (what runImport finds when not given `files`). */
-export async function discoverAll(sources: ReadonlyArray<{ kind: FileKind; roots: string[] }>): Promise<FoundFile[]> {
+export async function discoverAll(sources: ReadonlyArray<{ kind: FileKind; roots: string[] }>, options: DiscoverOptions = {}): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
-  for (const source of sources) found.push(...(await discover(source.kind, source.roots)));
+  for (const source of sources) found.push(...(await discover(source.kind, source.roots, options)));
   return found;
 }
 

@@ -162,7 +162,8 @@ const factory: ReceiverFactory<FilesReceiverConfig> = {
     chainChecked?.catch(() => undefined); // thrown where start() awaits it
     const timedDiscovery = async () => {
       const from = host.clock.now().getTime();
-      const files = await discoverAll(sources);
+      // In one pass: between chunks the service's build would run, and be counted as the search's.
+      const files = await discoverAll(sources, { yieldToLoop: false });
       return { files, foundInMs: host.clock.now().getTime() - from };
     };
     let earlyFiles: Promise<{ files: FoundFile[]; foundInMs: number }> | null = host.runMode === 'once' ? timedDiscovery() : null;
