@@ -1,4 +1,4 @@
-/** The search indexer's scheduler lets waiting batches go first, then indexes (writer thread). */
+/** The search indexer's scheduler lets waiting batches go first, then indexes (writer thread), unless the kept texts are at their bound. */
 import { describe, expect, it } from 'vitest';
 import { IndexScheduler, type SearchIndexer } from './search-index.js';
 
@@ -14,6 +14,7 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
+      fresh: { full: false },
     } as unknown as SearchIndexer;
     const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
       if (waiting === 0) return false;
@@ -26,6 +27,33 @@ describe('IndexScheduler', () => {
     expect(calls).toEqual(['batch', 'batch', 'step', 'step']);
   });
 
+  it('indexes before the waiting batches while the kept texts are at their bound (memory stays bounded in a long import)', async () => {
+    const calls: string[] = [];
+    let waiting = 2;
+    let behind = 3;
+    const fresh = { full: true };
+    const indexer = {
+      behind: () => behind > 0,
+      step: () => {
+        calls.push('step');
+        behind--;
+        fresh.full = false; // a step takes kept texts out
+        return 1;
+      },
+      fresh,
+    } as unknown as SearchIndexer;
+    const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
+      if (waiting === 0) return false;
+      waiting--;
+      calls.push('batch');
+      fresh.full = true; // a batch fills them again
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    scheduler.stop();
+    expect(calls).toEqual(['step', 'batch', 'step', 'batch', 'step']);
+  });
+
   it('finish() indexes everything still behind at once, even with batches always waiting (a run-once import closing)', () => {
     let behind = 5;
     const indexer = {
@@ -34,6 +62,7 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
+      fresh: { full: false },
     } as unknown as SearchIndexer;
     const errors: unknown[] = [];
     // A writer that always has a batch waiting never gets to index between them.
@@ -51,6 +80,7 @@ describe('IndexScheduler', () => {
       step: () => {
         throw new Error('disk full');
       },
+      fresh: { full: false },
     } as unknown as SearchIndexer;
     const errors: string[] = [];
     const scheduler = new IndexScheduler(indexer, (e) => errors.push((e as Error).message), 60_000, () => true);

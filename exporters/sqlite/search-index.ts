@@ -7,8 +7,11 @@
  *
  * It runs on the connection that writes (the writer thread by default): kicked after each batch
  * and on a timer (scheduler below), one step at a time, so batches queued meanwhile go first.
+ * The texts of the events that connection has just committed are kept (`fresh`, fresh-texts.ts):
+ * a step whose events are exactly those takes their texts instead of reading the rows back.
  */
 import type Database from 'better-sqlite3';
+import { FreshTexts } from './fresh-texts.js';
 import { searchText } from './search-text.js';
 
 /** Events one step indexes at most (one transaction, ~10–20 ms: the longest a batch waits behind it). */
@@ -27,7 +30,10 @@ export class SearchIndexer {
   private readonly position: Database.Statement<[], number>;
   private readonly advance: Database.Statement<[number]>;
   private readonly latest: Database.Statement<[], number | null>;
+  private readonly seqsIn: Database.Statement<[number, number], number>;
   private readonly tx: Database.Transaction<(max: number) => number>;
+  /** Texts of events just committed on this connection (the writer hands them over: add()). */
+  readonly fresh = new FreshTexts();
 
   constructor(db: Database.Database) {
     this.select = db
@@ -37,6 +43,7 @@ export class SearchIndexer {
     this.position = db.prepare<[], number>("SELECT value FROM search_state WHERE key = 'indexed_seq'").pluck();
     this.advance = db.prepare("UPDATE search_state SET value = ? WHERE key = 'indexed_seq'");
     this.latest = db.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck();
+    this.seqsIn = db.prepare<[number, number], number>('SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
     this.tx = db.transaction((max: number) => this.stepInTransaction(max));
   }
 
@@ -52,8 +59,22 @@ export class SearchIndexer {
 
   private stepInTransaction(max: number): number {
     const from = this.position.get() ?? 0;
+    this.fresh.dropThrough(from); // indexed already (by another process's indexer too)
+    const kept = Math.min(max, this.fresh.size);
+    if (kept > 0) {
+      // The table's next events must be exactly the kept ones: not one stored by another
+      // connection in between, nor one pruned since (its text must not be indexed).
+      const upTo = this.fresh.seqAt(kept - 1);
+      const stored = this.seqsIn.all(from, upTo);
+      if (stored.length === kept && this.fresh.startsWith(stored)) {
+        for (const [seq, text] of this.fresh.take(kept)) this.insert.run(seq, text);
+        this.advance.run(upTo);
+        return kept;
+      }
+    }
     const rows = this.select.all(from, max);
     if (rows.length === 0) return 0;
+    this.fresh.dropThrough(rows[rows.length - 1][0]);
     for (const [seq, tool_name, event_type, model, status, metadata] of rows) {
       let meta: Record<string, unknown> = {};
       try {
@@ -101,11 +122,14 @@ export class IndexScheduler {
       this.queued = false;
       if (this.stopped) return;
       try {
-        if (this.yieldTo()) {
+        // Waiting batches go first, unless the kept texts are at their bound (a long import):
+        // then a large step, as at the end of an import (fewer FTS5 segments to merge).
+        const full = this.indexer.fresh.full;
+        if (!full && this.yieldTo()) {
           this.kick();
           return;
         }
-        if (this.indexer.behind() && this.indexer.step() > 0) this.kick();
+        if (this.indexer.behind() && this.indexer.step(full ? FINISH_STEP_EVENTS : INDEX_STEP_EVENTS) > 0) this.kick();
         this.lastError = null;
       } catch (error) {
         // Disk full, locked by the importer: the timer tries again; a lasting failure is reported once.

@@ -44,7 +44,9 @@ function walk(value: unknown, push: (text: string) => void, depth: number, key =
     if (value !== '') push(value);
   } else if (typeof value === 'number') {
     // Codes are what people search for ("529", "exit 2"); other numbers are sizes and counts.
-    if (/code$/i.test(key)) push(String(value));
+    // Not NaN or Infinity: stored as JSON they are null, and the text of an event just written
+    // (fresh-texts.ts) must be the text of the event as stored.
+    if (/code$/i.test(key) && Number.isFinite(value)) push(String(value));
   } else if (Array.isArray(value)) {
     for (const v of value) walk(v, push, depth + 1, key);
   } else if (value !== null && typeof value === 'object') {
