@@ -97,6 +97,20 @@ describe('the indexer with kept texts', () => {
     expect(s.index().filter(([term]) => term === 'capybara').map(([, doc]) => doc)).toEqual([4]);
   });
 
+  it("indexes a value as stored even when it is not plain JSON in memory (a plugin's Date, a boxed string, NaN)", () => {
+    const kept = store();
+    const readBack = store();
+    const odd = () => [
+      event({ metadata: { tool_input: { when: new Date('2026-11-24T10:00:00Z'), label: Object('boxed words'), exit_code: Number.NaN, status_code: Object(503) } } }),
+    ];
+    kept.write(odd(), true);
+    readBack.write(odd(), false);
+    while (kept.indexer.step() > 0);
+    while (readBack.indexer.step() > 0);
+    expect(readBack.index().map(([term]) => term)).toEqual(expect.arrayContaining(['2026', 'boxed', 'words', '503']));
+    expect(kept.index()).toEqual(readBack.index());
+  });
+
   it('does not index a kept event that was pruned before its turn', () => {
     const s = store();
     s.write([event({ metadata: { tool_input: { command: 'pruned platypus' } } }), event({ metadata: { tool_input: { command: 'kept okapi' } } })], true);
@@ -105,6 +119,26 @@ describe('the indexer with kept texts', () => {
     expect(s.indexedDocs()).toEqual([2]);
     expect(s.index().some(([term]) => term === 'platypus')).toBe(false);
     expect(s.indexer.fresh.size).toBe(0);
+  });
+});
+
+describe('the indexer behind older events (an index catching up after an upgrade)', () => {
+  it('reads the older events back first, a bounded number at a time, lets batches go first meanwhile, then takes the kept texts', () => {
+    const s = store();
+    s.write(Array.from({ length: 30 }, () => event({ metadata: { tool_input: { command: 'old lemur' } } })), false); // seqs 1–30, never kept
+    s.write(varied().slice(0, 4), true); // seqs 31–34, kept
+    expect(s.indexer.pressing).toBe(false); // not at the bound
+    expect(s.indexer.step(10)).toBe(10); // 1–10 read back: the kept ones are not next
+    expect(s.indexer.pressing).toBe(false);
+    expect(s.indexer.fresh.size).toBe(4);
+    expect(s.indexer.step(10)).toBe(10);
+    expect(s.indexer.step(10)).toBe(10);
+    // What is stored for a kept event is changed behind the indexer's back: only the kept text still says "walrus".
+    s.db.prepare("UPDATE events SET metadata = '{}' WHERE seq = 31").run();
+    expect(s.indexer.step(10)).toBe(4); // 31–34 from the kept texts
+    expect(s.indexer.fresh.size).toBe(0);
+    expect(s.index().filter(([term]) => term === 'walrus').map(([, doc]) => doc)).toEqual([31]);
+    expect(s.indexedDocs()).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
   });
 });
 

@@ -14,7 +14,7 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
-      fresh: { full: false },
+      pressing: false,
     } as unknown as SearchIndexer;
     const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
       if (waiting === 0) return false;
@@ -27,31 +27,36 @@ describe('IndexScheduler', () => {
     expect(calls).toEqual(['batch', 'batch', 'step', 'step']);
   });
 
-  it('indexes before the waiting batches while the kept texts are at their bound (memory stays bounded in a long import)', async () => {
+  it('indexes before the waiting batches while the kept texts are at their bound (memory stays bounded in a long import), giving way before each step', async () => {
     const calls: string[] = [];
     let waiting = 2;
     let behind = 3;
-    const fresh = { full: true };
     const indexer = {
+      pressing: true,
       behind: () => behind > 0,
-      step: () => {
-        calls.push('step');
+      step: (max: number) => {
+        calls.push(`step ${max}`);
         behind--;
-        fresh.full = false; // a step takes kept texts out
+        indexer.pressing = false; // a step takes kept texts out
         return 1;
       },
-      fresh,
-    } as unknown as SearchIndexer;
-    const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
-      if (waiting === 0) return false;
-      waiting--;
-      calls.push('batch');
-      fresh.full = true; // a batch fills them again
-      return true;
-    });
+    };
+    const scheduler = new IndexScheduler(
+      indexer as unknown as SearchIndexer,
+      () => undefined,
+      60_000,
+      () => {
+        if (waiting === 0) return false;
+        waiting--;
+        calls.push('batch');
+        indexer.pressing = true; // a batch fills them again
+        return true;
+      },
+      () => calls.push('give way'),
+    );
     await new Promise((r) => setTimeout(r, 20));
     scheduler.stop();
-    expect(calls).toEqual(['step', 'batch', 'step', 'batch', 'step']);
+    expect(calls).toEqual(['give way', 'step 5000', 'batch', 'give way', 'step 5000', 'batch', 'give way', 'step 5000']);
   });
 
   it('finish() indexes everything still behind at once, even with batches always waiting (a run-once import closing)', () => {
@@ -62,7 +67,7 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
-      fresh: { full: false },
+      pressing: false,
     } as unknown as SearchIndexer;
     const errors: unknown[] = [];
     // A writer that always has a batch waiting never gets to index between them.
@@ -80,7 +85,7 @@ describe('IndexScheduler', () => {
       step: () => {
         throw new Error('disk full');
       },
-      fresh: { full: false },
+      pressing: false,
     } as unknown as SearchIndexer;
     const errors: string[] = [];
     const scheduler = new IndexScheduler(indexer, (e) => errors.push((e as Error).message), 60_000, () => true);

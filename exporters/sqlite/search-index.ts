@@ -30,10 +30,12 @@ export class SearchIndexer {
   private readonly position: Database.Statement<[], number>;
   private readonly advance: Database.Statement<[number]>;
   private readonly latest: Database.Statement<[], number | null>;
-  private readonly seqsIn: Database.Statement<[number, number], number>;
+  private readonly nextSeqs: Database.Statement<[number, number], number>;
   private readonly tx: Database.Transaction<(max: number) => number>;
   /** Texts of events just committed on this connection (the writer hands them over: add()). */
   readonly fresh = new FreshTexts();
+  /** Whether the last step found the kept texts next in line (false: older events come first). */
+  private keptAreNext = true;
 
   constructor(db: Database.Database) {
     this.select = db
@@ -43,7 +45,7 @@ export class SearchIndexer {
     this.position = db.prepare<[], number>("SELECT value FROM search_state WHERE key = 'indexed_seq'").pluck();
     this.advance = db.prepare("UPDATE search_state SET value = ? WHERE key = 'indexed_seq'");
     this.latest = db.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck();
-    this.seqsIn = db.prepare<[number, number], number>('SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
+    this.nextSeqs = db.prepare<[number, number], number>('SELECT seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
     this.tx = db.transaction((max: number) => this.stepInTransaction(max));
   }
 
@@ -57,18 +59,28 @@ export class SearchIndexer {
     return this.tx.immediate(max);
   }
 
+  /**
+   * The kept texts are at their bound and next in line: a step should go before waiting batches,
+   * or the writer would keep no more. Not while older events come first (an index catching up
+   * after an upgrade): batches go first then, and what is not kept is read back later.
+   */
+  get pressing(): boolean {
+    return this.fresh.full && this.keptAreNext;
+  }
+
   private stepInTransaction(max: number): number {
     const from = this.position.get() ?? 0;
     this.fresh.dropThrough(from); // indexed already (by another process's indexer too)
     const kept = Math.min(max, this.fresh.size);
     if (kept > 0) {
       // The table's next events must be exactly the kept ones: not one stored by another
-      // connection in between, nor one pruned since (its text must not be indexed).
-      const upTo = this.fresh.seqAt(kept - 1);
-      const stored = this.seqsIn.all(from, upTo);
-      if (stored.length === kept && this.fresh.startsWith(stored)) {
+      // connection in between, nor one pruned since (its text must not be indexed). At most
+      // `kept` seqs are read, however far behind the index is.
+      const next = this.nextSeqs.all(from, kept);
+      this.keptAreNext = next.length === kept && this.fresh.startsWith(next);
+      if (this.keptAreNext) {
         for (const [seq, text] of this.fresh.take(kept)) this.insert.run(seq, text);
-        this.advance.run(upTo);
+        this.advance.run(next[kept - 1]);
         return kept;
       }
     }
@@ -103,12 +115,15 @@ export class IndexScheduler {
   /**
    * @param yieldTo called before each step: true when it found waiting work and did it first (the
    * writer thread hands it the batches that arrived meanwhile), so a step never holds up a batch.
+   * @param beforeStep called right before each step's transaction (the writer thread gives the
+   * main thread's connection its turn: write-turn.ts).
    */
   constructor(
     private readonly indexer: SearchIndexer,
     private readonly onError: (error: unknown) => void,
     intervalMs = 1000,
     private readonly yieldTo: () => boolean = () => false,
+    private readonly beforeStep: () => void = () => undefined,
   ) {
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
@@ -122,14 +137,16 @@ export class IndexScheduler {
       this.queued = false;
       if (this.stopped) return;
       try {
-        // Waiting batches go first, unless the kept texts are at their bound (a long import):
-        // then a large step, as at the end of an import (fewer FTS5 segments to merge).
-        const full = this.indexer.fresh.full;
-        if (!full && this.yieldTo()) {
+        // Waiting batches go first, unless the kept texts are at their bound and next in line (a
+        // long import): then a large step, as at the end of an import (fewer FTS5 segments to merge).
+        const pressing = this.indexer.pressing;
+        if (!pressing && this.yieldTo()) {
           this.kick();
           return;
         }
-        if (this.indexer.behind() && this.indexer.step(full ? FINISH_STEP_EVENTS : INDEX_STEP_EVENTS) > 0) this.kick();
+        if (!this.indexer.behind()) return;
+        this.beforeStep();
+        if (this.indexer.step(pressing ? FINISH_STEP_EVENTS : INDEX_STEP_EVENTS) > 0) this.kick();
         this.lastError = null;
       } catch (error) {
         // Disk full, locked by the importer: the timer tries again; a lasting failure is reported once.
@@ -148,8 +165,9 @@ export class IndexScheduler {
   /** Indexes everything stored so far, now (a run-once import ends with a complete index); a failure is reported, not thrown. */
   finish(): void {
     try {
-      while (this.indexer.behind() && this.indexer.step(FINISH_STEP_EVENTS) > 0) {
-        // one step per transaction until nothing is behind
+      while (this.indexer.behind()) {
+        this.beforeStep();
+        if (this.indexer.step(FINISH_STEP_EVENTS) === 0) break; // one step per transaction
       }
     } catch (error) {
       this.onError(error);

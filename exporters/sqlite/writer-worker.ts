@@ -59,13 +59,11 @@ const indexing = new IndexScheduler(
   // fills the writer's idle moments instead of delaying the answers.
   () => {
     const waiting = receiveMessageOnPort(parentPort!);
-    if (!waiting) {
-      makeRoom();
-      return false;
-    }
+    if (!waiting) return false;
     handle(waiting.message as WriterRequest);
     return true;
   },
+  makeRoom,
 );
 
 /** Most items (events, spans, metric points) one transaction takes from batches waiting together. */
