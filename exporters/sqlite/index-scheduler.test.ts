@@ -1,4 +1,4 @@
-/** The search indexer's scheduler lets waiting batches go first, then indexes (writer thread), unless the kept texts are at their bound. */
+/** The search indexer's scheduler lets waiting batches go first, then indexes (writer thread), giving the main thread its turn before each step. */
 import { describe, expect, it } from 'vitest';
 import { IndexScheduler, type SearchIndexer } from './search-index.js';
 
@@ -14,7 +14,6 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
-      pressing: false,
     } as unknown as SearchIndexer;
     const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
       if (waiting === 0) return false;
@@ -27,36 +26,35 @@ describe('IndexScheduler', () => {
     expect(calls).toEqual(['batch', 'batch', 'step', 'step']);
   });
 
-  it('indexes before the waiting batches while the kept texts are at their bound (memory stays bounded in a long import), giving way before each step', async () => {
+  it('gives the main thread its turn before each step, the last ones of a run-once import too', async () => {
     const calls: string[] = [];
-    let waiting = 2;
-    let behind = 3;
+    let waiting = 1;
+    let behind = 2;
     const indexer = {
-      pressing: true,
       behind: () => behind > 0,
-      step: (max: number) => {
-        calls.push(`step ${max}`);
+      step: () => {
+        calls.push('step');
         behind--;
-        indexer.pressing = false; // a step takes kept texts out
         return 1;
       },
-    };
+    } as unknown as SearchIndexer;
     const scheduler = new IndexScheduler(
-      indexer as unknown as SearchIndexer,
+      indexer,
       () => undefined,
       60_000,
       () => {
         if (waiting === 0) return false;
         waiting--;
         calls.push('batch');
-        indexer.pressing = true; // a batch fills them again
         return true;
       },
       () => calls.push('give way'),
     );
     await new Promise((r) => setTimeout(r, 20));
     scheduler.stop();
-    expect(calls).toEqual(['give way', 'step 5000', 'batch', 'give way', 'step 5000', 'batch', 'give way', 'step 5000']);
+    behind = 1;
+    scheduler.finish();
+    expect(calls).toEqual(['batch', 'give way', 'step', 'give way', 'step', 'give way', 'step']);
   });
 
   it('finish() indexes everything still behind at once, even with batches always waiting (a run-once import closing)', () => {
@@ -67,7 +65,6 @@ describe('IndexScheduler', () => {
         behind--;
         return 1;
       },
-      pressing: false,
     } as unknown as SearchIndexer;
     const errors: unknown[] = [];
     // A writer that always has a batch waiting never gets to index between them.
@@ -85,7 +82,6 @@ describe('IndexScheduler', () => {
       step: () => {
         throw new Error('disk full');
       },
-      pressing: false,
     } as unknown as SearchIndexer;
     const errors: string[] = [];
     const scheduler = new IndexScheduler(indexer, (e) => errors.push((e as Error).message), 60_000, () => true);

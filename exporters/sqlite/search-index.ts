@@ -7,11 +7,8 @@
  *
  * It runs on the connection that writes (the writer thread by default): kicked after each batch
  * and on a timer (scheduler below), one step at a time, so batches queued meanwhile go first.
- * The texts of the events that connection has just committed are kept (`fresh`, fresh-texts.ts):
- * a step whose events are exactly those takes their texts instead of reading the rows back.
  */
 import type Database from 'better-sqlite3';
-import { FreshTexts } from './fresh-texts.js';
 import { searchText } from './search-text.js';
 
 /** Events one step indexes at most (one transaction, ~10–20 ms: the longest a batch waits behind it). */
@@ -30,12 +27,7 @@ export class SearchIndexer {
   private readonly position: Database.Statement<[], number>;
   private readonly advance: Database.Statement<[number]>;
   private readonly latest: Database.Statement<[], number | null>;
-  private readonly nextSeqs: Database.Statement<[number, number], number>;
   private readonly tx: Database.Transaction<(max: number) => number>;
-  /** Texts of events just committed on this connection (the writer hands them over: add()). */
-  readonly fresh = new FreshTexts();
-  /** Whether the last step found the kept texts next in line (false: older events come first). */
-  private keptAreNext = true;
 
   constructor(db: Database.Database) {
     this.select = db
@@ -45,7 +37,6 @@ export class SearchIndexer {
     this.position = db.prepare<[], number>("SELECT value FROM search_state WHERE key = 'indexed_seq'").pluck();
     this.advance = db.prepare("UPDATE search_state SET value = ? WHERE key = 'indexed_seq'");
     this.latest = db.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck();
-    this.nextSeqs = db.prepare<[number, number], number>('SELECT seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
     this.tx = db.transaction((max: number) => this.stepInTransaction(max));
   }
 
@@ -59,34 +50,10 @@ export class SearchIndexer {
     return this.tx.immediate(max);
   }
 
-  /**
-   * The kept texts are at their bound and next in line: a step should go before waiting batches,
-   * or the writer would keep no more. Not while older events come first (an index catching up
-   * after an upgrade): batches go first then, and what is not kept is read back later.
-   */
-  get pressing(): boolean {
-    return this.fresh.full && this.keptAreNext;
-  }
-
   private stepInTransaction(max: number): number {
     const from = this.position.get() ?? 0;
-    this.fresh.dropThrough(from); // indexed already (by another process's indexer too)
-    const kept = Math.min(max, this.fresh.size);
-    if (kept > 0) {
-      // The table's next events must be exactly the kept ones: not one stored by another
-      // connection in between, nor one pruned since (its text must not be indexed). At most
-      // `kept` seqs are read, however far behind the index is.
-      const next = this.nextSeqs.all(from, kept);
-      this.keptAreNext = next.length === kept && this.fresh.startsWith(next);
-      if (this.keptAreNext) {
-        for (const [seq, text] of this.fresh.take(kept)) this.insert.run(seq, text);
-        this.advance.run(next[kept - 1]);
-        return kept;
-      }
-    }
     const rows = this.select.all(from, max);
     if (rows.length === 0) return 0;
-    this.fresh.dropThrough(rows[rows.length - 1][0]);
     for (const [seq, tool_name, event_type, model, status, metadata] of rows) {
       let meta: Record<string, unknown> = {};
       try {
@@ -115,8 +82,8 @@ export class IndexScheduler {
   /**
    * @param yieldTo called before each step: true when it found waiting work and did it first (the
    * writer thread hands it the batches that arrived meanwhile), so a step never holds up a batch.
-   * @param beforeStep called right before each step's transaction (the writer thread gives the
-   * main thread's connection its turn: write-turn.ts).
+   * @param beforeStep called right before each step's transaction, the last ones of a run-once
+   * import too (the writer thread gives the main thread's connection its turn: write-turn.ts).
    */
   constructor(
     private readonly indexer: SearchIndexer,
@@ -137,16 +104,13 @@ export class IndexScheduler {
       this.queued = false;
       if (this.stopped) return;
       try {
-        // Waiting batches go first, unless the kept texts are at their bound and next in line (a
-        // long import): then a large step, as at the end of an import (fewer FTS5 segments to merge).
-        const pressing = this.indexer.pressing;
-        if (!pressing && this.yieldTo()) {
+        if (this.yieldTo()) {
           this.kick();
           return;
         }
         if (!this.indexer.behind()) return;
         this.beforeStep();
-        if (this.indexer.step(pressing ? FINISH_STEP_EVENTS : INDEX_STEP_EVENTS) > 0) this.kick();
+        if (this.indexer.step() > 0) this.kick();
         this.lastError = null;
       } catch (error) {
         // Disk full, locked by the importer: the timer tries again; a lasting failure is reported once.

@@ -38,16 +38,13 @@ export function searchText(e: IndexedFields): string {
   return parts.join('\n');
 }
 
-function walk(given: unknown, push: (text: string) => void, depth: number, key = ''): void {
+function walk(value: unknown, push: (text: string) => void, depth: number, key = ''): void {
   if (depth > 6) return;
-  const value = asStored(given, key);
   if (typeof value === 'string') {
     if (value !== '') push(value);
   } else if (typeof value === 'number') {
     // Codes are what people search for ("529", "exit 2"); other numbers are sizes and counts.
-    // Not NaN or Infinity: stored as JSON they are null, and the text of an event just written
-    // (fresh-texts.ts) must be the text of the event as stored.
-    if (/code$/i.test(key) && Number.isFinite(value)) push(String(value));
+    if (/code$/i.test(key)) push(String(value));
   } else if (Array.isArray(value)) {
     for (const v of value) walk(v, push, depth + 1, key);
   } else if (value !== null && typeof value === 'object') {
@@ -55,19 +52,6 @@ function walk(given: unknown, push: (text: string) => void, depth: number, key =
       if (!SKIPPED_KEYS.has(k)) walk(v, push, depth + 1, k);
     }
   }
-}
-
-/**
- * A value as JSON.stringify stores it, where that differs in what walk() sees: a Date (or anything
- * with toJSON) as what toJSON returns, a boxed string or number as the primitive. The texts of
- * events just written are made from them in memory (fresh-texts.ts) and must match the stored ones.
- */
-function asStored(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return (toJSON as (key: string) => unknown).call(value, key);
-  if (value instanceof String || value instanceof Number || value instanceof Boolean) return value.valueOf();
-  return value;
 }
 
 /** One word or phrase of a search, as the user typed it. */

@@ -47,9 +47,8 @@ const writer = new Writer(db, { now: () => new Date(), idleAfterMs: init.idleAft
 // Retention prunes here too, in small steps between batches: one writer, no lock to fight over.
 let pruner: Pruner | null = null;
 // The search index follows the events table here too, between batches (search-index.ts).
-const indexer = new SearchIndexer(db);
 const indexing = new IndexScheduler(
-  indexer,
+  new SearchIndexer(db),
   (error) => {
     const e = error as Error & { code?: string };
     parentPort!.postMessage({ log: { msg: `search index: paused until the next try: ${e.message}`, code: e.code ?? null } });
@@ -134,15 +133,11 @@ function handle(received: WriterRequest): void {
 
 function writeAlone(request: BatchRequest): void {
   makeRoom(); // also before each retry of a failed group
-  let result: PlacedResult;
   try {
-    result = writer.writeBatchPlaced(request.batch);
+    answer(request.id, writer.writeBatchPlaced(request.batch));
   } catch (error) {
     answerError(request.id, error);
-    return;
   }
-  answer(request.id, result);
-  indexer.fresh.add(request.batch.events, result.placed); // after the answer: it waits for nothing here
 }
 
 /** One transaction for several batches; each gets its own answer. If it fails, each is tried alone. */
@@ -186,7 +181,6 @@ function writeTogether(group: BatchRequest[]): void {
       metricPointsStored: i === 0 ? result.metricPointsStored : 0,
     });
   });
-  indexer.fresh.add(merged.events, result.placed);
 }
 
 function answer(id: number, result: PlacedResult): void {
