@@ -108,9 +108,10 @@ export class IndexScheduler {
           this.kick();
           return;
         }
-        if (!this.indexer.behind()) return;
-        this.beforeStep();
-        if (this.indexer.step() > 0) this.kick();
+        if (this.indexer.behind()) {
+          this.beforeStep();
+          if (this.indexer.step() > 0) this.kick();
+        }
         this.lastError = null;
       } catch (error) {
         // Disk full, locked by the importer: the timer tries again; a lasting failure is reported once.
