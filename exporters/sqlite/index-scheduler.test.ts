@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { IndexScheduler, type SearchIndexer } from './search-index.js';
 
 describe('IndexScheduler', () => {
-  it('hands waiting work to yieldTo before each index step', async () => {
+  /** A scheduler over a fake indexer `behind` events behind, with `waiting` batches queued; `calls` records what ran in order. */
+  function scheduled(waiting: number, behind: number) {
     const calls: string[] = [];
-    let waiting = 2;
-    let behind = 2;
     const indexer = {
       behind: () => behind > 0,
       step: () => {
@@ -15,44 +14,33 @@ describe('IndexScheduler', () => {
         return 1;
       },
     } as unknown as SearchIndexer;
-    const scheduler = new IndexScheduler(indexer, () => undefined, 60_000, () => {
+    const yieldTo = () => {
       if (waiting === 0) return false;
       waiting--;
       calls.push('batch');
       return true;
-    });
+    };
+    return {
+      calls,
+      fallBehind: (n: number) => (behind = n),
+      start: (beforeStep?: () => void) => new IndexScheduler(indexer, () => undefined, 60_000, yieldTo, beforeStep),
+    };
+  }
+
+  it('hands waiting work to yieldTo before each index step', async () => {
+    const { calls, start } = scheduled(2, 2);
+    const scheduler = start();
     await new Promise((r) => setTimeout(r, 20));
     scheduler.stop();
     expect(calls).toEqual(['batch', 'batch', 'step', 'step']);
   });
 
   it('gives the main thread its turn before each step, the last ones of a run-once import too', async () => {
-    const calls: string[] = [];
-    let waiting = 1;
-    let behind = 2;
-    const indexer = {
-      behind: () => behind > 0,
-      step: () => {
-        calls.push('step');
-        behind--;
-        return 1;
-      },
-    } as unknown as SearchIndexer;
-    const scheduler = new IndexScheduler(
-      indexer,
-      () => undefined,
-      60_000,
-      () => {
-        if (waiting === 0) return false;
-        waiting--;
-        calls.push('batch');
-        return true;
-      },
-      () => calls.push('give way'),
-    );
+    const { calls, start, fallBehind } = scheduled(1, 2);
+    const scheduler = start(() => calls.push('give way'));
     await new Promise((r) => setTimeout(r, 20));
     scheduler.stop();
-    behind = 1;
+    fallBehind(1);
     scheduler.finish();
     expect(calls).toEqual(['batch', 'give way', 'step', 'give way', 'step', 'give way', 'step']);
   });
