@@ -23,7 +23,7 @@ export function openBareInsert(dbPath: string): BareInsert {
   );
   const tx = db.transaction((events: CanonicalEvent[]) => {
     let n = 0;
-    for (const e of events) n += insert.run(toRow(e, Date.parse(e.client_timestamp ?? e.created_at))).changes;
+    for (const e of events) n += insert.run(...toRow(e, Date.parse(e.client_timestamp ?? e.created_at))).changes;
     return n;
   });
   return { writeBatch: (events) => tx.immediate(events), close: () => db.close() };
