@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEvent, type CanonicalEvent } from '../../collector/core/event.js';
 import type { SpanRecord, WriteBatch, WriteResult } from '../../collector/core/storage.js';
@@ -87,5 +88,25 @@ describe('SQLite writer: session rows kept between batches', () => {
     expect(first.models).toEqual(['m1']);
     expect(first.metadata).toEqual({ os_type: 'linux' });
     expect(store.ports.sessions.getSession('s1')).toMatchObject({ models: ['m1', 'm2'], metadata: { os_type: 'linux', host_arch: 'x64' } });
+  });
+
+  it('compares first and last seen as times: text another program wrote is kept until an event moves it, and text that is no time gives way', () => {
+    const store = open();
+    write(store, { events: [event({ event_id: 'a1', client_timestamp: '2026-11-24T11:00:00Z' })] });
+    write(store, { events: [event({ event_id: 'b1', session_id: 's2', client_timestamp: '2026-11-24T11:00:00Z' })] });
+    // Another program's hand: an offset instead of Z (sorts wrongly as text), and no time at all.
+    const other = new Database(path.join(dir, 'a.db'));
+    other.prepare("UPDATE sessions SET first_seen = '2026-11-24T12:30:00+02:00', last_seen = '2026-11-24T12:40:00+02:00' WHERE session_id = 's1'").run();
+    other.prepare("UPDATE sessions SET first_seen = 'yesterday', last_seen = 'never' WHERE session_id = 's2'").run();
+    other.close();
+
+    // 10:35Z lies between 10:30Z and 10:40Z: neither first nor last seen moves, and the text stays as written.
+    const [s1] = write(store, { events: [event({ event_id: 'a2', client_timestamp: '2026-11-24T10:35:00Z' })] }).sessions;
+    expect(s1).toMatchObject({ first_seen: '2026-11-24T12:30:00+02:00', last_seen: '2026-11-24T12:40:00+02:00', event_count: 2 });
+    const [later] = write(store, { events: [event({ event_id: 'a3', client_timestamp: '2026-11-24T10:45:00Z' })] }).sessions;
+    expect(later).toMatchObject({ first_seen: '2026-11-24T12:30:00+02:00', last_seen: '2026-11-24T10:45:00.000Z' });
+
+    const [s2] = write(store, { events: [event({ event_id: 'b2', session_id: 's2', client_timestamp: '2026-11-24T10:50:00Z' })] }).sessions;
+    expect(s2).toMatchObject({ first_seen: '2026-11-24T10:50:00.000Z', last_seen: '2026-11-24T10:50:00.000Z', status: 'active' });
   });
 });

@@ -104,6 +104,8 @@ export class Writer implements BatchWriter {
   private readonly dataVersion: Database.Statement<[], number>;
   /** PRAGMA data_version at the last transaction: it changes when another connection commits. */
   private seenVersion = -1;
+  private lastCreatedAt = '';
+  private lastCreatedMs = NaN;
   private readonly tx: Database.Transaction<(batch: WriteBatch, withEvents: boolean) => WriteResult & PlacedResult>;
 
   constructor(
@@ -169,7 +171,7 @@ export class Writer implements BatchWriter {
     const inserted: StoredEvent[] = [];
     const placed: Placement[] = [];
     const counted: Array<{ event: CanonicalEvent; tsMs: number }> = [];
-    const forSessions: Array<{ event: CanonicalEvent; activityIso: string; counted: boolean }> = [];
+    const forSessions: Array<{ event: CanonicalEvent; activityMs: number; counted: boolean }> = [];
     const foldedIds = new Set<string>();
     this.pruned.refresh();
     // Read with the write lock held: no other connection can commit until this transaction ends.
@@ -181,7 +183,8 @@ export class Writer implements BatchWriter {
 
     for (let index = 0; index < batch.events.length; index++) {
       const original = batch.events[index];
-      const tsMs = Date.parse(original.client_timestamp ?? original.created_at);
+      const createdMs = this.receivedMs(original.created_at);
+      const tsMs = original.client_timestamp == null ? createdMs : Date.parse(original.client_timestamp);
       if (this.pruned.wasPruned(original.event_id, tsMs)) continue; // stored and pruned since: a repeat
       let event = original;
       const base = event.correlation_key;
@@ -211,8 +214,7 @@ export class Writer implements BatchWriter {
       }
       if (isCounted) counted.push({ event, tsMs });
       // Activity never runs ahead of the server clock (clients with a skewed clock).
-      const activityMs = Math.min(tsMs, Date.parse(event.created_at));
-      forSessions.push({ event, activityIso: new Date(activityMs).toISOString(), counted: isCounted });
+      forSessions.push({ event, activityMs: Math.min(tsMs, createdMs), counted: isCounted });
     }
 
     if (counted.length > 0) this.writeRollups(foldRollups(counted));
@@ -263,6 +265,15 @@ export class Writer implements BatchWriter {
     }
     this.upsertLatencyDay.run(days);
     this.upsertLatency.run([...allTime.values()].flat());
+  }
+
+  /** Date.parse of a created_at, the last one remembered: a batch's events mostly share it. */
+  private receivedMs(createdAt: string): number {
+    if (createdAt !== this.lastCreatedAt) {
+      this.lastCreatedAt = createdAt;
+      this.lastCreatedMs = Date.parse(createdAt);
+    }
+    return this.lastCreatedMs;
   }
 
   /** True when this is the first sighting of its correlation key (or it has none). */
