@@ -127,13 +127,21 @@ export interface ToolLatencyDelta {
 type TimeRow<K extends string> = { [P in K]: number } & { dim: string; key: string; c: Counters };
 
 /**
+ * A new row of one time rollup, at zero. One function per rollup, each with a plain literal: a
+ * literal with a computed key (`{ [field]: period }`) is built by a runtime call, ~6k instructions
+ * an object (2.6 % of the writer's work in an import).
+ */
+const newHourRow = (hour: number, total: { dim: string; key: string }): TimeRow<'hour'> => ({ hour, dim: total.dim, key: total.key, c: emptyCounters() });
+const newQuarterRow = (quarter: number, total: { dim: string; key: string }): TimeRow<'quarter'> => ({ quarter, dim: total.dim, key: total.key, c: emptyCounters() });
+
+/**
  * The counters of a totals row's row in one time rollup, made at zero if new. Rows are looked up
  * by period, then by the totals row (an object per dimension value): no key string per lookup.
  */
 function periodRow<K extends 'hour' | 'quarter'>(
   byPeriod: Map<number, Map<object, TimeRow<K>>>,
   out: Map<string, TimeRow<K>>,
-  field: K,
+  newRow: (period: number, total: { dim: string; key: string }) => TimeRow<K>,
   period: number,
   total: { dim: string; key: string },
 ): Counters {
@@ -141,7 +149,7 @@ function periodRow<K extends 'hour' | 'quarter'>(
   if (!inPeriod) byPeriod.set(period, (inPeriod = new Map<object, TimeRow<K>>()));
   let row = inPeriod.get(total);
   if (!row) {
-    row = { [field]: period, dim: total.dim, key: total.key, c: emptyCounters() } as TimeRow<K>;
+    row = newRow(period, total);
     inPeriod.set(total, row);
     out.set(`${period}\u0000${total.dim}\u0000${total.key}`, row);
   }
@@ -186,7 +194,7 @@ export function foldRollups(events: Array<{ event: CanonicalEvent; tsMs: number 
         byKey.set(key, (total = { dim, key, c: emptyCounters() }));
         deltas.totals.set(`${dim}\u0000${key}`, total);
       }
-      rows.push(total.c, periodRow(hourlyByHour, deltas.hourly, 'hour', hour, total), periodRow(quartersByQuarter, deltas.quarters, 'quarter', quarter, total));
+      rows.push(total.c, periodRow(hourlyByHour, deltas.hourly, newHourRow, hour, total), periodRow(quartersByQuarter, deltas.quarters, newQuarterRow, quarter, total));
     }
     return rows;
   };
