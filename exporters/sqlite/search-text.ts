@@ -48,8 +48,10 @@ function walk(value: unknown, push: (text: string) => void, depth: number, key =
   } else if (Array.isArray(value)) {
     for (const v of value) walk(v, push, depth + 1, key);
   } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (!SKIPPED_KEYS.has(k)) walk(v, push, depth + 1, k);
+    // for-in, not Object.entries: no array per key (metadata is plain JSON, so only own keys).
+    const object = value as Record<string, unknown>;
+    for (const k in object) {
+      if (Object.hasOwn(object, k) && !SKIPPED_KEYS.has(k)) walk(object[k], push, depth + 1, k);
     }
   }
 }

@@ -266,6 +266,8 @@ const MAX_SESSION_FACT_BYTES = 1024;
 
 function mergeSessionFacts(target: Record<string, unknown>, facts: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(facts)) {
+    // The usual case: every event of a session repeats its facts.
+    if (target[key] === value && Object.hasOwn(target, key)) continue;
     if (!(key in target) && Object.keys(target).length >= MAX_SESSION_FACTS) continue;
     if (JSON.stringify(value ?? null).length > MAX_SESSION_FACT_BYTES) continue;
     target[key] = value;
