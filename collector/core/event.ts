@@ -5,6 +5,7 @@
  *  - cache_read_tokens and cache_write_tokens are separate and disjoint from tokens_in;
  *  - tokens_out includes reasoning/thinking tokens; reasoning_tokens says how many of them.
  */
+import { isCanonicalIso } from './iso-time.js';
 
 export interface CanonicalEvent {
   event_id: string;
@@ -180,6 +181,13 @@ function optionalNumber(
 
 function optionalTimestamp(value: unknown, field: string, now: Date, errors: FieldError[]): string | null {
   if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && isCanonicalIso(value)) {
+    // Already as toISOString writes it (what most clients send): kept, only its range checked.
+    const ms = Date.parse(value);
+    if (ms >= LIMITS.minTimestampMs && ms <= now.getTime() + LIMITS.maxFutureMs) return value;
+    errors.push({ field, message: 'must lie between 2000-01-01 and one day from now' });
+    return null;
+  }
   const date =
     typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(value) : null;
   if (!date || Number.isNaN(date.getTime())) {
@@ -307,7 +315,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext, defaults?:
       cost_source: costSource ?? (costUsd !== null ? 'reported' : null),
       duration_ms: durationMs,
       client_timestamp: clientTimestamp,
-      created_at: now.toISOString(),
+      created_at: receivedIso(now),
       parent_session_id: parentSessionId,
       request_id: requestId,
       prompt_id: promptId,
@@ -317,6 +325,19 @@ export function validateEvent(input: unknown, ctx: ValidationContext, defaults?:
       payload_truncated: 0,
     },
   };
+}
+
+let lastReceivedMs = NaN;
+let lastReceivedIso = '';
+
+/** now.toISOString(), remembered for the last time value: the events of a batch share their `now`. */
+function receivedIso(now: Date): string {
+  const ms = now.getTime();
+  if (ms !== lastReceivedMs) {
+    lastReceivedIso = now.toISOString(); // throws for an invalid Date, as before
+    lastReceivedMs = ms;
+  }
+  return lastReceivedIso;
 }
 
 const TOKEN_LIMITS = { integer: true, max: LIMITS.maxTokens };
