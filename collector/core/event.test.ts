@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectFromCwd, validateEvent } from './event.js';
+import { jsonDepth, projectFromCwd, validateEvent } from './event.js';
 
 const ctx = { now: () => new Date('2026-01-01T00:00:00Z'), newId: () => 'generated-id' };
 
@@ -47,3 +47,24 @@ describe('validateEvent', () => {
     expect(projectFromCwd(null)).toBeNull();
   });
 });
+
+describe('jsonDepth', () => {
+  /** The plain recursive definition, for values small enough to recurse over. */
+  const depthOf = (v: unknown): number =>
+    v === null || typeof v !== 'object' ? 0 : 1 + Math.max(0, ...(Array.isArray(v) ? v : Object.values(v)).map(depthOf));
+
+  it('counts nested objects and arrays as the recursive definition does, and only own keys', () => {
+    const values: unknown[] = [null, 3, 'x', {}, [], { a: 1 }, { a: [{ b: [] }] }, [[[]], { c: { d: { e: 'deep' } } }], { a: [1, 'two', null, { b: {} }], z: {} }];
+    for (const v of values) expect(jsonDepth(v, 100), JSON.stringify(v)).toBe(depthOf(v));
+    const inherited = Object.create({ hidden: { deeper: {} } }) as Record<string, unknown>;
+    inherited.own = 1;
+    expect(jsonDepth(inherited, 100)).toBe(1);
+  });
+
+  it('stops as soon as the limit is passed, even for a value far too deep to recurse over', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(jsonDepth(deep, 32)).toBe(33);
+  });
+});
+

@@ -202,16 +202,38 @@ function optionalTimestamp(value: unknown, field: string, now: Date, errors: Fie
   return date.toISOString();
 }
 
-/** Depth of nested objects/arrays, counted without recursion (a hostile value may be very deep). */
+/**
+ * Depth of nested objects/arrays, counted without recursion (a hostile value may be very deep).
+ * Only objects and arrays are pushed, each with its depth on a stack beside it: no pair, and no
+ * array of values, per value (this runs for every event's metadata).
+ */
 export function jsonDepth(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
   let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth + 1 > deepest) deepest = depth + 1;
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
     if (deepest > limit) return deepest;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+    if (Array.isArray(node)) {
+      for (const child of node) {
+        if (child !== null && typeof child === 'object') {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        const child = record[key];
+        if (child !== null && typeof child === 'object' && Object.hasOwn(record, key)) {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
   }
   return deepest;
 }

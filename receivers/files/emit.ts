@@ -57,8 +57,10 @@ export class EventSink {
 /** Drops undefined entries (one level down too): smaller events to copy between threads and store. */
 function compact(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined) continue;
+  // for-in, not Object.entries: no array per key (the parsers' own plain objects: own keys only).
+  for (const key in obj) {
+    const value = obj[key];
+    if (value === undefined || !Object.hasOwn(obj, key)) continue;
     out[key] = isObject(value) ? compact(value) : value;
   }
   return out;
