@@ -218,7 +218,7 @@ export function jsonDepth(value: unknown, limit: number): number {
     if (depth > deepest) deepest = depth;
     if (deepest > limit) return deepest;
     if (Array.isArray(node)) {
-      for (const child of node) {
+      for (const child of node as unknown[]) {
         if (child !== null && typeof child === 'object') {
           nodes.push(child);
           depths.push(depth + 1);
