@@ -28,4 +28,11 @@ describe('truncateJson', () => {
     const out = truncateJson({ text: 'é'.repeat(10_000) }, 2048)!;
     expect(byteLength(out)).toBeLessThanOrEqual(2048);
   });
+
+  it('keeps what fits to the byte and cuts what passes it by one, in three-byte text too', () => {
+    const fits = { t: '€'.repeat(1000) }; // {"t":"…"}: 8 + 3,000 bytes
+    expect(byteLength(fits)).toBe(3008);
+    expect(truncateJson(fits, 3008)).toBeNull();
+    expect(truncateJson(fits, 3007)).toMatchObject({ _truncated: { original_bytes: 3008 } });
+  });
 });

@@ -26,7 +26,10 @@ export function truncateJson(
   metadata: Record<string, unknown>,
   maxBytes: number,
 ): Record<string, unknown> | null {
-  const size = byteLength(metadata);
+  const json = JSON.stringify(metadata);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: text this short fits without counting them.
+  if (json.length * 3 <= maxBytes) return null;
+  const size = Buffer.byteLength(json, 'utf8');
   if (size <= maxBytes) return null;
 
   // Halve the string cap until it fits or strings are already short.
