@@ -249,49 +249,48 @@ export function validateEvent(input: unknown, ctx: ValidationContext, defaults?:
     return { ok: false, errors: [{ field: '(event)', message: 'must be a JSON object' }] };
   }
   const under = (defaults ?? NO_DEFAULTS) as Record<string, unknown>;
-  // The input's value, else the default's.
-  const get = (field: string): unknown => {
-    const value = input[field];
-    return value === undefined ? under[field] : value;
-  };
+  // The input's value, else the default's: `or(input.x, under.x)` at each field, so every read is
+  // of a named property (one `get(field)` for all fields read by a key that changes every call: a
+  // megamorphic lookup per field of every event).
+  const or = (value: unknown, fallback: unknown): unknown => (value === undefined ? fallback : value);
   const errors: FieldError[] = [];
 
-  const givenId = get('event_id');
+  const givenId = or(input.event_id, under.event_id);
   const eventId = givenId === undefined || givenId === null ? ctx.newId() : requiredId(givenId, 'event_id', errors);
-  const sessionId = requiredId(get('session_id'), 'session_id', errors);
-  const agentType = requiredId(get('agent_type'), 'agent_type', errors);
-  const eventType = requiredId(get('event_type'), 'event_type', errors);
+  const sessionId = requiredId(or(input.session_id, under.session_id), 'session_id', errors);
+  const agentType = requiredId(or(input.agent_type, under.agent_type), 'agent_type', errors);
+  const eventType = requiredId(or(input.event_type, under.event_type), 'event_type', errors);
 
   // Written out field by field (not a loop into a record): this runs for every event received.
-  const toolName = optionalString(get('tool_name'), 'tool_name', LIMITS.shortText, errors);
-  const status = optionalString(get('status'), 'status', 64, errors);
-  const model = optionalString(get('model'), 'model', LIMITS.shortText, errors);
-  const project = optionalString(get('project'), 'project', LIMITS.pathText, errors);
-  const branch = optionalString(get('branch'), 'branch', LIMITS.shortText, errors);
-  const cwd = optionalString(get('cwd'), 'cwd', LIMITS.pathText, errors);
-  const machine = optionalString(get('machine'), 'machine', LIMITS.shortText, errors);
-  const source = optionalString(get('source'), 'source', 64, errors);
-  const costSource = optionalString(get('cost_source'), 'cost_source', 32, errors);
-  const parentSessionId = optionalString(get('parent_session_id'), 'parent_session_id', LIMITS.idLength, errors);
-  const requestId = optionalString(get('request_id'), 'request_id', LIMITS.idLength, errors);
-  const promptId = optionalString(get('prompt_id'), 'prompt_id', LIMITS.idLength, errors);
-  const toolUseId = optionalString(get('tool_use_id'), 'tool_use_id', LIMITS.idLength, errors);
-  const correlationKey = optionalString(get('correlation_key'), 'correlation_key', LIMITS.pathText, errors);
+  const toolName = optionalString(or(input.tool_name, under.tool_name), 'tool_name', LIMITS.shortText, errors);
+  const status = optionalString(or(input.status, under.status), 'status', 64, errors);
+  const model = optionalString(or(input.model, under.model), 'model', LIMITS.shortText, errors);
+  const project = optionalString(or(input.project, under.project), 'project', LIMITS.pathText, errors);
+  const branch = optionalString(or(input.branch, under.branch), 'branch', LIMITS.shortText, errors);
+  const cwd = optionalString(or(input.cwd, under.cwd), 'cwd', LIMITS.pathText, errors);
+  const machine = optionalString(or(input.machine, under.machine), 'machine', LIMITS.shortText, errors);
+  const source = optionalString(or(input.source, under.source), 'source', 64, errors);
+  const costSource = optionalString(or(input.cost_source, under.cost_source), 'cost_source', 32, errors);
+  const parentSessionId = optionalString(or(input.parent_session_id, under.parent_session_id), 'parent_session_id', LIMITS.idLength, errors);
+  const requestId = optionalString(or(input.request_id, under.request_id), 'request_id', LIMITS.idLength, errors);
+  const promptId = optionalString(or(input.prompt_id, under.prompt_id), 'prompt_id', LIMITS.idLength, errors);
+  const toolUseId = optionalString(or(input.tool_use_id, under.tool_use_id), 'tool_use_id', LIMITS.idLength, errors);
+  const correlationKey = optionalString(or(input.correlation_key, under.correlation_key), 'correlation_key', LIMITS.pathText, errors);
 
   const tokenLimits = TOKEN_LIMITS;
-  const tokensIn = optionalNumber(get('tokens_in'), 'tokens_in', tokenLimits, errors);
-  const tokensOut = optionalNumber(get('tokens_out'), 'tokens_out', tokenLimits, errors);
-  const cacheRead = optionalNumber(get('cache_read_tokens'), 'cache_read_tokens', tokenLimits, errors);
-  const cacheWrite = optionalNumber(get('cache_write_tokens'), 'cache_write_tokens', tokenLimits, errors);
-  const reasoning = optionalNumber(get('reasoning_tokens'), 'reasoning_tokens', tokenLimits, errors);
-  const costUsd = optionalNumber(get('cost_usd'), 'cost_usd', COST_LIMITS, errors);
-  const durationMs = optionalNumber(get('duration_ms'), 'duration_ms', DURATION_LIMITS, errors);
+  const tokensIn = optionalNumber(or(input.tokens_in, under.tokens_in), 'tokens_in', tokenLimits, errors);
+  const tokensOut = optionalNumber(or(input.tokens_out, under.tokens_out), 'tokens_out', tokenLimits, errors);
+  const cacheRead = optionalNumber(or(input.cache_read_tokens, under.cache_read_tokens), 'cache_read_tokens', tokenLimits, errors);
+  const cacheWrite = optionalNumber(or(input.cache_write_tokens, under.cache_write_tokens), 'cache_write_tokens', tokenLimits, errors);
+  const reasoning = optionalNumber(or(input.reasoning_tokens, under.reasoning_tokens), 'reasoning_tokens', tokenLimits, errors);
+  const costUsd = optionalNumber(or(input.cost_usd, under.cost_usd), 'cost_usd', COST_LIMITS, errors);
+  const durationMs = optionalNumber(or(input.duration_ms, under.duration_ms), 'duration_ms', DURATION_LIMITS, errors);
   const now = ctx.now();
   const clientTimestamp =
-    optionalTimestamp(get('client_timestamp'), 'client_timestamp', now, errors) ?? optionalTimestamp(get('timestamp'), 'timestamp', now, errors);
+    optionalTimestamp(or(input.client_timestamp, under.client_timestamp), 'client_timestamp', now, errors) ?? optionalTimestamp(or(input.timestamp, under.timestamp), 'timestamp', now, errors);
 
   let metadata: Record<string, unknown> = {};
-  const givenMetadata = get('metadata');
+  const givenMetadata = or(input.metadata, under.metadata);
   if (givenMetadata !== undefined && givenMetadata !== null) {
     if (isPlainObject(givenMetadata)) metadata = { ...givenMetadata };
     else errors.push({ field: 'metadata', message: 'must be a JSON object' });
