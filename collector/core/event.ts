@@ -181,25 +181,20 @@ function optionalNumber(
 
 function optionalTimestamp(value: unknown, field: string, now: Date, errors: FieldError[]): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string' && isCanonicalIso(value)) {
-    // Already as toISOString writes it (what most clients send): kept, only its range checked.
-    const ms = Date.parse(value);
-    if (ms >= LIMITS.minTimestampMs && ms <= now.getTime() + LIMITS.maxFutureMs) return value;
-    errors.push({ field, message: 'must lie between 2000-01-01 and one day from now' });
-    return null;
-  }
-  const date =
-    typeof value === 'number' ? new Date(value) : typeof value === 'string' ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) {
+  // A text already as toISOString writes it (what most clients send) is kept as it is: parsing it
+  // into a Date and formatting it again would give the same text.
+  const canonical = typeof value === 'string' && isCanonicalIso(value) ? value : null;
+  const ms =
+    canonical !== null ? Date.parse(canonical) : typeof value === 'number' || typeof value === 'string' ? new Date(value).getTime() : NaN;
+  if (Number.isNaN(ms)) {
     errors.push({ field, message: 'must be an ISO 8601 string or epoch milliseconds' });
     return null;
   }
-  const ms = date.getTime();
   if (ms < LIMITS.minTimestampMs || ms > now.getTime() + LIMITS.maxFutureMs) {
     errors.push({ field, message: 'must lie between 2000-01-01 and one day from now' });
     return null;
   }
-  return date.toISOString();
+  return canonical ?? new Date(ms).toISOString();
 }
 
 /**

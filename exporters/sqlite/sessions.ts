@@ -139,10 +139,10 @@ export class SessionWriter {
       // First and last seen are compared as numbers and written as text once per session: a Date
       // formatted for every event was ~3 % of the writer thread's work in an import.
       const seen = seenTimes(row);
-      const before = { ...seen };
+      const { first, last } = seen;
       for (const item of items) mergeEvent(row, seen, item.event, item.activityMs, item.counted);
-      if (seen.first !== before.first) row.first_seen = isoTime(seen.first);
-      if (seen.last !== before.last) row.last_seen = isoTime(seen.last);
+      if (seen.first !== first) row.first_seen = isoTime(seen.first);
+      if (seen.last !== last) row.last_seen = isoTime(seen.last);
       settleByAge(row, idleBefore, endBefore);
       const metadataJson = JSON.stringify(row.metadata);
       if (metadataJson !== kept.metadataJson) {
