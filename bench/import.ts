@@ -16,7 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
 import { findCcusage, timeCcusage } from './lib/ccusage.js';
 import { parseSide } from './lib/parse-side.js';
-import { openReadOnlyStore } from '../exporters/sqlite/read-only.js';
+import { storedTotals } from './lib/stored-totals.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
@@ -85,23 +85,6 @@ function row(r: Run, corpusMb: number): string {
     `${(s.bytes_read / MB).toFixed(1)} of ${corpusMb.toFixed(1)} MB | ${r.cpuS.toFixed(2)} s | ` +
     `${s.events ? ((1000 * r.cpuS) / s.events).toFixed(3) : '–'} | ${s.elapsed_ms} ms |`
   );
-}
-
-/** The all-time totals the import stored: a faster import must leave every figure as it was. */
-function storedTotals(dbPath: string): string {
-  const store = openReadOnlyStore(dbPath);
-  try {
-    const all = store.stats.usage({ dims: ['all'] })[0];
-    if (!all) return 'none';
-    const n = (v: number) => v.toLocaleString('en-US');
-    return (
-      `${n(all.events)} events, tokens_in ${n(all.tokens_in)}, tokens_out ${n(all.tokens_out)}, ` +
-      `cache_read ${n(all.cache_read_tokens)}, cache_write ${n(all.cache_write_tokens)}, ` +
-      `reasoning ${n(all.reasoning_tokens)}, cost $${all.cost_usd.toFixed(6)}`
-    );
-  } finally {
-    store.close();
-  }
 }
 
 async function main(): Promise<void> {
