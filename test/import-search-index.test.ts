@@ -1,10 +1,11 @@
 /**
  * `npm run import` with no server running ends with the search index complete: every stored event
  * is in it and its position is the last seq, so Search finds the history as soon as a server opens
- * the file (a server that stops leaves the rest to its next start instead).
+ * the file (a server that stops leaves the rest to its next start instead), and with everything in
+ * the main file (no WAL left behind).
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -26,6 +27,10 @@ describe('a run-once import', () => {
     });
     const summary = JSON.parse(stdout.trim().split('\n').pop()!) as { stored: number };
     expect(summary.stored).toBeGreaterThan(50);
+    // Everything is in the main file: the WAL (copied while the index was finished, then at close)
+    // is gone or empty, so the file alone can be copied or backed up.
+    const wal = `${dbPath}-wal`;
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
     const db = new Database(dbPath, { readonly: true });
     try {
       const maxSeq = db.prepare('SELECT max(seq) FROM events').pluck().get() as number;

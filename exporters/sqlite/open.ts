@@ -40,6 +40,12 @@ export interface SqliteStorage {
   pruneStep(req: PruneRequest): PruneStep;
   /** The search indexer on this connection (used when there is no writer thread). */
   searchIndexer(): SearchIndexer;
+  /**
+   * Copies what the WAL holds into the main file without waiting for anyone (PASSIVE: frames
+   * another connection is still writing stay for the next call); returns the frames the WAL holds
+   * and how many of them are now in the main file.
+   */
+  checkpoint(): { walFrames: number; copied: number };
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
   close(): void;
 }
@@ -135,6 +141,10 @@ export function openSqliteStorage(dbPath: string, opts: WriterOptions, open: Ope
     endInactiveSessions: (olderThan) => forgetting(writer, turn(() => inactive.endOlderThan(olderThan))),
     pruneStep: (req) => (pruner ??= new Pruner(db)).step(req),
     searchIndexer: () => (indexer ??= new SearchIndexer(db)),
+    checkpoint() {
+      const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      return { walFrames: Math.max(0, row.log), copied: Math.max(0, row.checkpointed) };
+    },
     close() {
       if (db.open) {
         db.pragma('wal_checkpoint(TRUNCATE)');
