@@ -4,7 +4,7 @@
  * storing the packed batches (as the writer thread does it), then the search index brought up to
  * the last event. No pool, no pipeline, no timing between threads: the same work every run.
  *
- *   npm run bench:replay -- --corpus=DIR [--phase=parse|all] [--files=N] [--group=1000] [--json]
+ *   npm run bench:replay -- --corpus=DIR [--phase=parse|write|all] [--files=N] [--group=1000] [--json]
  *
  * On a machine whose speed drifts, wall and even CPU seconds move more than a small change is
  * worth; the instructions this run executes do not (±0.3 %). Count them with Debian's valgrind,
@@ -12,10 +12,17 @@
  *
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null --smc-check=all-non-file \
  *     node --single-threaded dist/bench/replay.js --corpus=DIR --phase=parse     # parse side
- *   ... --phase=all                                                            # minus that: writer
+ *   ... --phase=write                                        # minus that: the store's side
  *
- * (`--single-threaded` keeps V8's compiler and GC on the counted thread.) Stored totals are printed
- * so that a change which alters what is stored shows at once.
+ * (`--single-threaded` keeps V8's compiler and GC on the counted thread.) `write` minus `parse` is
+ * what the import's storage does: creating the database, the transactions, the search index and
+ * the close's checkpoint. `all` also reads the stored totals back and prints them, so that a change
+ * which alters what is stored shows at once.
+ *
+ * It is a model of the import, not the import: batches are written in file order in transactions
+ * of up to --group events (a real import interleaves the files its parsing threads finish, in
+ * groups of whatever is queued, up to 4,000), and the parse phase keeps every packed batch until
+ * the write phase. Compare counts between builds, not with the import's wall time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,17 +56,19 @@ async function timed<T>(name: string, phases: Phase[], work: () => Promise<T> | 
   return result;
 }
 
-/** The processor chain a run-once import runs on its events: the default config's first pipeline. */
-async function importChain(emptyDir: string): Promise<ChainRef> {
+/**
+ * What a run-once import with the default config uses: its first pipeline's processor chain and
+ * its SQLite exporter's session timeouts.
+ */
+async function importSetup(emptyDir: string): Promise<{ chain: ChainRef; idleAfterMs: number; endAfterMs: number }> {
   // An empty home and working directory: no config file of this machine's user is read.
   const loaded = loadConfig({ defaults: defaultConfig(), env: { HOME: emptyDir }, cwd: emptyDir });
   const resolved = await resolveComponents(loaded, { withoutHttp: true });
   const [key, pipeline] = Object.entries(loaded.config.service.pipelines)[0];
-  const specs = (pipeline.processors ?? []).map((id) => {
-    const c = resolved.find((r) => r.section === 'processors' && r.id === id)!;
-    return { id, module: c.module, config: c.config, baseDir: loaded.baseDir };
-  });
-  return { key, specs };
+  const component = (section: string, id: string) => resolved.find((r) => r.section === section && r.id === id)!;
+  const specs = (pipeline.processors ?? []).map((id) => ({ id, module: component('processors', id).module, config: component('processors', id).config, baseDir: loaded.baseDir }));
+  const sqlite = component('exporters', pipeline.exporters[0]).config as { session_timeout_minutes: number; end_after_minutes: number };
+  return { chain: { key, specs }, idleAfterMs: sqlite.session_timeout_minutes * 60_000, endAfterMs: sqlite.end_after_minutes * 60_000 };
 }
 
 /**
@@ -87,13 +96,13 @@ async function main(): Promise<void> {
   const opts = new OptionReader(parseFlags(process.argv.slice(2), ['corpus', 'phase', 'files', 'group', 'json']));
   const corpus = opts.str('corpus');
   if (!corpus) throw new Error('--corpus=DIR is required (npm run bench:gen-corpus -- --out=DIR --size-mb=600)');
-  const phase = opts.choice('phase', undefined, 'all', ['parse', 'all'] as const);
+  const phase = opts.choice('phase', undefined, 'all', ['parse', 'write', 'all'] as const);
   const fileLimit = opts.int('files', undefined, Number.MAX_SAFE_INTEGER, 1);
   const group = opts.int('group', undefined, 1000, 1);
   const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-replay-'));
   const phases: Phase[] = [];
   try {
-    const chain = await importChain(dir);
+    const { chain, idleAfterMs, endAfterMs } = await importSetup(dir);
     const files = (await corpusFiles(path.resolve(corpus))).slice(0, fileLimit);
     if (files.length === 0) throw new Error(`no agent history under ${corpus}: run npm run bench:gen-corpus first`);
     // A fixed "now": every run makes the same events (settling, session states, created_at).
@@ -106,12 +115,12 @@ async function main(): Promise<void> {
     let stored: number | null = null;
     let transactions: number | null = null;
     let totals: string | null = null;
-    if (phase === 'all') {
+    if (phase !== 'parse') {
       const dbPath = path.join(dir, 'replay.db');
       const db = new Database(dbPath);
       tune(db);
       migrate(db);
-      const writer = new Writer(db, { now: () => new Date(nowMs), idleAfterMs: 30 * 60_000 });
+      const writer = new Writer(db, { now: () => new Date(nowMs), idleAfterMs, endAfterMs });
       const batches = groupBatches(parts, group);
       transactions = batches.length;
       stored = await timed('write', phases, () => batches.reduce((n, b) => n + writer.writeBatchPlaced(b).placed.length, 0));
@@ -120,7 +129,7 @@ async function main(): Promise<void> {
         while (indexer.step(FINISH_STEP_EVENTS) > 0);
       });
       db.close();
-      totals = storedTotals(dbPath);
+      if (phase === 'all') totals = storedTotals(dbPath);
     }
     const report = { corpus, files: files.length, phase, group, events_parsed: parsed, events_kept: kept, events_stored: stored, transactions, phases, stored_totals: totals };
     if (opts.bool('json')) {
@@ -129,7 +138,7 @@ async function main(): Promise<void> {
     }
     console.log(`${files.length} files: ${parsed.toLocaleString('en-US')} events parsed, ${kept.toLocaleString('en-US')} kept by the chain (${chain.specs.map((s) => s.id).join(', ')})`);
     for (const p of phases) console.log(`  ${p.name.padEnd(13)} ${String(p.wall_ms).padStart(6)} ms wall ${String(p.cpu_ms).padStart(6)} ms CPU`);
-    if (stored !== null) console.log(`  stored ${stored.toLocaleString('en-US')} events in ${transactions} transactions; totals: ${totals}`);
+    if (stored !== null) console.log(`  stored ${stored.toLocaleString('en-US')} events in ${transactions} transactions${totals ? `; totals: ${totals}` : ''}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

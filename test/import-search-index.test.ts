@@ -27,8 +27,8 @@ describe('a run-once import', () => {
     });
     const summary = JSON.parse(stdout.trim().split('\n').pop()!) as { stored: number };
     expect(summary.stored).toBeGreaterThan(50);
-    // Everything is in the main file: the WAL (copied while the index was finished, then at close)
-    // is gone or empty, so the file alone can be copied or backed up.
+    // Everything is in the main file: no WAL is left (every connection was closed), so the file
+    // alone can be copied or backed up.
     const wal = `${dbPath}-wal`;
     expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
     const db = new Database(dbPath, { readonly: true });

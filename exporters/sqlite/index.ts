@@ -6,13 +6,14 @@
  */
 import type { ExporterFactory } from '../../collector/core/component.js';
 import type { StoragePorts } from '../../collector/core/storage.js';
-import { openSqliteStorage, type SqliteStorage } from './open.js';
+import { openSqliteStorage } from './open.js';
 import { classifyWriteError, ThreadedWriter } from './writer-thread.js';
 import { sharedWriteTurn } from './write-turn.js';
 import { describeChanges } from './file-modes.js';
 import { RetentionRunner, type RetentionSettings } from './retention-runner.js';
 import { DEFAULT_DB_PATH } from './defaults.js';
 import { IndexScheduler } from './search-index.js';
+import { copyWalMeanwhile } from './wal-copy.js';
 
 export interface SqliteExporterConfig extends RetentionSettings {
   path: string;
@@ -160,7 +161,13 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         // While the writer thread finishes the index, this connection copies the WAL into the main
         // file: the close's own checkpoint then has only the index's last pages left to copy, and a
         // run-once import ends ~60 ms sooner (docs/benchmarks.md, seventh round).
-        const copying = finishIndex && threaded ? copyWalMeanwhile(store) : null;
+        const copying =
+          finishIndex && threaded
+            ? copyWalMeanwhile(
+                () => store.checkpoint(),
+                (error) => host.logger.debug('WAL copy while closing stopped; the close checkpoints', { error: String(error) }),
+              )
+            : null;
         try {
           await threaded?.close(finishIndex);
           if (finishIndex && !threaded) indexing?.finish();
@@ -172,23 +179,5 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
     };
   },
 };
-
-/** A checkpoint now and then every few ms until stopped; a failure only ends the copying (the close checkpoints anyway). */
-function copyWalMeanwhile(store: SqliteStorage): { stop(): void } {
-  const copy = () => {
-    try {
-      store.checkpoint();
-    } catch {
-      stop();
-    }
-  };
-  const first = setImmediate(copy);
-  const timer = setInterval(copy, 20);
-  const stop = () => {
-    clearImmediate(first);
-    clearInterval(timer);
-  };
-  return { stop };
-}
 
 export default factory;

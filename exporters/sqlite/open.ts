@@ -41,9 +41,9 @@ export interface SqliteStorage {
   /** The search indexer on this connection (used when there is no writer thread). */
   searchIndexer(): SearchIndexer;
   /**
-   * Copies what the WAL holds into the main file without waiting for anyone (PASSIVE: frames
-   * another connection is still writing stay for the next call); returns the frames the WAL holds
-   * and how many of them are now in the main file.
+   * Copies what the WAL holds into the main file without waiting for anyone (PASSIVE: frames an
+   * open reader's snapshot still needs stay for a later call); returns the frames the WAL holds and
+   * how many of them are now in the main file.
    */
   checkpoint(): { walFrames: number; copied: number };
   /** Checkpoints the WAL into the main file and closes the connection (idempotent). */
