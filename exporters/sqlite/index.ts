@@ -160,7 +160,7 @@ const factory: ExporterFactory<SqliteExporterConfig> = {
         const finishIndex = host.runMode === 'once';
         // While the writer thread finishes the index, this connection copies the WAL into the main
         // file: the close's own checkpoint then has only the index's last pages left to copy, and a
-        // run-once import ends ~60 ms sooner (docs/benchmarks.md, seventh round).
+        // run-once import's shutdown is 20–50 ms shorter (docs/benchmarks.md, seventh round).
         const copying =
           finishIndex && threaded
             ? copyWalMeanwhile(
