@@ -6,9 +6,15 @@
  *   npm run bench:gen-corpus -- --out=bench/corpus --size-mb=600
  *   npm run bench:import -- --corpus=bench/corpus [--workers=N] [--ccusage=PATH]
  * With ccusage on PATH (or --ccusage=PATH) its `daily --json` time on the same files is reported too.
+ *
+ *   npm run bench:import -- --corpus=bench/corpus --against=DIR [--rounds=N]
+ * compares this build's first import with another checkout's (built with `npx tsc -p tsconfig.json`
+ * there, e.g. a git worktree of the commit before a change): N rounds (default 4) in A-B-B-A order,
+ * each a fresh database, with each round's wall time, CPU and speed-up; then the stored totals,
+ * which must be the same in every run of both builds (the run fails if they are not).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +23,11 @@ import { parseFloor } from './lib/parse-floor.js';
 import { findCcusage, timeCcusage } from './lib/ccusage.js';
 import { parseSide } from './lib/parse-side.js';
 import { storedTotals } from './lib/stored-totals.js';
+import { alternate, ratioSummary, type Side } from './lib/compare.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(ROOT, 'dist', 'collector', 'import-main.js');
+const cliOf = (root: string) => path.join(path.resolve(root), 'dist', 'collector', 'import-main.js');
+const CLI = cliOf(ROOT);
 const MB = 1024 * 1024;
 
 function corpusBytes(dir: string): { files: number; bytes: number; paths: string[] } {
@@ -43,8 +51,8 @@ interface Run {
   summary: Record<string, number>;
 }
 
-async function runCli(label: string, corpus: string, home: string, dbPath: string, workers: string | undefined): Promise<Run> {
-  const args = [CLI, '--source', 'all', '--json', ...(workers ? ['--workers', workers] : [])];
+async function runCli(label: string, corpus: string, home: string, dbPath: string, workers: string | undefined, cli = CLI): Promise<Run> {
+  const args = [cli, '--source', 'all', '--json', ...(workers ? ['--workers', workers] : [])];
   const started = process.hrtime.bigint();
   const { stdout } = await promisify(execFile)(process.execPath, args, {
     env: {
@@ -94,11 +102,22 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       'keep-db': { type: 'boolean', default: false },
       ccusage: { type: 'string' },
+      against: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   const corpus = path.resolve(values.corpus);
   const { files, bytes, paths } = corpusBytes(corpus);
   if (files === 0) throw new Error(`no .jsonl files under ${corpus}: run npm run bench:gen-corpus first`);
+  if (values.rounds !== undefined && !values.against) throw new Error('--rounds goes with --against=DIR');
+  if (values.against) {
+    const rounds = Number(values.rounds ?? 4);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${values.rounds}`);
+    // Untimed: the corpus in the page cache before the first round, as the floor does below.
+    await parseFloor(paths, 1);
+    await compareBuilds(corpus, path.resolve(values.against), rounds, values.workers);
+    return;
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));
   const dbPath = path.join(dir, 'bench.db');
   try {
@@ -145,6 +164,47 @@ async function main(): Promise<void> {
     if (values['keep-db']) process.stdout.write(`database kept in ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One first import into a fresh database, with the totals it stored (read by this build's reader). */
+async function firstImport(cli: string, corpus: string, workers: string | undefined): Promise<Run & { totals: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));
+  try {
+    const dbPath = path.join(dir, 'bench.db');
+    childCpuSeconds();
+    const run = await runCli('first run', corpus, dir, dbPath, workers, cli);
+    let totals: string;
+    try {
+      totals = storedTotals(dbPath);
+    } catch (error) {
+      totals = `not readable by this build (${error instanceof Error ? error.message : String(error)})`;
+    }
+    return { ...run, totals };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function compareBuilds(corpus: string, against: string, rounds: number, workers: string | undefined): Promise<void> {
+  const clis: Record<Side, string> = { this: CLI, against: cliOf(against) };
+  if (!existsSync(clis.against)) throw new Error(`${clis.against} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
+  process.stdout.write(`comparing the first import of ${corpus}: ${ROOT} against ${against}, ${rounds} round(s)\n`);
+  const line = (r: Run) => `${(r.wallMs / 1000).toFixed(2)} s (CPU ${r.cpuS.toFixed(2)} s)`;
+  const results = await alternate(
+    rounds,
+    (side) => firstImport(clis[side], corpus, workers),
+    (r) => 1000 / r.wallMs,
+    (r) => process.stdout.write(`round ${r.round}: this ${line(r.this)} | against ${line(r.against)} | speed-up ${r.ratio}×\n`),
+  );
+  const summary = ratioSummary(results);
+  const totals = new Set(results.flatMap((r) => [r.this.totals, r.against.totals]));
+  process.stdout.write(
+    `\nthis build's first import is ${summary.median}× as fast as ${against}'s (median; rounds ${summary.min}–${summary.max}×)\n` +
+      (totals.size === 1
+        ? `stored totals, the same in every run of both: ${[...totals][0]}\n`
+        : `stored totals DIFFER:\n${[...totals].map((t) => `  ${t}`).join('\n')}\n`),
+  );
+  if (totals.size !== 1) process.exitCode = 1;
 }
 
 main().catch((error) => {

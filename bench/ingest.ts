@@ -14,24 +14,34 @@
  * Also: --url= --json --preload=N (history written straight through the store first)
  * --preload-cache=DIR --random-ids (UUIDv4 instead of v7) --reference (raw store only)
  * --no-reference --seed=N --keep (keep the temp dir).
+ *
+ * Comparing two builds:
+ *   --against=DIR  another checkout, built (`npx tsc -p tsconfig.json` there), e.g. a git worktree
+ *                  of the commit before a change. This client sends the same requests to each
+ *                  build's server in turn (a fresh database each run, A-B-B-A order) and prints each
+ *                  round's events/s, server CPU per 1k events and ratio, and the median ratio.
+ *   --rounds=N     rounds of the comparison (default 4: even, so each build goes first as often);
+ *                  no reference or bare insert runs then. The run fails if either build answered
+ *                  with errors or rejections, or the two stored different numbers of events.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
 import { assertLoopbackUrl, OptionReader, parseFlags } from './lib/options.js';
 import { ingestWorkload, type IdKind } from './lib/workload.js';
-import { makeTempDir, startServer, type BenchServer } from './lib/server.js';
+import { mainOf, makeTempDir, MAIN, ROOT, startServer, type BenchServer } from './lib/server.js';
 import { BenchClient, waitHealthy } from './lib/http.js';
 import { sendAll, type LoadResult } from './lib/load.js';
 import { preload, referenceRun, type PreloadResult, type ReferenceResult } from './lib/store.js';
 import { fmtInt, processCpuSeconds, round, threadCpuDelta, threadCpuSeconds } from './lib/stats.js';
+import { alternate, ratioSummary, type RoundResult, type Side } from './lib/compare.js';
 
 const FLAGS = [
   'events', 'concurrency', 'batch-size', 'mode', 'warmup', 'sessions', 'duplicate-rate', 'timeout-ms', 'url', 'json',
   'preload', 'preload-days', 'preload-sessions-per-day', 'preload-cache', 'random-ids', 'reference', 'no-reference',
-  'seed', 'keep', 'help',
+  'seed', 'keep', 'against', 'rounds', 'help',
 ] as const;
 
 function readOptions(argv: string[]) {
@@ -60,6 +70,9 @@ function readOptions(argv: string[]) {
     reference: !o.bool('no-reference'),
     seed: o.int('seed', undefined, 42, 0),
     keep: o.bool('keep'),
+    against: o.str('against'),
+    rounds: o.int('rounds', undefined, 4, 1, 100),
+    roundsGiven: flags.has('rounds'),
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -144,11 +157,23 @@ async function main(): Promise<void> {
   const target = opts.url ? assertLoopbackUrl(opts.url).origin : null;
   if (target && opts.preload > 0) throw new Error('--preload needs a server this benchmark starts itself (unset AGENTSTATS_BENCH_URL / --url)');
 
+  if (opts.against && (target || opts.preload > 0 || opts.referenceOnly)) {
+    throw new Error('--against starts both servers itself: it does not combine with --url, --preload or --reference');
+  }
+  if (!opts.against && opts.roundsGiven) throw new Error('--rounds goes with --against=DIR');
+  if (opts.against && !existsSync(mainOf(opts.against))) {
+    throw new Error(`${mainOf(opts.against)} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
+  }
+
   log(opts, `generating ${fmtInt(opts.events + opts.warmup)} events (${opts.ids} ids, ${opts.sessions} sessions)`);
   const warmSet = ingestWorkload({ events: opts.warmup, sessions: opts.sessions, duplicateRate: 0, ids: opts.ids, seed: opts.seed + 1 });
   const runSet = ingestWorkload({ events: opts.events, sessions: opts.sessions, duplicateRate: opts.duplicateRate, ids: opts.ids, seed: opts.seed });
   const warmBodies = bodiesFor(warmSet.events, opts);
   const bodies = bodiesFor(runSet.events, opts);
+  if (opts.against) {
+    await compareBuilds(opts, opts.against, warmBodies, bodies);
+    return;
+  }
 
   const dir = makeTempDir();
   const dbPath = path.join(dir, 'agentstats.db');
@@ -201,6 +226,95 @@ async function main(): Promise<void> {
     else log(opts, `kept ${dir}`);
   }
   report(opts, runSet.repeats, pre, reference, bare, http, target);
+}
+
+/** One server run of a comparison: its own temp dir and database, stopped and removed after. */
+interface SideRun {
+  events_per_s: number;
+  server_cpu_per_1k: number | null;
+  latency_p50_ms: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  errors: number;
+  load_at_start: number;
+}
+
+async function sideRun(opts: Options, main: string, warm: string[], bodies: string[]): Promise<SideRun> {
+  const dir = makeTempDir();
+  const loadAtStart = round(os.loadavg()[0], 2);
+  let server: BenchServer | null = null;
+  try {
+    server = await startServer(path.join(dir, 'agentstats.db'), {}, main);
+    const run = await httpRun(opts, server.url, server, warm, bodies);
+    return {
+      events_per_s: Math.round(opts.events / run.load.seconds),
+      server_cpu_per_1k: run.serverCpuSeconds === null ? null : round((1000 * run.serverCpuSeconds) / opts.events, 3),
+      latency_p50_ms: run.load.latency.summary().p50,
+      stored: run.load.stored,
+      duplicates: run.load.duplicates,
+      rejected: run.load.rejected,
+      errors: run.load.errors,
+      load_at_start: loadAtStart,
+    };
+  } finally {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function compareBuilds(opts: Options, against: string, warm: string[], bodies: string[]): Promise<void> {
+  const mains: Record<Side, string> = { this: MAIN, against: mainOf(against) };
+  log(opts, `comparing ${ROOT} with ${path.resolve(against)}: ${opts.rounds} round(s), the same client and requests for both`);
+  const line = (r: SideRun) =>
+    `${fmtInt(r.events_per_s)} events/s, ${r.server_cpu_per_1k ?? '?'} CPU-s per 1k, load ${r.load_at_start}` +
+    (r.errors || r.rejected ? ` (${r.errors} errors, ${r.rejected} rejected)` : '');
+  const rounds = await alternate(
+    opts.rounds,
+    (side) => sideRun(opts, mains[side], warm, bodies),
+    (r) => r.events_per_s,
+    (r) => log(opts, `round ${r.round}: this ${line(r.this)} | against ${line(r.against)} | ratio ${r.ratio}`),
+  );
+  reportComparison(opts, against, rounds);
+}
+
+/** Why the comparison does not compare like with like, if it does not: every run must store the same events. */
+function comparisonProblem(rounds: Array<RoundResult<SideRun>>): string | null {
+  const runs = rounds.flatMap((r) => [r.this, r.against]);
+  const failed = runs.reduce((n, r) => n + r.errors + r.rejected, 0);
+  if (failed > 0) return `${failed} requests failed or events were rejected: a build that refuses work is not faster`;
+  const stored = new Set(runs.map((r) => r.stored));
+  if (stored.size > 1) return `the builds stored different numbers of events (${[...stored].join(', ')})`;
+  return null;
+}
+
+function reportComparison(opts: Options, against: string, rounds: Array<RoundResult<SideRun>>): void {
+  const summary = ratioSummary(rounds);
+  const errors = rounds.reduce((n, r) => n + r.this.errors + r.against.errors, 0);
+  const problem = comparisonProblem(rounds);
+  if (problem) process.exitCode = 1;
+  if (opts.json) {
+    process.stdout.write(
+      JSON.stringify({
+        benchmark: 'ingest-compare',
+        machine: { cpus: os.availableParallelism(), node: process.version, loadavg_at_start: LOAD_AT_START },
+        options: { events: opts.events, warmup: opts.warmup, concurrency: opts.concurrency, batch_size: opts.batchSize, sessions: opts.sessions, rounds: opts.rounds },
+        this: ROOT,
+        against: path.resolve(against),
+        rounds,
+        ratio: summary,
+        errors,
+        problem,
+      }) + '\n',
+    );
+    return;
+  }
+  process.stdout.write(
+    `\nthis build / ${path.resolve(against)}: median ${summary.median}× (rounds ${summary.min}–${summary.max}×), ` +
+      `${opts.rounds} rounds of ${fmtInt(opts.events)} events (+${fmtInt(opts.warmup)} warm-up), batch ${opts.batchSize}, ` +
+      `${opts.concurrency} connections${errors ? `; ${errors} request errors` : ''}\n` +
+      (problem ? `NOT COMPARABLE: ${problem}\n` : ''),
+  );
 }
 
 function report(

@@ -23,8 +23,16 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(dbPath: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+/** The built server of another checkout (its root), for benchmarks that compare builds. */
+export function mainOf(root: string): string {
+  return path.join(path.resolve(root), 'dist', 'collector', 'main.js');
+}
+
+/** @param main the server to start: this build's by default, or another checkout's (mainOf). */
+export async function startServer(dbPath: string, extraEnv: Record<string, string> = {}, main = MAIN): Promise<BenchServer> {
+  if (!existsSync(main)) {
+    throw new Error(main === MAIN ? `${MAIN} is missing: run npm run build first` : `${main} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
+  }
   const dir = path.dirname(dbPath);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -44,10 +52,13 @@ export async function startServer(dbPath: string, extraEnv: Record<string, strin
     }
   }
   const nodeArgs = (process.env.AGENTSTATS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, MAIN], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running (the caller removes its directory next)
+      reject(new Error(`server did not start within 120 s:\n${output}`));
+    }, 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const m = /AgentStats listening on http:\/\/[^:]+:(\d+)/.exec(output);
