@@ -14,8 +14,8 @@
  * which must be the same in every run of both builds (the run fails if they are not).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -24,6 +24,8 @@ import { findCcusage, timeCcusage } from './lib/ccusage.js';
 import { parseSide } from './lib/parse-side.js';
 import { storedTotals } from './lib/stored-totals.js';
 import { alternate, ratioSummary, type Side } from './lib/compare.js';
+import { keepOnInterrupt } from './lib/interrupt.js';
+import { makeTempDir } from './lib/server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliOf = (root: string) => path.join(path.resolve(root), 'dist', 'collector', 'import-main.js');
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
     await compareBuilds(corpus, path.resolve(values.against), rounds, values.workers);
     return;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));
+  const dir = makeTempDir('agentstats-bench-import-');
+  if (values['keep-db']) keepOnInterrupt(dir);
   const dbPath = path.join(dir, 'bench.db');
   try {
     // The floor first (it also warms the page cache for the import): read + JSON.parse every line.
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
 
 /** One first import into a fresh database, with the totals it stored (read by this build's reader). */
 async function firstImport(cli: string, corpus: string, workers: string | undefined): Promise<Run & { totals: string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-import-'));
+  const dir = makeTempDir('agentstats-bench-import-');
   try {
     const dbPath = path.join(dir, 'bench.db');
     childCpuSeconds();

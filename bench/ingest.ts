@@ -37,6 +37,7 @@ import { sendAll, type LoadResult } from './lib/load.js';
 import { preload, referenceRun, type PreloadResult, type ReferenceResult } from './lib/store.js';
 import { fmtInt, processCpuSeconds, round, threadCpuDelta, threadCpuSeconds } from './lib/stats.js';
 import { alternate, ratioSummary, type RoundResult, type Side } from './lib/compare.js';
+import { keepOnInterrupt } from './lib/interrupt.js';
 
 const FLAGS = [
   'events', 'concurrency', 'batch-size', 'mode', 'warmup', 'sessions', 'duplicate-rate', 'timeout-ms', 'url', 'json',
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
   }
 
   const dir = makeTempDir();
+  if (opts.keep) keepOnInterrupt(dir);
   const dbPath = path.join(dir, 'agentstats.db');
   let server: BenchServer | null = null;
   let pre: PreloadResult | null = null;

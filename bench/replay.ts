@@ -24,8 +24,7 @@
  * groups of whatever is queued, up to 4,000), and the parse phase keeps every packed batch until
  * the write phase. Compare counts between builds, not with the import's wall time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../collector/config/index.js';
@@ -39,6 +38,7 @@ import { Writer } from '../exporters/sqlite/writer.js';
 import { OptionReader, parseFlags } from './lib/options.js';
 import { corpusFiles, parseFiles } from './lib/parse-side.js';
 import { storedTotals } from './lib/stored-totals.js';
+import { makeTempDir } from './lib/server.js';
 
 interface Phase {
   name: string;
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const phase = opts.choice('phase', undefined, 'all', ['parse', 'write', 'all'] as const);
   const fileLimit = opts.int('files', undefined, Number.MAX_SAFE_INTEGER, 1);
   const group = opts.int('group', undefined, 1000, 1);
-  const dir = mkdtempSync(path.join(tmpdir(), 'agentstats-bench-replay-'));
+  const dir = makeTempDir('agentstats-bench-replay-');
   const phases: Phase[] = [];
   try {
     const { chain, idleAfterMs, endAfterMs } = await importSetup(dir);

@@ -7,13 +7,17 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killOnInterrupt, removeOnInterrupt } from './interrupt.js';
 
 /** The repository root (bench/lib/ compiles to dist/bench/lib/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'collector', 'main.js');
 
+/** A new directory in the temp folder, removed if the benchmark is interrupted (interrupt.ts). */
 export function makeTempDir(prefix = 'agentstats-bench-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  removeOnInterrupt(dir);
+  return dir;
 }
 
 export interface BenchServer {
@@ -53,6 +57,7 @@ export async function startServer(dbPath: string, extraEnv: Record<string, strin
   }
   const nodeArgs = (process.env.AGENTSTATS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnInterrupt(child);
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
