@@ -14,10 +14,9 @@
  * which must be the same in every run of both builds (the run fails if they are not).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { parseFloor } from './lib/parse-floor.js';
 import { findCcusage, timeCcusage } from './lib/ccusage.js';
@@ -25,11 +24,9 @@ import { parseSide } from './lib/parse-side.js';
 import { storedTotals } from './lib/stored-totals.js';
 import { alternate, ratioSummary, type Side } from './lib/compare.js';
 import { keepOnInterrupt } from './lib/interrupt.js';
-import { makeTempDir } from './lib/server.js';
+import { assertBuilt, builtScript, makeTempDir, ROOT } from './lib/server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cliOf = (root: string) => path.join(path.resolve(root), 'dist', 'collector', 'import-main.js');
-const CLI = cliOf(ROOT);
+const CLI = builtScript(ROOT, 'import-main.js');
 const MB = 1024 * 1024;
 
 function corpusBytes(dir: string): { files: number; bytes: number; paths: string[] } {
@@ -189,8 +186,8 @@ async function firstImport(cli: string, corpus: string, workers: string | undefi
 }
 
 async function compareBuilds(corpus: string, against: string, rounds: number, workers: string | undefined): Promise<void> {
-  const clis: Record<Side, string> = { this: CLI, against: cliOf(against) };
-  if (!existsSync(clis.against)) throw new Error(`${clis.against} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
+  const clis: Record<Side, string> = { this: CLI, against: builtScript(against, 'import-main.js') };
+  assertBuilt(clis.against);
   process.stdout.write(`comparing the first import of ${corpus}: ${ROOT} against ${against}, ${rounds} round(s)\n`);
   const line = (r: Run) => `${(r.wallMs / 1000).toFixed(2)} s (CPU ${r.cpuS.toFixed(2)} s)`;
   const results = await alternate(

@@ -26,17 +26,16 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { validateEvent, type CanonicalEvent } from '../collector/core/event.js';
 import { assertLoopbackUrl, OptionReader, parseFlags } from './lib/options.js';
 import { ingestWorkload, type IdKind } from './lib/workload.js';
-import { mainOf, makeTempDir, MAIN, ROOT, startServer, type BenchServer } from './lib/server.js';
-import { BenchClient, waitHealthy } from './lib/http.js';
-import { sendAll, type LoadResult } from './lib/load.js';
+import { assertBuilt, builtScript, makeTempDir, startServer, type BenchServer } from './lib/server.js';
 import { preload, referenceRun, type PreloadResult, type ReferenceResult } from './lib/store.js';
-import { fmtInt, processCpuSeconds, round, threadCpuDelta, threadCpuSeconds } from './lib/stats.js';
-import { alternate, ratioSummary, type RoundResult, type Side } from './lib/compare.js';
+import { fmtInt, round } from './lib/stats.js';
+import { httpRun, type HttpRun } from './lib/http-run.js';
+import { compareBuilds } from './lib/ingest-compare.js';
 import { keepOnInterrupt } from './lib/interrupt.js';
 
 const FLAGS = [
@@ -104,47 +103,6 @@ function canonical(events: Array<Record<string, unknown>>): CanonicalEvent[] {
   });
 }
 
-interface HttpRun {
-  load: LoadResult;
-  serverCpuSeconds: number | null;
-  /** The server's CPU by thread over the measured run (main first, then the busiest others). */
-  serverThreads: Array<{ thread: string; cpu_s: number }> | null;
-  clientCpuSeconds: number;
-  serverPid: number | null;
-  eventsBefore: number | null;
-}
-
-async function httpRun(opts: Options, url: string, server: BenchServer | null, warm: string[], bodies: string[]): Promise<HttpRun> {
-  const client = new BenchClient(url, opts.concurrency, opts.timeoutMs, process.env.AGENTSTATS_TOKEN ?? null);
-  const pathname = opts.mode === 'batch' ? '/api/events/batch' : '/api/events';
-  try {
-    const health = await waitHealthy(client);
-    if (warm.length > 0) {
-      log(opts, `warm-up: ${fmtInt(opts.warmup)} events`);
-      const w = await sendAll(client, pathname, warm, opts.concurrency, opts.mode);
-      if (w.errors > 0) log(opts, `warm-up errors: ${JSON.stringify(w.errorKinds)}`);
-    }
-    log(opts, `measuring: ${fmtInt(opts.events)} events in ${fmtInt(bodies.length)} requests`);
-    const cpu0 = server ? await processCpuSeconds(server.pid) : null;
-    const threads0 = server ? await threadCpuSeconds(server.pid) : null;
-    const client0 = process.cpuUsage();
-    const load = await sendAll(client, pathname, bodies, opts.concurrency, opts.mode);
-    const clientUsage = process.cpuUsage(client0);
-    const cpu1 = server ? await processCpuSeconds(server.pid) : null;
-    const threads1 = server ? await threadCpuSeconds(server.pid) : null;
-    return {
-      load,
-      serverCpuSeconds: cpu0 !== null && cpu1 !== null ? round(cpu1 - cpu0, 2) : null,
-      serverThreads: server && threads0 && threads1 ? threadCpuDelta(server.pid, threads0, threads1) : null,
-      clientCpuSeconds: round((clientUsage.user + clientUsage.system) / 1e6, 2),
-      serverPid: server?.pid ?? null,
-      eventsBefore: typeof health.events === 'number' ? health.events : null,
-    };
-  } finally {
-    client.close();
-  }
-}
-
 function removeDb(dbPath: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
 }
@@ -162,9 +120,7 @@ async function main(): Promise<void> {
     throw new Error('--against starts both servers itself: it does not combine with --url, --preload or --reference');
   }
   if (!opts.against && opts.roundsGiven) throw new Error('--rounds goes with --against=DIR');
-  if (opts.against && !existsSync(mainOf(opts.against))) {
-    throw new Error(`${mainOf(opts.against)} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
-  }
+  if (opts.against) assertBuilt(builtScript(opts.against, 'main.js'));
 
   log(opts, `generating ${fmtInt(opts.events + opts.warmup)} events (${opts.ids} ids, ${opts.sessions} sessions)`);
   const warmSet = ingestWorkload({ events: opts.warmup, sessions: opts.sessions, duplicateRate: 0, ids: opts.ids, seed: opts.seed + 1 });
@@ -172,7 +128,7 @@ async function main(): Promise<void> {
   const warmBodies = bodiesFor(warmSet.events, opts);
   const bodies = bodiesFor(runSet.events, opts);
   if (opts.against) {
-    await compareBuilds(opts, opts.against, warmBodies, bodies);
+    await compareBuilds({ ...opts, loadAtStart: LOAD_AT_START }, opts.against, warmBodies, bodies, (line) => log(opts, line));
     return;
   }
 
@@ -220,7 +176,7 @@ async function main(): Promise<void> {
         server = await startServer(dbPath);
         log(opts, `server: pid ${server.pid} at ${server.url}, db ${dbPath}`);
       }
-      http = await httpRun(opts, target ?? server!.url, server, warmBodies, bodies);
+      http = await httpRun(opts, target ?? server!.url, server, warmBodies, bodies, (line) => log(opts, line));
     }
   } finally {
     await server?.stop();
@@ -228,95 +184,6 @@ async function main(): Promise<void> {
     else log(opts, `kept ${dir}`);
   }
   report(opts, runSet.repeats, pre, reference, bare, http, target);
-}
-
-/** One server run of a comparison: its own temp dir and database, stopped and removed after. */
-interface SideRun {
-  events_per_s: number;
-  server_cpu_per_1k: number | null;
-  latency_p50_ms: number;
-  stored: number;
-  duplicates: number;
-  rejected: number;
-  errors: number;
-  load_at_start: number;
-}
-
-async function sideRun(opts: Options, main: string, warm: string[], bodies: string[]): Promise<SideRun> {
-  const dir = makeTempDir();
-  const loadAtStart = round(os.loadavg()[0], 2);
-  let server: BenchServer | null = null;
-  try {
-    server = await startServer(path.join(dir, 'agentstats.db'), {}, main);
-    const run = await httpRun(opts, server.url, server, warm, bodies);
-    return {
-      events_per_s: Math.round(opts.events / run.load.seconds),
-      server_cpu_per_1k: run.serverCpuSeconds === null ? null : round((1000 * run.serverCpuSeconds) / opts.events, 3),
-      latency_p50_ms: run.load.latency.summary().p50,
-      stored: run.load.stored,
-      duplicates: run.load.duplicates,
-      rejected: run.load.rejected,
-      errors: run.load.errors,
-      load_at_start: loadAtStart,
-    };
-  } finally {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function compareBuilds(opts: Options, against: string, warm: string[], bodies: string[]): Promise<void> {
-  const mains: Record<Side, string> = { this: MAIN, against: mainOf(against) };
-  log(opts, `comparing ${ROOT} with ${path.resolve(against)}: ${opts.rounds} round(s), the same client and requests for both`);
-  const line = (r: SideRun) =>
-    `${fmtInt(r.events_per_s)} events/s, ${r.server_cpu_per_1k ?? '?'} CPU-s per 1k, load ${r.load_at_start}` +
-    (r.errors || r.rejected ? ` (${r.errors} errors, ${r.rejected} rejected)` : '');
-  const rounds = await alternate(
-    opts.rounds,
-    (side) => sideRun(opts, mains[side], warm, bodies),
-    (r) => r.events_per_s,
-    (r) => log(opts, `round ${r.round}: this ${line(r.this)} | against ${line(r.against)} | ratio ${r.ratio}`),
-  );
-  reportComparison(opts, against, rounds);
-}
-
-/** Why the comparison does not compare like with like, if it does not: every run must store the same events. */
-function comparisonProblem(rounds: Array<RoundResult<SideRun>>): string | null {
-  const runs = rounds.flatMap((r) => [r.this, r.against]);
-  const failed = runs.reduce((n, r) => n + r.errors + r.rejected, 0);
-  if (failed > 0) return `${failed} requests failed or events were rejected: a build that refuses work is not faster`;
-  const stored = new Set(runs.map((r) => r.stored));
-  if (stored.size > 1) return `the builds stored different numbers of events (${[...stored].join(', ')})`;
-  return null;
-}
-
-function reportComparison(opts: Options, against: string, rounds: Array<RoundResult<SideRun>>): void {
-  const summary = ratioSummary(rounds);
-  const errors = rounds.reduce((n, r) => n + r.this.errors + r.against.errors, 0);
-  const problem = comparisonProblem(rounds);
-  if (problem) process.exitCode = 1;
-  if (opts.json) {
-    process.stdout.write(
-      JSON.stringify({
-        benchmark: 'ingest-compare',
-        machine: { cpus: os.availableParallelism(), node: process.version, loadavg_at_start: LOAD_AT_START },
-        options: { events: opts.events, warmup: opts.warmup, concurrency: opts.concurrency, batch_size: opts.batchSize, sessions: opts.sessions, rounds: opts.rounds },
-        this: ROOT,
-        against: path.resolve(against),
-        rounds,
-        ratio: summary,
-        errors,
-        problem,
-      }) + '\n',
-    );
-    return;
-  }
-  process.stdout.write(
-    `\nthis build / ${path.resolve(against)}: median ${summary.median}× (rounds ${summary.min}–${summary.max}×), ` +
-      `${opts.rounds} rounds of ${fmtInt(opts.events)} events (+${fmtInt(opts.warmup)} warm-up), batch ${opts.batchSize}, ` +
-      `${opts.concurrency} connections${errors ? `; ${errors} request errors` : ''}\n` +
-      (problem ? `NOT COMPARABLE: ${problem}\n` : ''),
-  );
 }
 
 function report(

@@ -4,7 +4,7 @@
  * busier or quieter shifts both sides alike. On a shared 2-core machine identical runs differ by
  * ±10 %, so a ratio is only worth its spread: every round's ratio is kept, and the median reported.
  */
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 export type Side = 'this' | 'against';
 
@@ -40,12 +40,6 @@ export async function alternate<T>(
     onRound?.(pair);
   }
   return results;
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The ratios' median and range, as printed and as put in --json output. */

@@ -11,7 +11,17 @@ import { killOnInterrupt, removeOnInterrupt } from './interrupt.js';
 
 /** The repository root (bench/lib/ compiles to dist/bench/lib/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const MAIN = path.join(ROOT, 'dist', 'collector', 'main.js');
+/** A built entry script of a checkout (its root): this one's, or another's that a benchmark compares with. */
+export function builtScript(root: string, script: 'main.js' | 'import-main.js'): string {
+  return path.join(path.resolve(root), 'dist', 'collector', script);
+}
+export const MAIN = builtScript(ROOT, 'main.js');
+
+/** Stops with what to do if a checkout's script is not built. */
+export function assertBuilt(script: string): void {
+  if (existsSync(script)) return;
+  throw new Error(script.startsWith(ROOT + path.sep) ? `${script} is missing: run npm run build first` : `${script} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
+}
 
 /** A new directory in the temp folder, removed if the benchmark is interrupted (interrupt.ts). */
 export function makeTempDir(prefix = 'agentstats-bench-'): string {
@@ -27,16 +37,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The built server of another checkout (its root), for benchmarks that compare builds. */
-export function mainOf(root: string): string {
-  return path.join(path.resolve(root), 'dist', 'collector', 'main.js');
-}
-
-/** @param main the server to start: this build's by default, or another checkout's (mainOf). */
+/** @param main the server to start: this build's by default, or another checkout's (builtScript). */
 export async function startServer(dbPath: string, extraEnv: Record<string, string> = {}, main = MAIN): Promise<BenchServer> {
-  if (!existsSync(main)) {
-    throw new Error(main === MAIN ? `${MAIN} is missing: run npm run build first` : `${main} is missing: build that checkout first (npx tsc -p tsconfig.json there)`);
-  }
+  assertBuilt(main);
   const dir = path.dirname(dbPath);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
